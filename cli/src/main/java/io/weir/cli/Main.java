@@ -15,6 +15,9 @@ public final class Main {
 
     /** Runs the command and returns its exit status (0 success, 1 any error), as tcpdump does. */
     public static int run(String[] args) {
+        if (ConformancePlugin.wants(args)) {
+            return ConformancePlugin.run(args);
+        }
         return WeirCommand.execute(args);
     }
 }

@@ -1,0 +1,316 @@
+package io.weir.capture;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Reads a capture file, classic pcap or pcapng (detected from its first bytes), one packet at a time through a
+ * reusable {@link Packet} view. Files may be gzip-compressed, over 2 GiB, or a non-seekable stream.
+ *
+ * <pre>{@code
+ * try (PcapReader r = PcapReader.open(Path.of("x.pcapng"))) {
+ *     while (r.next()) {
+ *         Packet p = r.packet();          // valid until the next call to next()
+ *         filter.run(p.buffer(), p.offset(), p.capLen(), p.wireLen());
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Bad input follows libpcap: a record longer than the snapshot length but within the link type's maximum
+ * is cut to the snapshot length and reading goes on; anything else malformed throws a
+ * {@link CaptureFormatException} naming the file and byte offset, after every good packet before it has been
+ * returned. Unlike libpcap 1.10, pcapng files whose interfaces differ in link type or snapshot length, and
+ * whose sections differ in byte order, are read whole.
+ */
+public final class PcapReader implements AutoCloseable {
+    /** The two container formats. */
+    public enum Format { PCAP, PCAPNG }
+
+    static final int PCAP_MAGIC_US = 0xa1b2c3d4;
+    static final int PCAP_MAGIC_NS = 0xa1b23c4d;
+    static final int PCAP_MAGIC_KUZNETZOV = 0xa1b2cd34;
+    static final int PCAPNG_SHB = 0x0A0D0D0A;
+
+    private final String name;
+    private final ReadBuffer in;
+    private final Packet packet = new Packet();
+    private final Format format;
+    private final List<CaptureInterface> interfaces = new ArrayList<>();
+    private long count;
+
+    // Classic pcap state.
+    private int recordHeaderSize;
+    private int lengthsSwapped;          // 0 never, 1 always (before 2.3), 2 when caplen > len (2.3)
+    private CaptureInterface classicInterface;
+    private int maxCapLen;
+    private int versionMajor;
+    private int versionMinor;
+    private ByteOrder order;
+
+    private final PcapNgDecoder ng;
+
+    private PcapReader(String name, ReadBuffer in) throws IOException {
+        this.name = name;
+        this.in = in;
+        boolean ok = false;
+        try {
+            in.unwrapGzip();
+            int avail = in.ensure(4);
+            if (avail < 4) {
+                throw new TruncatedCaptureException(name, 0, 0,
+                        "truncated dump file; tried to read 4 file header bytes, only got " + avail);
+            }
+            ByteBuffer b = in.buf();
+            b.order(ByteOrder.LITTLE_ENDIAN);
+            int magic = b.getInt(0);
+            if (magic == PCAPNG_SHB) {
+                format = Format.PCAPNG;
+                ng = new PcapNgDecoder(this, in);
+                ng.start();
+            } else {
+                format = Format.PCAP;
+                ng = null;
+                readClassicHeader(magic);
+            }
+            ok = true;
+        } finally {
+            if (!ok) {
+                in.close();
+            }
+        }
+    }
+
+    /** Opens a file; {@code -} means standard input. */
+    public static PcapReader open(String file) throws IOException {
+        if ("-".equals(file)) {
+            FileChannel stdin = new FileInputStream(FileDescriptor.in).getChannel();
+            return new PcapReader("-", ReadBuffer.ofChannel(stdin, ReadBuffer.DEFAULT_CAPACITY));
+        }
+        return open(Path.of(file), file);
+    }
+
+    /** Opens a file. */
+    public static PcapReader open(Path path) throws IOException {
+        return open(path, path.toString());
+    }
+
+    private static PcapReader open(Path path, String name) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(path);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(name, null, "No such file or directory");
+        }
+        return new PcapReader(name, ReadBuffer.ofChannel(channel, ReadBuffer.DEFAULT_CAPACITY));
+    }
+
+    /** Reads from a channel (closed with the reader); {@code name} is used in messages. */
+    public static PcapReader open(ReadableByteChannel channel, String name) throws IOException {
+        return new PcapReader(name, ReadBuffer.ofChannel(channel, ReadBuffer.DEFAULT_CAPACITY));
+    }
+
+    /** Reads from a stream (closed with the reader); {@code name} is used in messages. */
+    public static PcapReader open(InputStream stream, String name) throws IOException {
+        return new PcapReader(name, ReadBuffer.ofStream(stream, ReadBuffer.DEFAULT_CAPACITY));
+    }
+
+    /** For tests: a deliberately small buffer, to exercise refills and growth. */
+    static PcapReader open(InputStream stream, String name, int bufferSize) throws IOException {
+        return new PcapReader(name, ReadBuffer.ofStream(stream, bufferSize));
+    }
+
+    private void readClassicHeader(int magic) throws IOException {
+        boolean nanos;
+        if (magic == PCAP_MAGIC_US || magic == PCAP_MAGIC_NS || magic == PCAP_MAGIC_KUZNETZOV) {
+            order = ByteOrder.LITTLE_ENDIAN;
+        } else {
+            int swapped = Integer.reverseBytes(magic);
+            if (swapped != PCAP_MAGIC_US && swapped != PCAP_MAGIC_NS && swapped != PCAP_MAGIC_KUZNETZOV) {
+                throw new UnsupportedCaptureException(name, 0, 0, String.format(
+                        "unknown file format (magic number 0x%08x is neither pcap's nor pcapng's)",
+                        Integer.reverseBytes(magic)));
+            }
+            order = ByteOrder.BIG_ENDIAN;
+            magic = swapped;
+        }
+        nanos = magic == PCAP_MAGIC_NS;
+        recordHeaderSize = magic == PCAP_MAGIC_KUZNETZOV ? 24 : 16;
+        in.order(order);
+        int avail = in.ensure(24);
+        if (avail < 24) {
+            throw new TruncatedCaptureException(name, 0, 0,
+                    "truncated dump file; tried to read 24 file header bytes, only got " + avail);
+        }
+        ByteBuffer b = in.buf();
+        versionMajor = b.getShort(4) & 0xFFFF;
+        versionMinor = b.getShort(6) & 0xFFFF;
+        long snapLen = b.getInt(16) & 0xFFFFFFFFL;
+        int linkField = b.getInt(20);
+        if (versionMajor < 2) {
+            throw new UnsupportedCaptureException(name, 4, 0,
+                    "archaic pcap savefile format (version " + versionMajor + "." + versionMinor + ")");
+        }
+        if (!((versionMajor == 2 && versionMinor <= 4) || (versionMajor == 543 && versionMinor == 0))) {
+            throw new UnsupportedCaptureException(name, 4, 0,
+                    "unsupported pcap savefile version " + versionMajor + "." + versionMinor);
+        }
+        if ((linkField & 0x03FF0000) != 0) {
+            throw new UnsupportedCaptureException(name, 20, 0, String.format(
+                    "the link-type field 0x%08x has reserved bits set (link type %d)", linkField,
+                    linkField & 0x03FFFFFF));
+        }
+        // Files written before 2.3 (and DG/UX's 543.0) have caplen and len the other way round.
+        lengthsSwapped = versionMajor == 543 || versionMinor < 3 ? 1 : versionMinor == 3 ? 2 : 0;
+        int linkType = linkField & 0xFFFF;   // upper bits: FCS length, which no filter needs
+        classicInterface = CaptureInterface.classic(linkType, (int) snapLen == 0 ? 0 : snapLen, nanos);
+        interfaces.add(classicInterface);
+        maxCapLen = LinkType.maxSnapLen(linkType);
+        packet.iface = classicInterface;
+        packet.buffer = in.view();
+        in.skip(24);
+    }
+
+    /**
+     * Advances to the next packet. Returns {@code false} at the end of the input; throws a
+     * {@link CaptureFormatException} at a malformed record, after all packets before it.
+     */
+    public boolean next() throws IOException {
+        boolean more = ng != null ? ng.next(packet) : nextClassic();
+        if (more) {
+            packet.number = ++count;
+        }
+        return more;
+    }
+
+    private boolean nextClassic() throws IOException {
+        int h = recordHeaderSize;
+        long recordOffset = in.offset();
+        int avail = in.ensure(h);
+        if (avail < h) {
+            if (avail == 0) {
+                return false;
+            }
+            throw new TruncatedCaptureException(name, recordOffset, count,
+                    "truncated dump file; tried to read " + h + " header bytes, only got " + avail);
+        }
+        ByteBuffer b = in.buf();
+        int p = in.pos();
+        long seconds = b.getInt(p) & 0xFFFFFFFFL;
+        long frac = b.getInt(p + 4) & 0xFFFFFFFFL;
+        int capLen = b.getInt(p + 8);
+        int wireLen = b.getInt(p + 12);
+        if (lengthsSwapped != 0 && (lengthsSwapped == 1 || Integer.compareUnsigned(capLen, wireLen) > 0)) {
+            int t = capLen;
+            capLen = wireLen;
+            wireLen = t;
+        }
+        if (Integer.compareUnsigned(capLen, maxCapLen) > 0) {
+            throw new CaptureLengthException(name, recordOffset, count, "invalid packet capture length "
+                    + Integer.toUnsignedString(capLen) + ", bigger than the maximum of " + maxCapLen
+                    + " for link type " + LinkType.describe(classicInterface.linkType()));
+        }
+        int total = h + capLen;
+        avail = in.ensure(total);
+        if (avail < total) {
+            throw new TruncatedCaptureException(name, recordOffset, count, "truncated dump file; tried to read "
+                    + capLen + " captured bytes, only got " + (avail - h));
+        }
+        p = in.pos();
+        Packet pk = packet;
+        pk.buffer = in.view();
+        pk.offset = p + h;
+        // Longer than the snapshot length but sane: libpcap keeps the first snapLen bytes and goes on.
+        pk.capLen = Math.min(capLen, classicInterface.snapLen());
+        pk.wireLen = wireLen;
+        pk.timestampNanos = seconds * 1_000_000_000L + (classicInterface.tsResolCode() == 9 ? frac : frac * 1000);
+        pk.recordOffset = recordOffset;
+        pk.interfaceId = 0;
+        in.skip(total);
+        return true;
+    }
+
+    /** The current packet: valid after {@link #next()} returned {@code true}, until the next call. */
+    public Packet packet() {
+        return packet;
+    }
+
+    /** Classic pcap or pcapng. */
+    public Format format() {
+        return format;
+    }
+
+    /** Byte order of the file (of its first section, for pcapng). */
+    public ByteOrder byteOrder() {
+        return ng != null ? ng.firstOrder() : order;
+    }
+
+    /** The file's name as given ({@code -} for standard input). */
+    public String name() {
+        return name;
+    }
+
+    /** Version of the file format (of the first section, for pcapng), e.g. {@code 2.4} or {@code 1.0}. */
+    public String version() {
+        return ng != null ? ng.version() : versionMajor + "." + versionMinor;
+    }
+
+    /**
+     * The first interface: the file's own for classic pcap, the first IDB for pcapng ({@code null} if a pcapng
+     * file has none before its first packet or its end). Its link type and snapshot length are what tcpdump's
+     * banner shows.
+     */
+    public CaptureInterface firstInterface() {
+        return interfaces.isEmpty() ? null : interfaces.get(0);
+    }
+
+    /** LINKTYPE_* of the first interface, or -1 if there is none. */
+    public int linkType() {
+        CaptureInterface first = firstInterface();
+        return first == null ? -1 : first.linkType();
+    }
+
+    /** Effective snapshot length of the first interface, or 0 if there is none. */
+    public int snapLen() {
+        CaptureInterface first = firstInterface();
+        return first == null ? 0 : first.snapLen();
+    }
+
+    /** Every interface seen so far, over all sections, in file order. */
+    public List<CaptureInterface> interfaces() {
+        return Collections.unmodifiableList(interfaces);
+    }
+
+    void addInterface(CaptureInterface iface) {
+        interfaces.add(iface);
+    }
+
+    /** Packets returned so far. */
+    public long packetsRead() {
+        return count;
+    }
+
+    long count() {
+        return count;
+    }
+
+    /** Byte offset of the next unread byte of the (decompressed) input. */
+    public long offset() {
+        return in.offset();
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}

@@ -1,0 +1,110 @@
+package io.weir.compiler;
+
+import io.weir.compiler.lower.LinkLayer;
+import io.weir.compiler.lower.Lowering;
+import io.weir.compiler.lower.Pred;
+import io.weir.compiler.opt.Cfg;
+import io.weir.compiler.opt.Emitter;
+import io.weir.compiler.opt.JumpThreading;
+import io.weir.compiler.opt.Pullup;
+import io.weir.compiler.parse.Ast;
+import io.weir.compiler.parse.Parser;
+import io.weir.engine.cbpf.ClassicProgram;
+import io.weir.engine.cbpf.TcpdumpFormat;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Compiles pcap-filter(7) expressions to classic BPF with libpcap's verdicts.
+ *
+ * <p>The pipeline is a list of named passes: {@link Parser} (text to syntax tree), {@link Lowering} (semantic
+ * checks and libpcap's meaning of each primitive, to a tree of self-contained tests), {@link Cfg} (short-circuit
+ * graph, identical blocks merged), {@link JumpThreading} (tests decided by earlier ones bypassed), {@link Pullup} (tests on one value
+ * regrouped as libpcap's optimizer does, which fixes the verdicts on truncated packets), threading again, and
+ * {@link Emitter} (layout, redundant-load removal, labels resolved).
+ * <pre>{@code
+ * ClassicProgram p = FilterCompiler.compile("tcp port 80", FilterCompiler.linkType("EN10MB"), 262144);
+ * System.out.print(FilterCompiler.dump(p, 1));    // tcpdump -d
+ * }</pre>
+ */
+public final class FilterCompiler {
+    /** tcpdump's default snapshot length, the value returned for accepted packets. */
+    public static final int DEFAULT_SNAPLEN = 262144;
+
+    private static final Map<String, Integer> LINK_TYPES = Map.of("EN10MB", LinkLayer.EN10MB,
+            "RAW", LinkLayer.RAW, "LINUX_SLL", LinkLayer.LINUX_SLL, "LINUX_SLL2", LinkLayer.LINUX_SLL2,
+            "NULL", LinkLayer.NULL, "LOOP", LinkLayer.LOOP);
+
+    private FilterCompiler() {
+    }
+
+    /**
+     * The DLT number of a link-type name as tcpdump's {@code -y} takes it ({@code EN10MB}, {@code RAW},
+     * {@code LINUX_SLL}, {@code LINUX_SLL2}, {@code NULL}, {@code LOOP}, case-insensitive) or a decimal number;
+     * -1 if unknown.
+     */
+    public static int linkType(String name) {
+        Integer v = LINK_TYPES.get(name.toUpperCase(Locale.ROOT));
+        if (v != null) {
+            return v;
+        }
+        try {
+            return Integer.parseInt(name);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Whether Weir compiles filters for this DLT or LINKTYPE number. */
+    public static boolean supportsLinkType(int linkType) {
+        return LinkLayer.of(linkType) != null;
+    }
+
+    /** Compiles with netmask 0 (as tcpdump does when reading a file) and the optimizer on. */
+    public static ClassicProgram compile(String expr, int linkType, int snaplen) throws FilterSyntaxException {
+        return compile(expr, linkType, snaplen, 0);
+    }
+
+    /**
+     * Compiles {@code expr} for {@code linkType}; accepted packets return {@code snaplen}.
+     *
+     * @param netmask the IPv4 netmask {@code ip broadcast} uses, or {@link Lowering#NETMASK_UNKNOWN}
+     * @throws FilterSyntaxException a located error, libpcap's reason (including "expression rejects all
+     *     packets", as libpcap's optimizer reports)
+     * @throws IllegalArgumentException if the link type is not one Weir compiles for
+     */
+    public static ClassicProgram compile(String expr, int linkType, int snaplen, long netmask)
+            throws FilterSyntaxException {
+        LinkLayer ll = LinkLayer.of(linkType);
+        if (ll == null) {
+            throw new IllegalArgumentException("Weir does not compile filters for link type " + linkType);
+        }
+        Ast.Expr ast = Parser.parse(expr);
+        Pred pred = Lowering.lower(ast, expr, ll, netmask);
+        Cfg built = new Cfg();
+        Cfg.Node root = built.build(pred);
+        Cfg threaded = new Cfg();
+        root = JumpThreading.run(root, built, threaded);
+        Cfg pulled = new Cfg();
+        root = Pullup.run(root, threaded, pulled);
+        Cfg rethreaded = new Cfg();
+        root = JumpThreading.run(root, pulled, rethreaded);
+        ClassicProgram p = Emitter.emit(root, snaplen);
+        if (p == null) {
+            throw new FilterSyntaxException("expression rejects all packets", expr, 0, expr.length());
+        }
+        return p;
+    }
+
+    /**
+     * The program in one of tcpdump's dump formats: 1 for {@code -d} (listing), 2 for {@code -dd} (C array),
+     * 3 for {@code -ddd} (decimal).
+     */
+    public static String dump(ClassicProgram p, int level) {
+        switch (level) {
+            case 1: return TcpdumpFormat.listing(p);
+            case 2: return TcpdumpFormat.cArray(p);
+            default: return TcpdumpFormat.decimal(p);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.weir.compiler.lower;
+
+import io.weir.engine.cbpf.ClassicInsn;
+import io.weir.engine.cbpf.ClassicOp.Codes;
+import java.util.List;
+
+/**
+ * Where the link layer puts the network-layer protocol and header for each supported link type, and how the
+ * protocol is checked, with libpcap's offsets. It is mutable in one way, as in libpcap: {@code vlan} and
+ * {@code mpls} move the offsets for every primitive that comes after them in the expression text.
+ */
+public final class LinkLayer {
+    /** DLT_NULL: 4-byte host-order address family. */
+    public static final int NULL = 0;
+    /** DLT_EN10MB: Ethernet. */
+    public static final int EN10MB = 1;
+    /** DLT_RAW as Linux numbers it. */
+    public static final int RAW = 12;
+    /** DLT_RAW as some BSDs number it. */
+    public static final int RAW_BSD = 14;
+    /** DLT_LOOP: 4-byte network-order address family. */
+    public static final int LOOP = 108;
+    /** LINKTYPE_RAW, the number pcap files use for DLT_RAW. */
+    public static final int LINKTYPE_RAW = 101;
+    /** DLT_LINUX_SLL. */
+    public static final int LINUX_SLL = 113;
+    /** DLT_LINUX_SLL2. */
+    public static final int LINUX_SLL2 = 276;
+
+    static final int ETHERTYPE_IP = 0x800;
+    static final int ETHERTYPE_IPV6 = 0x86dd;
+    static final int ETHERTYPE_ARP = 0x806;
+    static final int ETHERTYPE_REVARP = 0x8035;
+    static final int ETHERTYPE_MPLS = 0x8847;
+    private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
+
+    private final int linkType;
+    private final String name;
+    /** Offset of the 16-bit type field (Ethernet/SLL), or -1. */
+    private int offLinkType;
+    /** Offset of the network-layer header. */
+    private int offNl;
+    private int mplsDepth;
+    private boolean vlanSeen;
+
+    private LinkLayer(int linkType, String name, int offLinkType, int offNl) {
+        this.linkType = linkType;
+        this.name = name;
+        this.offLinkType = offLinkType;
+        this.offNl = offNl;
+    }
+
+    /** The layout of {@code linkType}, or null if Weir does not compile filters for it. */
+    public static LinkLayer of(int linkType) {
+        switch (linkType) {
+            case EN10MB: return new LinkLayer(EN10MB, "Ethernet", 12, 14);
+            case RAW: case RAW_BSD: case LINKTYPE_RAW: return new LinkLayer(RAW, "Raw IP", -1, 0);
+            case LINUX_SLL: return new LinkLayer(LINUX_SLL, "Linux cooked v1", 14, 16);
+            case LINUX_SLL2: return new LinkLayer(LINUX_SLL2, "Linux cooked v2", 0, 20);
+            case NULL: return new LinkLayer(NULL, "BSD loopback", -1, 4);
+            case LOOP: return new LinkLayer(LOOP, "OpenBSD loopback", -1, 4);
+            default: return null;
+        }
+    }
+
+    /** The normalized link type (DLT_RAW variants are {@link #RAW}). */
+    public int linkType() {
+        return linkType;
+    }
+
+    /** libpcap's name for the link layer in "no VLAN support for ..." messages. */
+    public String name() {
+        return name;
+    }
+
+    /** Offset of the network-layer header, after any vlan/mpls seen so far. */
+    public int offNl() {
+        return offNl;
+    }
+
+    /** Whether this is Ethernet (the only link type with MAC addresses, vlan and mpls here). */
+    public boolean isEthernet() {
+        return linkType == EN10MB;
+    }
+
+    /** MPLS labels matched so far. */
+    public int mplsDepth() {
+        return mplsDepth;
+    }
+
+    /** Whether a vlan primitive was seen. */
+    public boolean vlanSeen() {
+        return vlanSeen;
+    }
+
+    static Pred.Test test(int jcode, int k, ClassicInsn... stmts) {
+        return new Pred.Test(List.of(stmts), jcode, k);
+    }
+
+    static ClassicInsn load(int size, int off) {
+        int code = size == 4 ? Codes.LD_ABS : size == 2 ? Codes.LDH_ABS : Codes.LDB_ABS;
+        return ClassicInsn.stmt(code, off);
+    }
+
+    /** {@code size}-byte field at {@code off} equals {@code k}. */
+    static Pred cmp(int size, int off, int k) {
+        return test(Codes.JEQ_K, k, load(size, off));
+    }
+
+    /** {@code size}-byte field at {@code off}, masked, equals {@code k}. */
+    static Pred mcmp(int size, int off, int mask, int k) {
+        int full = size == 4 ? -1 : size == 2 ? 0xffff : 0xff;
+        if (mask == full) {
+            return cmp(size, off, k);
+        }
+        if ((k & ~mask) != 0 || mask == 0) {
+            // Decided without the load: libpcap's optimizer folds these and drops the load too.
+            return (k & ~mask) != 0 ? Pred.FALSE : Pred.TRUE;
+        }
+        return test(Codes.JEQ_K, k, load(size, off), ClassicInsn.stmt(Codes.AND_K, mask));
+    }
+
+    /**
+     * The packet is of network protocol {@code etherType} (libpcap's {@code gen_linktype}): the type field on
+     * Ethernet and SLL, the IP version nibble on raw IP, the address family on NULL/LOOP.
+     */
+    Pred linktype(int etherType) throws LowerException {
+        if (mplsDepth > 0) {
+            int version;
+            if (etherType == ETHERTYPE_IP) {
+                version = 0x40;
+            } else if (etherType == ETHERTYPE_IPV6) {
+                version = 0x60;
+            } else {
+                throw new LowerException("unsupported protocol over mpls");
+            }
+            // Bottom of stack set on the last label, then the IP version of the payload.
+            return Pred.and(mcmp(1, offNl - 2, 0x01, 0x01), mcmp(1, offNl, 0xf0, version));
+        }
+        switch (linkType) {
+            case EN10MB:
+                if (etherType <= 1500) {
+                    // An 802.2 LLC SAP: a length field, then the DSAP.
+                    return Pred.and(Pred.not(test(Codes.JGT_K, 1500, load(2, offLinkType))),
+                            cmp(1, offLinkType + 2, etherType));
+                }
+                return cmp(2, offLinkType, etherType);
+            case LINUX_SLL:
+            case LINUX_SLL2:
+                return cmp(2, offLinkType, etherType);
+            case RAW:
+                if (etherType == ETHERTYPE_IP) {
+                    return mcmp(1, 0, 0xf0, 0x40);
+                }
+                if (etherType == ETHERTYPE_IPV6) {
+                    return mcmp(1, 0, 0xf0, 0x60);
+                }
+                return Pred.FALSE;
+            case NULL:
+            case LOOP: {
+                int af;
+                if (etherType == ETHERTYPE_IP) {
+                    af = AF_INET;
+                } else if (etherType == ETHERTYPE_IPV6) {
+                    af = AF_INET6;
+                } else {
+                    return Pred.FALSE;
+                }
+                return cmp(4, 0, linkType == NULL ? Integer.reverseBytes(af) : af);
+            }
+            default:
+                throw new IllegalStateException("link type " + linkType);
+        }
+    }
+
+    /** {@code vlan [id]}: matches a VLAN tag, then moves the offsets past it. */
+    Pred vlan(Long id) throws LowerException {
+        if (linkType != EN10MB) {
+            throw new LowerException("no VLAN support for " + name);
+        }
+        if (mplsDepth > 0) {
+            throw new LowerException("no VLAN match after MPLS");
+        }
+        if (id != null && id > 4095) {
+            throw new LowerException("VLAN tag " + id + " greater than maximum 4095");
+        }
+        Pred tpid = Pred.or(Pred.or(cmp(2, offLinkType, 0x8100), cmp(2, offLinkType, 0x88a8)),
+                cmp(2, offLinkType, 0x9100));
+        Pred p = id == null ? tpid : Pred.and(tpid, mcmp(2, offLinkType + 2, 0x0fff, id.intValue()));
+        offLinkType += 4;
+        offNl += 4;
+        vlanSeen = true;
+        return p;
+    }
+
+    /** {@code mpls [label]}: matches an MPLS label, then moves the network offset past it. */
+    Pred mpls(Long label) throws LowerException {
+        if (linkType != EN10MB) {
+            throw new LowerException("no MPLS support for " + name);
+        }
+        if (label != null && label > 0xFFFFF) {
+            throw new LowerException("MPLS label " + label + " greater than maximum 1048575");
+        }
+        Pred p;
+        if (mplsDepth == 0) {
+            p = cmp(2, offLinkType, ETHERTYPE_MPLS);
+        } else {
+            // The previous label must not be the bottom of the stack.
+            p = Pred.not(test(Codes.JSET_K, 0x01, load(1, offNl - 2)));
+        }
+        if (label != null) {
+            p = Pred.and(p, mcmp(4, offNl, 0xfffff000, (int) (label << 12)));
+        }
+        offNl += 4;
+        mplsDepth++;
+        return p;
+    }
+}

@@ -1,0 +1,264 @@
+package io.weir.compiler.opt;
+
+import io.weir.engine.cbpf.ClassicBuilder;
+import io.weir.engine.cbpf.ClassicInsn;
+import io.weir.engine.cbpf.ClassicOp.Codes;
+import io.weir.engine.cbpf.ClassicOp.Cond;
+import io.weir.engine.cbpf.ClassicProgram;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Lays the graph out as a classic program (blocks in a topological order, so every jump goes forward) and
+ * removes redundant loads on the way: a load whose value A (or X, or a scratch word) already holds on every
+ * path into the block is dropped, which is how {@code ldh [12]} is loaded once for several ethertype tests.
+ * Jumps name labels; {@link ClassicBuilder} resolves them and inserts long jumps when needed.
+ */
+public final class Emitter {
+    /** What the registers hold, as symbolic descriptions of how the value was computed; null: unknown. */
+    private static final class State {
+        String a;
+        String x;
+        final String[] mem = new String[16];
+
+        State copy() {
+            State s = new State();
+            s.a = a;
+            s.x = x;
+            System.arraycopy(mem, 0, s.mem, 0, mem.length);
+            return s;
+        }
+
+        void meet(State o) {
+            if (!Objects.equals(a, o.a)) {
+                a = null;
+            }
+            if (!Objects.equals(x, o.x)) {
+                x = null;
+            }
+            for (int i = 0; i < mem.length; i++) {
+                if (!Objects.equals(mem[i], o.mem[i])) {
+                    mem[i] = null;
+                }
+            }
+        }
+    }
+
+    private Emitter() {
+    }
+
+    /**
+     * The program for the graph at {@code root}, returning {@code acceptValue} for accepted packets; null if
+     * the graph rejects everything.
+     */
+    public static ClassicProgram emit(Cfg.Node root, int acceptValue) {
+        if (root.isLeaf()) {
+            return root.accept ? ClassicProgram.of(ClassicInsn.ret(acceptValue)) : null;
+        }
+        List<Cfg.Node> order = topologicalOrder(root);
+        Map<Cfg.Node, State> entry = new HashMap<>();
+        entry.put(root, new State());
+        ClassicBuilder b = new ClassicBuilder();
+        boolean acceptUsed = false;
+        boolean rejectUsed = false;
+        for (Cfg.Node n : order) {
+            b.label(label(n));
+            State s = entry.get(n).copy();
+            for (ClassicInsn insn : n.test.stmts()) {
+                if (!simulate(s, insn)) {
+                    b.emit(insn);
+                }
+            }
+            for (Cfg.Node succ : List.of(n.t, n.f)) {
+                if (succ.isLeaf()) {
+                    acceptUsed |= succ.accept;
+                    rejectUsed |= !succ.accept;
+                    continue;
+                }
+                State e = entry.get(succ);
+                if (e == null) {
+                    entry.put(succ, s.copy());
+                } else {
+                    e.meet(s);
+                }
+            }
+            Cond cond = cond(n.test.jcode());
+            String t = label(n.t);
+            String f = label(n.f);
+            if ((n.test.jcode() & 0x08) != 0) {
+                b.jmpX(cond, t, f);
+            } else {
+                b.jmp(cond, n.test.k(), t, f);
+            }
+        }
+        if (acceptUsed) {
+            b.label("accept").ret(acceptValue);
+        }
+        if (rejectUsed) {
+            b.label("reject").ret(0);
+        }
+        return b.build();
+    }
+
+    private static String label(Cfg.Node n) {
+        return n.isLeaf() ? (n.accept ? "accept" : "reject") : "b" + n.id;
+    }
+
+    private static Cond cond(int jcode) {
+        switch (jcode & 0xf0) {
+            case 0x10: return Cond.JEQ;
+            case 0x20: return Cond.JGT;
+            case 0x30: return Cond.JGE;
+            default: return Cond.JSET;
+        }
+    }
+
+    /** Reverse postorder from the root: a topological order of the DAG, leaves excluded. */
+    private static List<Cfg.Node> topologicalOrder(Cfg.Node root) {
+        List<Cfg.Node> post = new ArrayList<>();
+        Set<Cfg.Node> seen = new HashSet<>();
+        // Iterative DFS; visiting the false successor last puts it right after its block when possible.
+        Deque stack = new Deque();
+        stack.push(root, 0);
+        seen.add(root);
+        while (!stack.isEmpty()) {
+            Cfg.Node n = stack.node();
+            int state = stack.state();
+            if (state < 2) {
+                stack.setState(state + 1);
+                Cfg.Node succ = state == 0 ? n.t : n.f;
+                if (!succ.isLeaf() && seen.add(succ)) {
+                    stack.push(succ, 0);
+                }
+            } else {
+                post.add(n);
+                stack.pop();
+            }
+        }
+        Collections.reverse(post);
+        return post;
+    }
+
+    /** A small explicit stack of (node, next-successor-index). */
+    private static final class Deque {
+        private Cfg.Node[] nodes = new Cfg.Node[16];
+        private int[] states = new int[16];
+        private int size;
+
+        void push(Cfg.Node n, int s) {
+            if (size == nodes.length) {
+                nodes = Arrays.copyOf(nodes, size * 2);
+                states = Arrays.copyOf(states, size * 2);
+            }
+            nodes[size] = n;
+            states[size++] = s;
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        Cfg.Node node() {
+            return nodes[size - 1];
+        }
+
+        int state() {
+            return states[size - 1];
+        }
+
+        void setState(int s) {
+            states[size - 1] = s;
+        }
+
+        void pop() {
+            size--;
+        }
+    }
+
+    private static String size(int code) {
+        switch (code & 0x18) {
+            case 0x00: return "W";
+            case 0x08: return "H";
+            default: return "B";
+        }
+    }
+
+    /** Applies {@code insn} to the symbolic state; true if it is redundant (its effect is already there). */
+    static boolean simulate(State s, ClassicInsn insn) {
+        int code = insn.code();
+        int k = insn.k();
+        switch (code) {
+            case Codes.LD_ABS: case Codes.LDH_ABS: case Codes.LDB_ABS:
+                return setA(s, size(code) + "[" + k + "]");
+            case Codes.LD_IND: case Codes.LDH_IND: case Codes.LDB_IND:
+                return setA(s, s.x == null ? null : size(code) + "[x{" + s.x + "}+" + k + "]");
+            case Codes.LD_IMM:
+                return setA(s, "#" + k);
+            case Codes.LD_LEN:
+                return setA(s, "len");
+            case Codes.LD_MEM:
+                return setA(s, s.mem[k & 15]);
+            case Codes.LDX_MSH:
+                return setX(s, "msh[" + k + "]");
+            case Codes.LDX_IMM:
+                return setX(s, "#" + k);
+            case Codes.LDX_LEN:
+                return setX(s, "len");
+            case Codes.LDX_MEM:
+                return setX(s, s.mem[k & 15]);
+            case Codes.ST:
+                if (s.a != null && s.a.equals(s.mem[k & 15])) {
+                    return true;
+                }
+                s.mem[k & 15] = s.a;
+                return false;
+            case Codes.STX:
+                if (s.x != null && s.x.equals(s.mem[k & 15])) {
+                    return true;
+                }
+                s.mem[k & 15] = s.x;
+                return false;
+            case Codes.TAX:
+                return setX(s, s.a);
+            case Codes.TXA:
+                return setA(s, s.x);
+            case Codes.NEG:
+                s.a = s.a == null ? null : "-(" + s.a + ")";
+                return false;
+            default:
+                if ((code & 0x07) == 0x04) { // ALU
+                    boolean x = (code & 0x08) != 0;
+                    String operand = x ? (s.x == null ? null : "x{" + s.x + "}") : "#" + k;
+                    s.a = (s.a == null || operand == null) ? null : "(" + s.a + " op" + (code & 0xf0) + " " + operand
+                            + ")";
+                    return false;
+                }
+                s.a = null;
+                s.x = null;
+                return false;
+        }
+    }
+
+    private static boolean setA(State s, String v) {
+        if (v != null && v.equals(s.a)) {
+            return true;
+        }
+        s.a = v;
+        return false;
+    }
+
+    private static boolean setX(State s, String v) {
+        if (v != null && v.equals(s.x)) {
+            return true;
+        }
+        s.x = v;
+        return false;
+    }
+}

@@ -1,0 +1,192 @@
+package io.weir.compiler.opt;
+
+import io.weir.compiler.lower.Pred;
+import io.weir.engine.cbpf.ClassicOp.Codes;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Jump threading with constant folding of tests: on every path, the outcomes of the tests already run are
+ * known facts; a block whose outcome follows from them (the same test, or a test of the same value, such as
+ * {@code ethertype == 0x86dd} after {@code ethertype == 0x800} held) is bypassed.
+ *
+ * <p>Sound because tests are self-contained (see {@link Pred}): equal statements load and compute the same
+ * value, and they already ran without faulting on this path, so skipping them changes no verdict.
+ */
+public final class JumpThreading {
+    /** A known outcome of a test on the current path. */
+    private record Fact(Pred.Test test, boolean outcome) {
+    }
+
+    private record MemoKey(Cfg.Node node, Set<Fact> facts) {
+    }
+
+    private static final int MAX_MEMO = 50_000;
+
+    private final Cfg out;
+    private final Map<Cfg.Node, Set<List<?>>> valuesBelow = new IdentityHashMap<>();
+    private final Map<MemoKey, Cfg.Node> memo = new HashMap<>();
+    private final Map<Cfg.Node, Cfg.Node> plain = new IdentityHashMap<>();
+
+    private JumpThreading(Cfg out) {
+        this.out = out;
+    }
+
+    /** Rebuilds the graph from {@code root} into {@code out}, bypassing tests decided on every path. */
+    public static Cfg.Node run(Cfg.Node root, Cfg in, Cfg out) {
+        JumpThreading jt = new JumpThreading(out);
+        try {
+            return jt.rewrite(root, in, Set.of());
+        } catch (IllegalStateException tooBig) {
+            // Pathological expressions: copy without threading rather than spend unbounded time.
+            return jt.copy(root, in);
+        }
+    }
+
+    private Cfg.Node leaf(Cfg.Node n, Cfg in) {
+        return n == in.ACCEPT ? out.ACCEPT : out.REJECT;
+    }
+
+    private Cfg.Node copy(Cfg.Node n, Cfg in) {
+        if (n.isLeaf()) {
+            return leaf(n, in);
+        }
+        Cfg.Node c = plain.get(n);
+        if (c == null) {
+            c = out.block(n.test, copy(n.t, in), copy(n.f, in));
+            plain.put(n, c);
+        }
+        return c;
+    }
+
+    /** The statement lists (values) tested anywhere in the subgraph of {@code n}. */
+    private Set<List<?>> values(Cfg.Node n) {
+        if (n.isLeaf()) {
+            return Set.of();
+        }
+        Set<List<?>> v = valuesBelow.get(n);
+        if (v == null) {
+            v = new HashSet<>();
+            v.add(n.test.stmts());
+            v.addAll(values(n.t));
+            v.addAll(values(n.f));
+            valuesBelow.put(n, v);
+        }
+        return v;
+    }
+
+    private Cfg.Node rewrite(Cfg.Node n, Cfg in, Set<Fact> facts) {
+        if (n.isLeaf()) {
+            return leaf(n, in);
+        }
+        // Only facts about values tested below matter: keying the memo on them keeps sharing intact.
+        Set<List<?>> below = values(n);
+        Set<Fact> relevant = new HashSet<>();
+        for (Fact f : facts) {
+            if (below.contains(f.test.stmts())) {
+                relevant.add(f);
+            }
+        }
+        MemoKey key = new MemoKey(n, relevant);
+        Cfg.Node done = memo.get(key);
+        if (done != null) {
+            return done;
+        }
+        if (memo.size() > MAX_MEMO) {
+            throw new IllegalStateException("too many paths");
+        }
+        Boolean d = decide(n.test, relevant);
+        Cfg.Node r;
+        if (d != null) {
+            r = rewrite(d ? n.t : n.f, in, relevant);
+        } else {
+            Set<Fact> ft = new HashSet<>(relevant);
+            ft.add(new Fact(n.test, true));
+            Set<Fact> ff = new HashSet<>(relevant);
+            ff.add(new Fact(n.test, false));
+            r = out.block(n.test, rewrite(n.t, in, ft), rewrite(n.f, in, ff));
+        }
+        memo.put(key, r);
+        return r;
+    }
+
+    /** The outcome of {@code t} if the facts imply it, else null. */
+    static Boolean decide(Pred.Test t, Set<Fact> facts) {
+        boolean kSource = (t.jcode() & 0x08) == 0;
+        for (Fact f : facts) {
+            Pred.Test g = f.test;
+            if (!g.stmts().equals(t.stmts())) {
+                continue;
+            }
+            if (g.jcode() == t.jcode() && g.k() == t.k()) {
+                return f.outcome;
+            }
+            if (!kSource || (g.jcode() & 0x08) != 0) {
+                continue;
+            }
+            Boolean r = implied(g.jcode(), g.k(), f.outcome, t.jcode(), t.k());
+            if (r != null) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private static int cmpu(int a, int b) {
+        return Integer.compareUnsigned(a, b);
+    }
+
+    /** What "A op1 k1 is outcome" says about "A op2 k2" (all unsigned), or null if nothing. */
+    private static Boolean implied(int op1, int k1, boolean outcome, int op2, int k2) {
+        if (op1 == Codes.JEQ_K && outcome) {
+            return eval(op2, k1, k2);
+        }
+        // Bounds on A: lo <= A <= hi (unsigned), from the fact.
+        long lo = 0;
+        long hi = 0xFFFFFFFFL;
+        long u1 = k1 & 0xFFFFFFFFL;
+        if (op1 == Codes.JGT_K) {
+            if (outcome) {
+                lo = u1 + 1;
+            } else {
+                hi = u1;
+            }
+        } else if (op1 == Codes.JGE_K) {
+            if (outcome) {
+                lo = u1;
+            } else {
+                hi = u1 - 1;
+            }
+        } else {
+            return null;
+        }
+        if (lo > hi) {
+            return null;
+        }
+        long u2 = k2 & 0xFFFFFFFFL;
+        switch (op2) {
+            case Codes.JEQ_K:
+                return (u2 < lo || u2 > hi) ? Boolean.FALSE : null;
+            case Codes.JGT_K:
+                return lo > u2 ? Boolean.TRUE : hi <= u2 ? Boolean.FALSE : null;
+            case Codes.JGE_K:
+                return lo >= u2 ? Boolean.TRUE : hi < u2 ? Boolean.FALSE : null;
+            default:
+                return null;
+        }
+    }
+
+    private static Boolean eval(int op, int a, int k) {
+        switch (op) {
+            case Codes.JEQ_K: return a == k;
+            case Codes.JGT_K: return cmpu(a, k) > 0;
+            case Codes.JGE_K: return cmpu(a, k) >= 0;
+            case Codes.JSET_K: return (a & k) != 0;
+            default: return null;
+        }
+    }
+}

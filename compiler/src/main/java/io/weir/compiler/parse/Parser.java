@@ -1,0 +1,440 @@
+package io.weir.compiler.parse;
+
+import io.weir.compiler.FilterSyntaxException;
+import io.weir.compiler.parse.Ast.Arith;
+import io.weir.compiler.parse.Ast.Dir;
+import io.weir.compiler.parse.Ast.Expr;
+import io.weir.compiler.parse.Ast.Id;
+import io.weir.compiler.parse.Ast.IdKind;
+import io.weir.compiler.parse.Ast.Qual;
+import io.weir.compiler.parse.Ast.Type;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Recursive-descent parser for pcap-filter(7) with libpcap's grammar: {@code and} and {@code or} have equal
+ * precedence and associate to the left, {@code not} binds tightest, and a bare id after {@code and}/{@code or}
+ * inherits the qualifiers of the primitive before it ({@code tcp port 22 or 80}).
+ *
+ * <p>Arithmetic precedence, lowest first: {@code |}, {@code ^}, {@code &}, shifts, {@code + -},
+ * {@code * / %}, unary minus.
+ */
+public final class Parser {
+    /** Protocol qualifiers Weir compiles. */
+    public static final Set<String> PROTOS = Set.of("ether", "link", "ip", "ip6", "arp", "rarp", "tcp", "udp",
+            "sctp", "icmp", "icmp6", "igmp");
+    /** libpcap keywords outside Weir's subset: rejected with a located "not supported" message. */
+    private static final Set<String> UNSUPPORTED = Set.of("fddi", "tr", "wlan", "igrp", "pim", "vrrp", "carp",
+            "atalk", "aarp", "decnet", "lat", "sca", "moprc", "mopdl", "ah", "esp", "iso", "esis", "es-is", "isis",
+            "is-is", "l1", "l2", "iih", "lsp", "snp", "csnp", "psnp", "clnp", "stp", "ipx", "netbeui", "radio",
+            "gateway", "protochain", "byte", "inbound", "outbound", "ifindex", "ifname", "on", "rnr", "rulenum",
+            "reason", "rset", "srnr", "subrulenum", "action", "pppoed", "pppoes", "geneve", "vxlan", "llc", "lane",
+            "metac", "bcc", "sc", "ilmic", "oamf4ec", "oamf4sc", "oam", "oamf4", "connectmsg", "metaconnect",
+            "vpi", "vci", "fisu", "lssu", "msu", "hfisu", "hlssu", "hmsu", "sio", "opc", "dpc", "sls", "hsio",
+            "hopc", "hdpc", "hsls", "type", "subtype", "dir", "addr1", "addr2", "addr3", "addr4", "ra", "ta",
+            "slip", "ppp");
+    private static final Set<String> KEYWORDS = Set.of("src", "dst", "host", "net", "mask", "port", "portrange",
+            "proto", "less", "greater", "broadcast", "multicast", "and", "or", "not", "len", "vlan", "mpls");
+    private static final Set<String> RELOPS = Set.of("=", "==", "!=", "<", "<=", ">", ">=");
+    private static final Set<String> ARITH_OPS = Set.of("+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>");
+
+    private final String src;
+    private final List<Token> toks;
+    private int p;
+
+    private Parser(String src, List<Token> toks) {
+        this.src = src;
+        this.toks = toks;
+    }
+
+    /** Parses a whole expression; an empty (or all-blank) expression is {@link Ast.Empty}. */
+    public static Expr parse(String expr) throws FilterSyntaxException {
+        Parser ps = new Parser(expr, Lexer.tokenize(expr));
+        if (ps.peek().kind() == Token.Kind.EOF) {
+            return new Ast.Empty(new Span(0, 0));
+        }
+        Expr e = ps.expr(null).e;
+        if (ps.peek().kind() != Token.Kind.EOF) {
+            throw ps.syntax(ps.peek());
+        }
+        return e;
+    }
+
+    /** A parsed term with the qualifiers a following bare id inherits (null: none, a bare id is an error). */
+    private record Q(Expr e, Qual q) {
+    }
+
+    private Token peek() {
+        return toks.get(p);
+    }
+
+    private Token peek(int ahead) {
+        return toks.get(Math.min(p + ahead, toks.size() - 1));
+    }
+
+    private Token take() {
+        return toks.get(p++);
+    }
+
+    private FilterSyntaxException syntax(Token t) {
+        String what = t.kind() == Token.Kind.EOF ? "syntax error: unexpected end of expression"
+                : "syntax error at '" + t.text() + "'";
+        return new FilterSyntaxException(what, src, t.span().start(), Math.max(t.span().end(), t.span().start() + 1));
+    }
+
+    private FilterSyntaxException error(String msg, Span s) {
+        return new FilterSyntaxException(msg, src, s.start(), s.end());
+    }
+
+    private boolean isAnd(Token t) {
+        return t.is("and") || t.is("&&");
+    }
+
+    private boolean isOr(Token t) {
+        return t.is("or") || t.is("||");
+    }
+
+    private boolean isNot(Token t) {
+        return t.is("not") || t.is("!");
+    }
+
+    private Token expect(String s) throws FilterSyntaxException {
+        if (!peek().is(s)) {
+            throw syntax(peek());
+        }
+        return take();
+    }
+
+    // expr: term | expr and term | expr and id | expr or term | expr or id
+    private Q expr(Qual inherited) throws FilterSyntaxException {
+        Q left = termOrId(inherited);
+        while (isAnd(peek()) || isOr(peek())) {
+            boolean and = isAnd(take());
+            Q right = termOrId(left.q);
+            Span s = left.e.span().to(right.e.span());
+            left = new Q(and ? new Ast.And(left.e, right.e, s) : new Ast.Or(left.e, right.e, s), right.q);
+        }
+        return left;
+    }
+
+    /** Whether the tokens at {@code i} start an id (a value without its qualifiers). */
+    private boolean idStartsAt(int i) {
+        Token t = peek(i);
+        switch (t.kind()) {
+            case HID, HID6, EID, ESCAPED_ID:
+                return true;
+            case NUM: {
+                Token n = peek(i + 1);
+                return !(n.kind() == Token.Kind.OP && (RELOPS.contains(n.text()) || ARITH_OPS.contains(n.text())));
+            }
+            case ID:
+                if (isNot(t)) {
+                    return idStartsAt(i + 1);
+                }
+                return !KEYWORDS.contains(t.text()) && !PROTOS.contains(t.text())
+                        && !UNSUPPORTED.contains(t.text());
+            case OP:
+                if (t.is("!")) {
+                    return idStartsAt(i + 1);
+                }
+                return t.is("(") && idStartsAt(i + 1);
+            default:
+                return false;
+        }
+    }
+
+    private Q termOrId(Qual inherited) throws FilterSyntaxException {
+        if (idStartsAt(0)) {
+            if (inherited == null) {
+                throw syntax(peek());
+            }
+            Expr e = idExpr(inherited);
+            return new Q(e, inherited);
+        }
+        return term(inherited);
+    }
+
+    // term: rterm | not term
+    private Q term(Qual inherited) throws FilterSyntaxException {
+        if (isNot(peek())) {
+            Token n = take();
+            Q inner = term(inherited);
+            return new Q(new Ast.Not(inner.e, n.span().to(inner.e.span())), inner.q);
+        }
+        return rterm(inherited);
+    }
+
+    private Q rterm(Qual inherited) throws FilterSyntaxException {
+        Token t = peek();
+        if (t.is("(")) {
+            // '(' expr ')' or an arithmetic expression in parentheses: try the boolean form first.
+            int save = p;
+            FilterSyntaxException boolError;
+            try {
+                Token open = take();
+                Q inner = expr(inherited);
+                Token close = expect(")");
+                if (!(peek().kind() == Token.Kind.OP && (RELOPS.contains(peek().text())
+                        || ARITH_OPS.contains(peek().text())))) {
+                    return new Q(inner.e, inherited);
+                }
+                boolError = syntax(peek());
+            } catch (FilterSyntaxException e) {
+                boolError = e;
+            }
+            // Not a parenthesized boolean expression: an arithmetic one, as in "(ether[0] + 1) = 1".
+            p = save;
+            try {
+                return new Q(relation(), null);
+            } catch (FilterSyntaxException e) {
+                throw e.start() >= boolError.start() ? e : boolError;
+            }
+        }
+        if (t.kind() == Token.Kind.ID && UNSUPPORTED.contains(t.text())) {
+            throw error("'" + t.text() + "' is not supported by Weir", t.span());
+        }
+        if (t.is("less") || t.is("greater")) {
+            take();
+            Token n = peek();
+            if (n.kind() != Token.Kind.NUM) {
+                throw syntax(n);
+            }
+            take();
+            return new Q(new Ast.Other(t.text(), null, n.num(), n.span(), t.span().to(n.span())), null);
+        }
+        if (t.is("vlan") || t.is("mpls")) {
+            take();
+            Token n = peek();
+            if (n.kind() == Token.Kind.NUM) {
+                take();
+                return new Q(new Ast.Other(t.text(), null, n.num(), n.span(), t.span().to(n.span())), null);
+            }
+            return new Q(new Ast.Other(t.text(), null, null, null, t.span()), null);
+        }
+        if (t.is("len") || t.kind() == Token.Kind.NUM || t.is("-")) {
+            return new Q(relation(), null);
+        }
+        if (t.kind() == Token.Kind.ID && PROTOS.contains(t.text()) && peek(1).is("[")) {
+            return new Q(relation(), null);
+        }
+        if (t.is("broadcast") || t.is("multicast")) {
+            take();
+            return new Q(new Ast.Other(t.text(), null, null, null, t.span()), null);
+        }
+        return head(inherited);
+    }
+
+    private boolean startsArith() {
+        Token t = peek();
+        return t.is("(") || t.is("-") || t.is("len") || t.kind() == Token.Kind.NUM
+                || (t.kind() == Token.Kind.ID && PROTOS.contains(t.text()));
+    }
+
+    // head id, pname, pqual broadcast/multicast
+    private Q head(Qual inherited) throws FilterSyntaxException {
+        Token start = peek();
+        String proto = null;
+        Span protoSpan = null;
+        if (start.kind() == Token.Kind.ID && PROTOS.contains(start.text())) {
+            take();
+            proto = start.text().equals("link") ? "ether" : start.text();
+            protoSpan = start.span();
+            if (peek().is("broadcast") || peek().is("multicast")) {
+                Token k = take();
+                return new Q(new Ast.Other(k.text(), proto, null, null, start.span().to(k.span())), null);
+            }
+        }
+        Dir dir = Dir.DEFAULT;
+        Span dirSpan = null;
+        if (peek().is("src") || peek().is("dst")) {
+            Token d = take();
+            dir = d.is("src") ? Dir.SRC : Dir.DST;
+            dirSpan = d.span();
+            // "src or dst" / "src and dst": only when followed by the other direction keyword.
+            if ((isOr(peek()) || isAnd(peek())) && (peek(1).is("src") || peek(1).is("dst"))
+                    && !peek(1).text().equals(d.text())) {
+                boolean or = isOr(take());
+                Token d2 = take();
+                dir = or ? Dir.SRC_OR_DST : Dir.SRC_AND_DST;
+                dirSpan = d.span().to(d2.span());
+            }
+        }
+        Type type = Type.DEFAULT;
+        Span typeSpan = null;
+        Token tt = peek();
+        if (tt.is("host") || tt.is("net") || tt.is("port") || tt.is("portrange") || tt.is("proto")) {
+            take();
+            type = Type.valueOf(tt.text().toUpperCase());
+            typeSpan = tt.span();
+        } else if (tt.kind() == Token.Kind.ID && UNSUPPORTED.contains(tt.text())) {
+            throw error("'" + tt.text() + "' is not supported by Weir", tt.span());
+        }
+        if (type == Type.PROTO && dir != Dir.DEFAULT) {
+            throw syntax(tt);
+        }
+        if (dir == Dir.DEFAULT && type == Type.DEFAULT) {
+            if (proto == null) {
+                throw syntax(start);
+            }
+            return new Q(new Ast.Abbrev(proto, protoSpan), null);
+        }
+        Qual q = new Qual(proto, protoSpan, dir, dirSpan, type, typeSpan);
+        Expr e = idExpr(q);
+        return new Q(e, q);
+    }
+
+    // id: nid | pnum | '(' pid ')';  pid: id { (and|or) id };  nid: not id | address forms
+    private Expr idExpr(Qual q) throws FilterSyntaxException {
+        Token t = peek();
+        if (isNot(t)) {
+            take();
+            Expr inner = idExpr(q);
+            return new Ast.Not(inner, t.span().to(inner.span()));
+        }
+        if (t.is("(")) {
+            take();
+            Expr left = idExpr(q);
+            while (isAnd(peek()) || isOr(peek())) {
+                boolean and = isAnd(take());
+                Expr right = idExpr(q);
+                Span s = left.span().to(right.span());
+                left = and ? new Ast.And(left, right, s) : new Ast.Or(left, right, s);
+            }
+            expect(")");
+            return left;
+        }
+        Id id = id();
+        return new Ast.Prim(q, id, (q.protoSpan() != null ? q.protoSpan()
+                : q.dirSpan() != null ? q.dirSpan() : q.typeSpan() != null ? q.typeSpan() : id.span()).to(id.span()));
+    }
+
+    private Id id() throws FilterSyntaxException {
+        Token t = take();
+        switch (t.kind()) {
+            case NUM:
+                return new Id(IdKind.NUM, t.text(), t.num(), null, t.span());
+            case ID, ESCAPED_ID:
+                if (t.kind() == Token.Kind.ID && (KEYWORDS.contains(t.text()) || PROTOS.contains(t.text()))) {
+                    throw syntax(t);
+                }
+                return new Id(IdKind.NAME, t.text(), 0, null, t.span());
+            case EID:
+                return new Id(IdKind.EID, t.text(), 0, null, t.span());
+            case HID: {
+                if (peek().is("/")) {
+                    take();
+                    Token n = take();
+                    if (n.kind() != Token.Kind.NUM) {
+                        throw syntax(n);
+                    }
+                    return new Id(IdKind.HID_LEN, t.text(), n.num(), null, t.span().to(n.span()));
+                }
+                if (peek().is("mask")) {
+                    take();
+                    Token m = take();
+                    if (m.kind() != Token.Kind.HID) {
+                        throw syntax(m);
+                    }
+                    return new Id(IdKind.HID_MASK, t.text(), 0, m.text(), t.span().to(m.span()));
+                }
+                return new Id(IdKind.HID, t.text(), 0, null, t.span());
+            }
+            case HID6: {
+                if (peek().is("/")) {
+                    take();
+                    Token n = take();
+                    if (n.kind() != Token.Kind.NUM) {
+                        throw syntax(n);
+                    }
+                    return new Id(IdKind.HID6_LEN, t.text(), n.num(), null, t.span().to(n.span()));
+                }
+                return new Id(IdKind.HID6, t.text(), 0, null, t.span());
+            }
+            default:
+                throw syntax(t);
+        }
+    }
+
+    // arth relop arth
+    private Expr relation() throws FilterSyntaxException {
+        Arith l = arith(0);
+        Token op = peek();
+        if (op.kind() != Token.Kind.OP || !RELOPS.contains(op.text())) {
+            throw syntax(op);
+        }
+        take();
+        Arith r = arith(0);
+        return new Ast.Rel(l, op.text().equals("==") ? "=" : op.text(), r, l.span().to(r.span()));
+    }
+
+    private static int prec(String op) {
+        switch (op) {
+            case "|": return 1;
+            case "^": return 2;
+            case "&": return 3;
+            case "<<": case ">>": return 4;
+            case "+": case "-": return 5;
+            case "*": case "/": case "%": return 6;
+            default: return -1;
+        }
+    }
+
+    private Arith arith(int minPrec) throws FilterSyntaxException {
+        Arith left = unary();
+        while (peek().kind() == Token.Kind.OP && prec(peek().text()) > minPrec) {
+            Token op = take();
+            Arith right = arith(prec(op.text()));
+            left = new Ast.Bin(op.text(), left, right, left.span().to(right.span()));
+        }
+        return left;
+    }
+
+    private Arith unary() throws FilterSyntaxException {
+        Token t = peek();
+        if (t.is("-")) {
+            take();
+            Arith a = unary();
+            return new Ast.Neg(a, t.span().to(a.span()));
+        }
+        if (t.is("(")) {
+            take();
+            Arith a = arith(0);
+            expect(")");
+            return a;
+        }
+        if (t.kind() == Token.Kind.NUM) {
+            take();
+            return new Ast.Num(t.num(), t.span());
+        }
+        if (t.is("len")) {
+            take();
+            return new Ast.Len(t.span());
+        }
+        if (t.kind() == Token.Kind.ID && PROTOS.contains(t.text()) && peek(1).is("[")) {
+            take();
+            take();
+            Arith idx = arith(0);
+            int size = 1;
+            if (peek().is(":")) {
+                take();
+                Token n = take();
+                if (n.kind() != Token.Kind.NUM) {
+                    throw syntax(n);
+                }
+                if (n.num() != 1 && n.num() != 2 && n.num() != 4) {
+                    throw error("data size must be 1, 2, or 4", n.span());
+                }
+                size = (int) n.num();
+            }
+            Token close = expect("]");
+            String proto = t.text().equals("link") ? "ether" : t.text();
+            return new Ast.Load(proto, t.span(), idx, size, t.span().to(close.span()));
+        }
+        if (t.kind() == Token.Kind.ID && !KEYWORDS.contains(t.text()) && !PROTOS.contains(t.text())) {
+            // Named constants (tcpflags, tcp-syn, icmp-echo...) are resolved by the lowering.
+            take();
+            return new Ast.Num(NamedConstants.value(t.text(), src, t.span()), t.span());
+        }
+        throw syntax(t);
+    }
+}

@@ -1,0 +1,128 @@
+package io.weir.compiler;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.sun.jna.Memory;
+import io.weir.engine.cbpf.ClassicInterpreter;
+import io.weir.engine.cbpf.ClassicProgram;
+import io.weir.engine.cbpf.TcpdumpFormat;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Weir against libpcap: for every expression of {@code differential/expressions.txt} and every link type,
+ * libpcap and Weir must agree on accepting or rejecting the expression, and, when it compiles, Weir's program
+ * on the classic interpreter must return exactly what libpcap's program returns under libpcap's
+ * {@code bpf_filter}, on every test packet ({@link TestPackets}).
+ */
+class DifferentialTest {
+    static final int SNAPLEN = 262144;
+    private static long weirInsns;
+    private static long pcapInsns;
+    private static int programs;
+    private static int longer;
+    private static int shorter;
+
+    static List<String> expressions(String resource) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (InputStream in = DifferentialTest.class.getResourceAsStream(resource)) {
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    out.add(line.strip());
+                }
+            }
+        }
+        return out;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> weirAgreesWithLibpcap() throws IOException {
+        List<String> exprs = expressions("/differential/expressions.txt");
+        assertTrue(exprs.size() >= 300, "table has " + exprs.size() + " expressions");
+        return exprs.stream().map(e -> DynamicTest.dynamicTest(e, () -> check(e)));
+    }
+
+    /** Checks one expression on every link type; reports every disagreement at once. */
+    static void check(String expr) {
+        LibPcap.require();
+        Map<Integer, List<TestPackets.Pkt>> packets = TestPackets.byLinkType();
+        List<String> problems = new ArrayList<>();
+        for (int lt : TestPackets.LINK_TYPES) {
+            String pcapError = null;
+            ClassicProgram ref = null;
+            try {
+                ref = LibPcap.compile(expr, lt, SNAPLEN);
+            } catch (LibPcap.Rejected r) {
+                pcapError = r.getMessage();
+            }
+            ClassicProgram weir = null;
+            String weirError = null;
+            try {
+                weir = FilterCompiler.compile(expr, lt, SNAPLEN);
+            } catch (FilterSyntaxException e) {
+                weirError = e.getMessage();
+            }
+            if (pcapError != null) {
+                if (weir != null) {
+                    problems.add("linktype " + lt + ": libpcap rejects (" + pcapError + ") but Weir compiles:\n"
+                            + TcpdumpFormat.listing(weir));
+                }
+                continue;
+            }
+            if (weir == null) {
+                if (!weirError.contains("does not resolve")) {
+                    problems.add("linktype " + lt + ": libpcap compiles but Weir rejects: " + weirError);
+                }
+                continue;
+            }
+            synchronized (DifferentialTest.class) {
+                programs++;
+                weirInsns += weir.size();
+                pcapInsns += ref.size();
+                if (weir.size() > ref.size()) {
+                    longer++;
+                } else if (weir.size() < ref.size()) {
+                    shorter++;
+                }
+            }
+            Memory refMem = LibPcap.load(ref);
+            ClassicInterpreter interp = ClassicInterpreter.of(weir);
+            for (TestPackets.Pkt p : packets.get(lt)) {
+                long want = LibPcap.run(refMem, p.mem(), p.data().length, p.wireLen());
+                long got = interp.run(p.data(), 0, p.data().length, p.wireLen());
+                if (got != want) {
+                    long weirOnLibpcap = LibPcap.run(LibPcap.load(weir), p.mem(), p.data().length, p.wireLen());
+                    problems.add("linktype " + lt + ", packet " + p.origin() + " (caplen " + p.data().length
+                            + ", len " + p.wireLen() + "): libpcap " + want + ", Weir " + got
+                            + " (Weir's program under libpcap's bpf_filter: " + weirOnLibpcap + ")\nWeir:\n"
+                            + TcpdumpFormat.listing(weir) + "libpcap:\n" + TcpdumpFormat.listing(ref));
+                    break;
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            fail("'" + expr + "':\n" + String.join("\n", problems));
+        }
+    }
+
+    @AfterAll
+    static void report() {
+        if (programs > 0) {
+            System.out.printf("differential: %d programs; Weir %d insns, libpcap %d insns (%.2f%%); "
+                    + "Weir longer on %d, shorter on %d%n", programs, weirInsns, pcapInsns,
+                    100.0 * weirInsns / pcapInsns, longer, shorter);
+        }
+    }
+}

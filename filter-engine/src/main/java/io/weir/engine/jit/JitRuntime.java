@@ -1,0 +1,289 @@
+package io.weir.engine.jit;
+
+import static io.weir.engine.ebpf.MemoryModel.FRAME_SIZE;
+
+import io.weir.engine.ebpf.EbpfMemory;
+import io.weir.engine.ebpf.Helper;
+import io.weir.engine.ebpf.HelperTable;
+import io.weir.engine.ebpf.ProgramType;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * The small static methods generated code calls: argument checks, per-thread state, the arithmetic corners,
+ * byte-order reads, frames, atomics and {@code callx}. Each is a few bytes of bytecode so that HotSpot's C2
+ * inlines it into the generated method (static calls: no dispatch).
+ *
+ * <p>The JIT shares {@link EbpfMemory} with the interpreter, so that helpers and checked accesses behave and
+ * fail exactly as there. Its constructor, {@code reset}, {@code release} and frame bookkeeping are
+ * package-private to {@code io.weir.engine.ebpf}; they are reached once, at class initialisation, through a
+ * private lookup (both packages live in one module), and then called through constant method handles.
+ */
+final class JitRuntime {
+    private static final long M32 = 0xffff_ffffL;
+
+    private static final VarHandle BE16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle BE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LE16 = MethodHandles.byteArrayViewVarHandle(short[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE64 = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+
+    private static final MethodHandle NEW_MEMORY;
+    private static final MethodHandle RESET;
+    private static final MethodHandle RELEASE;
+    private static final MethodHandle STACK;
+    private static final VarHandle STACK_LOW;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.privateLookupIn(EbpfMemory.class, MethodHandles.lookup());
+            NEW_MEMORY = l.findConstructor(EbpfMemory.class, MethodType.methodType(void.class));
+            RESET = l.findVirtual(EbpfMemory.class, "reset", MethodType.methodType(void.class, ProgramType.class,
+                    byte[].class, int.class, int.class, int.class, boolean.class, int.class));
+            RELEASE = l.findVirtual(EbpfMemory.class, "release", MethodType.methodType(void.class));
+            STACK = l.findGetter(EbpfMemory.class, "stack", byte[].class);
+            STACK_LOW = l.findVarHandle(EbpfMemory.class, "stackLow", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final ThreadLocal<JitState> PER_THREAD = ThreadLocal.withInitial(JitState::new);
+    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[][] {new byte[2048]});
+
+    private JitRuntime() {}
+
+    static EbpfMemory newMemory() {
+        try {
+            return (EbpfMemory) NEW_MEMORY.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static byte[] stackOf(EbpfMemory m) {
+        try {
+            return (byte[]) STACK.invokeExact(m);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException) {
+            throw (RuntimeException) t;
+        }
+        if (t instanceof Error) {
+            throw (Error) t;
+        }
+        throw new IllegalStateException(t);
+    }
+
+    // ------------------------------------------------------------------ entry points
+
+    /** The interpreter's check of a packet slice, with its message. */
+    static void checkSlice(byte[] packet, int offset, int capLen) {
+        if (offset < 0 || capLen < 0 || offset > packet.length - capLen) {
+            throw new IllegalArgumentException("packet slice [" + offset + ", " + offset + "+" + capLen
+                    + ") outside a buffer of " + packet.length + " bytes");
+        }
+    }
+
+    static void checkSlice(ByteBuffer packet, int offset, int capLen) {
+        if (offset < 0 || capLen < 0 || offset > packet.capacity() - capLen) {
+            throw new IllegalArgumentException("packet slice [" + offset + ", " + offset + "+" + capLen
+                    + ") outside a buffer of " + packet.capacity() + " bytes");
+        }
+    }
+
+    /** A direct buffer: its packet is copied into a per-thread array (a nested run gets a fresh one). */
+    static long runDirect(JitProgram program, ByteBuffer packet, int offset, int capLen, int wireLen) {
+        byte[][] holder = SCRATCH.get();
+        byte[] scratch = holder[0];
+        if (scratch == null || scratch.length < capLen) {
+            scratch = new byte[Math.max(capLen, 2048)];
+        }
+        holder[0] = null; // busy: a nested run on this thread allocates its own
+        try {
+            packet.get(offset, scratch, 0, capLen);
+            return program.run(scratch, 0, capLen, wireLen);
+        } finally {
+            holder[0] = scratch;
+        }
+    }
+
+    /** This thread's run state, reset for a run on {@code packet[base, base + length)}. */
+    static JitState acquire(JitProgram p, byte[] packet, int base, int length, int wire, boolean writable,
+            int stackDepth) {
+        JitState st = PER_THREAD.get();
+        if (st.busy) {
+            st = new JitState();
+        }
+        st.busy = true;
+        try {
+            RESET.invokeExact(st.mem, p.type, packet, base, length, wire, writable, stackDepth);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        return st;
+    }
+
+    static void release(JitState st) {
+        try {
+            RELEASE.invokeExact(st.mem);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        st.busy = false;
+    }
+
+    // ------------------------------------------------------------------ local-call frames
+
+    /** A local call's new frame: the memory's lowest valid stack offset moves down and the frame is zeroed. */
+    static void pushFrame(JitState st) {
+        int low = (int) STACK_LOW.get(st.mem) - FRAME_SIZE;
+        STACK_LOW.set(st.mem, low);
+        Arrays.fill(st.stack, low, low + FRAME_SIZE, (byte) 0);
+    }
+
+    static void popFrame(JitState st) {
+        STACK_LOW.set(st.mem, (int) STACK_LOW.get(st.mem) + FRAME_SIZE);
+    }
+
+    // ------------------------------------------------------------------ arithmetic corners (as the interpreter)
+
+    static long udiv64(long a, long b) {
+        return b == 0 ? 0 : Long.divideUnsigned(a, b);
+    }
+
+    static long sdiv64(long a, long b) {
+        return b == 0 ? 0 : a / b;
+    }
+
+    static long umod64(long a, long b) {
+        return b == 0 ? a : Long.remainderUnsigned(a, b);
+    }
+
+    static long smod64(long a, long b) {
+        return b == 0 ? a : a % b;
+    }
+
+    static long udiv32(int a, int b) {
+        return b == 0 ? 0 : Integer.divideUnsigned(a, b) & M32;
+    }
+
+    static long sdiv32(int a, int b) {
+        return b == 0 ? 0 : (a / b) & M32;
+    }
+
+    static long umod32(int a, int b) {
+        return (b == 0 ? a : Integer.remainderUnsigned(a, b)) & M32;
+    }
+
+    static long smod32(int a, int b) {
+        return (b == 0 ? a : a % b) & M32;
+    }
+
+    // ------------------------------------------------------------------ byte order
+
+    static long be16(byte[] a, int i) {
+        return (short) BE16.get(a, i) & 0xffffL;
+    }
+
+    static long be32(byte[] a, int i) {
+        return (int) BE32.get(a, i) & M32;
+    }
+
+    static long le16(byte[] a, int i) {
+        return (short) LE16.get(a, i) & 0xffffL;
+    }
+
+    static long le32(byte[] a, int i) {
+        return (int) LE32.get(a, i) & M32;
+    }
+
+    static long le64(byte[] a, int i) {
+        return (long) LE64.get(a, i);
+    }
+
+    static void put16(byte[] a, int i, long v) {
+        LE16.set(a, i, (short) v);
+    }
+
+    static void put32(byte[] a, int i, long v) {
+        LE32.set(a, i, (int) v);
+    }
+
+    static void put64(byte[] a, int i, long v) {
+        LE64.set(a, i, v);
+    }
+
+    // ------------------------------------------------------------------ calls and atomics
+
+    /** {@code callx}: the helper whose id is in a register, or a fault naming it. */
+    static long callx(HelperTable helpers, long id, long r1, long r2, long r3, long r4, long r5, EbpfMemory m) {
+        Helper h = helpers.get(id);
+        if (h == null) {
+            throw new EbpfMemory.Fault("callx " + id + ": unknown helper");
+        }
+        return h.call(r1, r2, r3, r4, r5, m);
+    }
+
+    /**
+     * A 64-bit atomic read-modify-write ({@code op}: 0 add, 1 or, 2 and, 3 xor, 4 xchg) at {@code addr};
+     * returns the old value. Read then write, as the interpreter, so a fault names the same access.
+     */
+    static long atomic64(EbpfMemory m, long addr, int op, long val) {
+        long old = m.load(addr, 8);
+        long next;
+        switch (op) {
+            case 0: next = old + val; break;
+            case 1: next = old | val; break;
+            case 2: next = old & val; break;
+            case 3: next = old ^ val; break;
+            default: next = val; break;
+        }
+        m.store(addr, 8, next);
+        return old;
+    }
+
+    /** The 32-bit form of {@link #atomic64}; the old value is zero-extended. */
+    static long atomic32(EbpfMemory m, long addr, int op, long value) {
+        int old = (int) m.load(addr, 4);
+        int val = (int) value;
+        int next;
+        switch (op) {
+            case 0: next = old + val; break;
+            case 1: next = old | val; break;
+            case 2: next = old & val; break;
+            case 3: next = old ^ val; break;
+            default: next = val; break;
+        }
+        m.store(addr, 4, next);
+        return old & M32;
+    }
+
+    /** 64-bit compare-and-exchange against r0; returns the old value (the new r0). */
+    static long cmpxchg64(EbpfMemory m, long addr, long expected, long val) {
+        long old = m.load(addr, 8);
+        if (old == expected) {
+            m.store(addr, 8, val);
+        }
+        return old;
+    }
+
+    static long cmpxchg32(EbpfMemory m, long addr, long expected, long val) {
+        int old = (int) m.load(addr, 4);
+        if (old == (int) expected) {
+            m.store(addr, 4, val);
+        }
+        return old & M32;
+    }
+}

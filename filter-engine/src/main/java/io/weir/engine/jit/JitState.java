@@ -1,0 +1,35 @@
+package io.weir.engine.jit;
+
+import io.weir.engine.ebpf.EbpfMemory;
+import io.weir.engine.ebpf.MemoryModel;
+import io.weir.engine.ebpf.Reg;
+
+/**
+ * The state of one run of a JIT-compiled program that does not fit in JVM locals: the {@link EbpfMemory} its
+ * helpers and checked accesses see (stack bytes, packet, context), the local-call frames, and the registers,
+ * budget and call depth as they cross from one generated method to the next. One per thread, reused from run to
+ * run, so a run allocates nothing; a nested run on the same thread (a helper running a program) gets its own.
+ */
+final class JitState {
+    /** r0..r10 between chunk methods (a program split into several methods). */
+    final long[] regs = new long[Reg.COUNT];
+    /** The instruction budget left, between chunk methods. */
+    long left;
+    /** The local-call depth, between chunk methods. */
+    int depth;
+    /** Per call depth: the instruction index to return to. */
+    final int[] returnTo = new int[MemoryModel.MAX_CALL_DEPTH];
+    /** Per call depth: the caller's r6..r10. */
+    final long[] saved = new long[MemoryModel.MAX_CALL_DEPTH * 5];
+    /** The memory checked accesses and helpers go through; owned by this state. */
+    final EbpfMemory mem;
+    /** {@code mem}'s stack bytes, for accesses the JIT proved to stay in the current frame. */
+    final byte[] stack;
+    /** Whether a run is using this state. */
+    boolean busy;
+
+    JitState() {
+        mem = JitRuntime.newMemory();
+        stack = JitRuntime.stackOf(mem);
+    }
+}

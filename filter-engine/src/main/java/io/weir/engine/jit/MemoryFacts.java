@@ -1,0 +1,20 @@
+package io.weir.engine.jit;
+
+/**
+ * What a verifier proved about a program's memory accesses, per instruction index: the JIT drops the run-time
+ * check of an access proven in range and keeps every other check. {@link #NONE} proves nothing (every access
+ * checked), and RAW programs are always compiled as if with {@code NONE}.
+ *
+ * <p>The JVM's own array bounds check stays under every access whatever is claimed here, so a wrong fact can
+ * change an error's wording but never read outside the packet array.
+ */
+public interface MemoryFacts {
+    /** No facts: every access is checked at run time. */
+    MemoryFacts NONE = index -> false;
+
+    /**
+     * Whether the load or store at instruction {@code index} was proven to address the packet region, at an
+     * offset where all its bytes lie within the captured length, on every path.
+     */
+    boolean packetAccessInRange(int index);
+}

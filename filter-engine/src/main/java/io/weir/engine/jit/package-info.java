@@ -1,0 +1,23 @@
+/**
+ * The JIT: eBPF programs compiled to JVM bytecode with ASM and defined as hidden classes, which HotSpot then
+ * compiles to machine code. Entry: {@link io.weir.engine.jit.JitCompiler}; the engine seam:
+ * {@link io.weir.engine.jit.JitBackend}.
+ *
+ * <p>Invariants: a compiled program returns the same r0, has the same memory effects and throws the same
+ * errors (same slot index, same text) as {@link io.weir.engine.ebpf.EbpfInterpreter} on every input, budget
+ * included; it allocates nothing per run; no generated method exceeds HotSpot's 8000-byte
+ * {@code HugeMethodLimit} (large programs are split into chunk methods joined by a dispatcher); every memory
+ * access not proven by the verifier (and every access of a RAW program) is checked at run time.
+ *
+ * <p>Layout of a generated class: {@code run(byte[],int,int,int)}, {@code run(ByteBuffer,...)} and
+ * {@code run(byte[])} (the entry points, in the class itself so a caller's call site stays monomorphic), then
+ * {@code exec} (the whole program, registers as {@code long} locals) or, for a split program, {@code exec} as a
+ * dispatcher over {@code c0..cN}. {@code -Dweir.jit.dump=DIR} writes each class for {@code javap -c -p}.
+ *
+ * <pre>{@code
+ * Program p = ClassicToEbpf.translate(classic);
+ * Filter f = JitCompiler.compile(p);
+ * boolean keep = f.matches(frame, 0, frame.length, frame.length);
+ * }</pre>
+ */
+package io.weir.engine.jit;

@@ -1,0 +1,427 @@
+package io.weir.engine.maps;
+
+import io.weir.engine.ebpf.EbpfMemory;
+import io.weir.engine.ebpf.MemoryModel;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * {@code hash}, {@code percpu_hash} and {@code lru_hash}: a preallocated chained hash table in flat arrays, as
+ * Linux's preallocated {@code htab}. Entry {@code i} owns key words {@code keys[i*kw ..]}, value slot(s)
+ * {@code i*cpus ..} of a {@link ValueStore}, its hash, its chain link and (LRU) its list links; buckets hold the
+ * first entry of their chain. Nothing is allocated per entry or per lookup.
+ *
+ * <p>Bytes per entry (8-byte aligned key and value rounded up: {@code K}, {@code V}): {@code K + V*cpus + 4
+ * (hash) + 4 (chain) + 4 (free stack) + 1 (live) + 4..8 (buckets, a power of two at least max entries)}; LRU
+ * adds 9 (two list links, a reference bit). A 4-byte key with an 8-byte value takes 33 to 37 bytes.
+ *
+ * <p>Concurrency: updates and deletes take the map's lock; lookups take none. Chains end in a "nulls" marker,
+ * {@code ~bucket}: a lookup that walked onto an entry deleted and reused in another bucket ends on a foreign
+ * marker and restarts, so a concurrent delete never makes it miss a key that stays in the map (as Linux's
+ * {@code hlist_nulls}). As with Linux's preallocated maps, a value pointer taken before a delete points into an
+ * entry that may be reused by another key. An update of an existing key copies the value in place: concurrent
+ * readers may see a value half old, half new (only atomic adds on the value are exact under contention).
+ *
+ * <p>LRU order: an update puts its entry at the head of the list; a lookup sets the entry's reference bit. A
+ * full map evicts from the tail, giving a referenced entry a second chance (clear the bit, move to the head), as
+ * Linux's LRU does with its active/inactive lists: the entry evicted is the least recently updated one among
+ * those not looked up since their last pass through the tail.
+ */
+final class HashBpfMap extends BpfMap {
+    private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+
+    private final int max;
+    private final int keySize;
+    private final int keyWords;
+    private final boolean lru;
+    private final int seed;
+    private final long[] keys;
+    private final ValueStore values;
+    private final int[] hashes;
+    private final int[] next;
+    private final byte[] live;
+    private final int[] buckets;
+    private final int mask;
+    private final int[] free;
+    private int freeTop;
+    private volatile int count;
+    // LRU list: head is the most recent; -1 ends it.
+    private final int[] lruPrev;
+    private final int[] lruNext;
+    private final byte[] referenced;
+    private int lruHead = -1;
+    private int lruTail = -1;
+
+    HashBpfMap(MapSpec spec, int cpus) {
+        super(spec, cpus);
+        this.max = spec.maxEntries();
+        this.keySize = spec.keySize();
+        this.keyWords = (keySize + 7) >>> 3;
+        this.lru = spec.type() == MapType.LRU_HASH;
+        this.seed = (spec.flags() & MapSpec.F_ZERO_SEED) != 0 ? 0 : ThreadLocalRandom.current().nextInt();
+        long valueBytes = (long) max * cpus * ((spec.valueSize() + 7) & ~7);
+        if (valueBytes > Integer.MAX_VALUE - 8) {
+            throw spec.error(Errno.E2BIG, "values need " + valueBytes + " bytes, above the 2 GiB of a region");
+        }
+        this.keys = new long[Math.multiplyExact(max, keyWords)];
+        this.values = new ValueStore(max * cpus, spec.valueSize());
+        this.hashes = new int[max];
+        this.next = new int[max];
+        this.live = new byte[max];
+        int nb = Math.max(2, Integer.highestOneBit(Math.max(1, max - 1)) << 1);
+        this.buckets = new int[nb];
+        this.mask = nb - 1;
+        this.free = new int[max];
+        this.lruPrev = lru ? new int[max] : null;
+        this.lruNext = lru ? new int[max] : null;
+        this.referenced = lru ? new byte[max] : null;
+        reset();
+    }
+
+    private void reset() {
+        for (int b = 0; b < buckets.length; b++) {
+            buckets[b] = ~b;
+        }
+        for (int i = 0; i < max; i++) {
+            free[i] = max - 1 - i;
+        }
+        freeTop = max;
+        count = 0;
+        lruHead = lruTail = -1;
+        Arrays.fill(live, (byte) 0);
+    }
+
+    // ------------------------------------------------------------------ the table
+
+    private int hash(long[] k) {
+        long h = seed;
+        for (int w = 0; w < keyWords; w++) {
+            h = (h ^ k[w]) * 0x9E3779B97F4A7C15L;
+            h ^= h >>> 29;
+        }
+        h ^= h >>> 32;
+        return (int) h;
+    }
+
+    private boolean keyEquals(int i, long[] k) {
+        int base = i * keyWords;
+        for (int w = 0; w < keyWords; w++) {
+            if (keys[base + w] != k[w]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The entry holding key {@code k} with hash {@code h}, or -1; lock-free. */
+    private int find(long[] k, int h) {
+        int b = h & mask;
+        for (;;) {
+            int i = (int) INTS.getAcquire(buckets, b);
+            int steps = 0;
+            while (i >= 0 && steps++ <= max) {
+                if (hashes[i] == h && keyEquals(i, k)) {
+                    return i;
+                }
+                i = (int) INTS.getAcquire(next, i);
+            }
+            if (i == ~b) {
+                return -1;
+            }
+            // Walked off into another chain (an entry was deleted and reused): start over.
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Inserts a new entry (lock held); returns it, or -1 when full and not LRU. */
+    private int insert(long[] k, int h) {
+        if (freeTop == 0) {
+            if (!lru) {
+                return -1;
+            }
+            evictOne();
+        }
+        int i = free[--freeTop];
+        System.arraycopy(k, 0, keys, i * keyWords, keyWords);
+        hashes[i] = h;
+        live[i] = 1;
+        int b = h & mask;
+        next[i] = buckets[b];
+        INTS.setRelease(buckets, b, i);
+        count++;
+        if (lru) {
+            referenced[i] = 0;
+            pushFront(i);
+        }
+        return i;
+    }
+
+    /** Unlinks entry {@code i} (lock held). */
+    private void remove(int i) {
+        int b = hashes[i] & mask;
+        int cur = buckets[b];
+        if (cur == i) {
+            INTS.setRelease(buckets, b, next[i]);
+        } else {
+            while (cur >= 0 && next[cur] != i) {
+                cur = next[cur];
+            }
+            if (cur >= 0) {
+                INTS.setRelease(next, cur, next[i]);
+            }
+        }
+        // next[i] is left as is: a reader standing on i still finds the rest of the chain.
+        live[i] = 0;
+        free[freeTop++] = i;
+        count--;
+        if (lru) {
+            unlinkLru(i);
+        }
+    }
+
+    private void pushFront(int i) {
+        lruPrev[i] = -1;
+        lruNext[i] = lruHead;
+        if (lruHead >= 0) {
+            lruPrev[lruHead] = i;
+        }
+        lruHead = i;
+        if (lruTail < 0) {
+            lruTail = i;
+        }
+    }
+
+    private void unlinkLru(int i) {
+        int p = lruPrev[i];
+        int n = lruNext[i];
+        if (p >= 0) {
+            lruNext[p] = n;
+        } else {
+            lruHead = n;
+        }
+        if (n >= 0) {
+            lruPrev[n] = p;
+        } else {
+            lruTail = p;
+        }
+    }
+
+    private void evictOne() {
+        for (;;) {
+            int t = lruTail;
+            if (referenced[t] != 0) {
+                referenced[t] = 0;
+                unlinkLru(t);
+                pushFront(t);
+                continue;
+            }
+            remove(t);
+            return;
+        }
+    }
+
+    private int slotOf(int entry) {
+        return entry * cpus + (cpus == 1 ? 0 : CpuSlots.current());
+    }
+
+    // ------------------------------------------------------------------ program side
+
+    @Override
+    public long lookupPointer(EbpfMemory memory, long keyAddr) {
+        long[] k = readKey(memory, keyAddr, keySize);
+        int i = find(k, hash(k));
+        if (i < 0) {
+            return 0;
+        }
+        if (lru && referenced[i] == 0) {
+            referenced[i] = 1;
+        }
+        return MemoryModel.pointer(region, slotOf(i) * values.stride);
+    }
+
+    @Override
+    public long updateFrom(EbpfMemory memory, long keyAddr, long valueAddr, long flags) {
+        if (flags < 0 || flags > BPF_EXIST) {
+            return -Errno.EINVAL;
+        }
+        long[] k = readKey(memory, keyAddr, keySize);
+        int h = hash(k);
+        synchronized (this) {
+            int i = find(k, h);
+            if (i >= 0) {
+                if (flags == BPF_NOEXIST) {
+                    return -Errno.EEXIST;
+                }
+                if (lru) {
+                    unlinkLru(i);
+                    pushFront(i);
+                }
+                values.copyIn(slotOf(i), memory, valueAddr);
+                return 0;
+            }
+            if (flags == BPF_EXIST) {
+                return -Errno.ENOENT;
+            }
+            i = insert(k, h);
+            if (i < 0) {
+                return -Errno.E2BIG;
+            }
+            int first = i * cpus;
+            for (int c = 0; c < cpus; c++) {
+                values.zero(first + c);
+            }
+            values.copyIn(slotOf(i), memory, valueAddr);
+            return 0;
+        }
+    }
+
+    @Override
+    public long deleteFrom(EbpfMemory memory, long keyAddr) {
+        long[] k = readKey(memory, keyAddr, keySize);
+        int h = hash(k);
+        synchronized (this) {
+            int i = find(k, h);
+            if (i < 0) {
+                return -Errno.ENOENT;
+            }
+            remove(i);
+            return 0;
+        }
+    }
+
+    // ------------------------------------------------------------------ Java API
+
+    @Override
+    public boolean lookup(byte[] key, byte[] value) {
+        long[] k = readKey(key);
+        int i = find(k, hash(k));
+        if (i < 0) {
+            return false;
+        }
+        sumValue(values, i * cpus, cpus, value);
+        return true;
+    }
+
+    @Override
+    public boolean lookupPerCpu(byte[] key, byte[] out) {
+        long[] k = readKey(key);
+        int i = find(k, hash(k));
+        if (i < 0) {
+            return false;
+        }
+        for (int c = 0; c < cpus; c++) {
+            values.copyOut(i * cpus + c, out, c * values.valueSize);
+        }
+        return true;
+    }
+
+    @Override
+    public int update(byte[] key, byte[] value, long flags) {
+        checkValue(value);
+        if (flags < 0 || flags > BPF_EXIST) {
+            return -Errno.EINVAL;
+        }
+        long[] k = readKey(key);
+        int h = hash(k);
+        synchronized (this) {
+            int i = find(k, h);
+            if (i >= 0) {
+                if (flags == BPF_NOEXIST) {
+                    return -Errno.EEXIST;
+                }
+                if (lru) {
+                    unlinkLru(i);
+                    pushFront(i);
+                }
+            } else {
+                if (flags == BPF_EXIST) {
+                    return -Errno.ENOENT;
+                }
+                i = insert(k, h);
+                if (i < 0) {
+                    return -Errno.E2BIG;
+                }
+            }
+            putValue(values, i * cpus, cpus, value);
+            return 0;
+        }
+    }
+
+    @Override
+    public int delete(byte[] key) {
+        long[] k = readKey(key);
+        int h = hash(k);
+        synchronized (this) {
+            int i = find(k, h);
+            if (i < 0) {
+                return -Errno.ENOENT;
+            }
+            remove(i);
+            return 0;
+        }
+    }
+
+    @Override
+    public synchronized int nextKey(byte[] key, byte[] out) {
+        int from;
+        if (key == null) {
+            from = -1;
+        } else {
+            long[] k = readKey(key);
+            from = find(k, hash(k));
+        }
+        int i;
+        int b;
+        if (from >= 0) {
+            i = next[from];
+            b = hashes[from] & mask;
+        } else {
+            i = -1;
+            b = -1;
+        }
+        while (i < 0) {
+            if (++b >= buckets.length) {
+                return -Errno.ENOENT;
+            }
+            i = buckets[b];
+        }
+        int base = i * keyWords;
+        for (int j = 0; j < keySize; j++) {
+            out[j] = (byte) (keys[base + (j >>> 3)] >>> ((j & 7) << 3));
+        }
+        return 0;
+    }
+
+    @Override
+    public synchronized void clear() {
+        reset();
+        values.zeroAll();
+    }
+
+    @Override
+    public int size() {
+        return count;
+    }
+
+    // ------------------------------------------------------------------ region
+
+    @Override
+    public long load(int offset, int size) {
+        values.check(offset, size, "read", spec.name());
+        return values.load(offset, size);
+    }
+
+    @Override
+    public void store(int offset, int size, long value) {
+        values.check(offset, size, "write", spec.name());
+        values.store(offset, size, value);
+    }
+
+    @Override
+    public long atomic(int offset, int size, int op, long value, long expected) {
+        values.check(offset, size, "atomic access", spec.name());
+        return values.atomic(offset, size, op, value, expected, spec.name());
+    }
+}

@@ -1,0 +1,105 @@
+package io.weir.engine.verifier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.weir.engine.ebpf.Assembler;
+import io.weir.engine.ebpf.EbpfInterpreter;
+import io.weir.engine.ebpf.EbpfRuntimeException;
+import io.weir.engine.ebpf.Insn;
+import io.weir.engine.ebpf.Opcode;
+import io.weir.engine.ebpf.Program;
+import io.weir.engine.ebpf.ProgramType;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The verifier's case table ({@code verifier/cases.txt}): each program is accepted or rejected with the expected
+ * message; every accepted program that needs no helper also runs on the eBPF interpreter, on random packets,
+ * without an error.
+ */
+class VerifierCasesTest {
+    static final Verifier.Options OPTIONS = Verifier.Options.DEFAULT.withMap(1, new Verifier.MapDef(4, 16))
+            .withMap(2, new Verifier.MapDef(8, 8));
+    private static final long SEED = Long.getLong("weir.seed", 0x5eed_0005L);
+
+    static List<VerifierCaseFile> cases() throws IOException {
+        return VerifierCaseFile.load("/verifier/cases.txt");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyCase() throws IOException {
+        return cases().stream().map(c -> DynamicTest.dynamicTest(c.name() + " (line " + c.line() + ")",
+                () -> check(c)));
+    }
+
+    @Test
+    void theTableIsLargeBalancedAndNamesAreUnique() throws IOException {
+        List<VerifierCaseFile> all = cases();
+        Set<String> names = new HashSet<>();
+        int accept = 0;
+        for (VerifierCaseFile c : all) {
+            assertTrue(names.add(c.name()), "duplicate case name " + c.name());
+            accept += c.accept() ? 1 : 0;
+        }
+        assertTrue(all.size() >= 200, "at least 200 cases, have " + all.size());
+        int reject = all.size() - accept;
+        assertTrue(Math.abs(accept - reject) <= all.size() / 5, accept + " accepted vs " + reject + " rejected");
+    }
+
+    private static void check(VerifierCaseFile c) {
+        Program p = Assembler.assemble(c.program(), ProgramType.fromLabel(c.type()));
+        VerifiedProgram v;
+        try {
+            v = new Verifier(OPTIONS).check(p);
+        } catch (VerifierException e) {
+            if (c.accept()) {
+                fail("expected ACCEPT, rejected: " + e.getMessage() + "\n" + e.log());
+            }
+            assertTrue(e.getMessage().contains(c.message()), "expected a message with '" + c.message() + "', got:\n"
+                    + e.getMessage() + "\n" + e.log());
+            assertTrue(e.getMessage().contains("lines omitted"), e.getMessage());
+            return;
+        }
+        if (!c.accept()) {
+            fail("expected REJECT (" + c.message() + "), accepted:\n" + v.log());
+        }
+        runOnRandomPackets(c.name(), p);
+    }
+
+    /** Runs an accepted program on random packets; it must never fault. Programs calling helpers are skipped. */
+    static void runOnRandomPackets(String name, Program p) {
+        for (Insn i : p.insns()) {
+            if (i.op().form() == Opcode.Form.CALL_HELPER || i.op().form() == Opcode.Form.LDDW && i.op().variant() != 0) {
+                return;
+            }
+        }
+        EbpfInterpreter interp = new EbpfInterpreter(p);
+        long seed = SEED ^ name.hashCode();
+        Random r = new Random(seed);
+        List<Integer> lengths = new ArrayList<>(List.of(0, 1, 13, 14, 20, 33, 34, 54, 60, 64, 1514));
+        for (int k = 0; k < 40; k++) {
+            lengths.add(r.nextInt(200));
+        }
+        for (int len : lengths) {
+            byte[] pkt = new byte[len + 3];
+            r.nextBytes(pkt);
+            try {
+                interp.run(pkt, 1, len, len + r.nextInt(100));
+            } catch (EbpfRuntimeException e) {
+                fail("accepted program faulted on a random packet of " + len + " bytes (seed " + seed
+                        + ", -Dweir.seed=" + SEED + "): " + e.getMessage());
+            }
+        }
+        assertEquals(p, interp.program());
+    }
+}
