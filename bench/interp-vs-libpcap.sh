@@ -4,12 +4,13 @@
 #
 #   bench/interp-vs-libpcap.sh [extra JMH options, e.g. -prof gc]
 #
-# Needs gcc, libpcap-dev and tcpdump. Env: MILLIS (C time per filter, default 1000).
+# Needs gcc, libpcap-dev and tcpdump. Env: MILLIS (C time per filter, default 1000); SKIP_BUILD=1 reuses the
+# classes and jars already in bench/target.
 set -e
 cd "$(dirname "$0")/.."
 out=bench/target/interp
 mkdir -p "$out"
-mvn -B -q -o -pl bench -am package -DskipTests
+[ -n "$SKIP_BUILD" ] || mvn -B -q -o -pl bench -am package -DskipTests
 cp="bench/target/classes:$(ls bench/target/lib/*.jar | tr '\n' ':')"
 make -s -C bench/c
 

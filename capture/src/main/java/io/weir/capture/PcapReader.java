@@ -54,6 +54,8 @@ public final class PcapReader implements AutoCloseable {
     private int lengthsSwapped;          // 0 never, 1 always (before 2.3), 2 when caplen > len (2.3)
     private CaptureInterface classicInterface;
     private int maxCapLen;
+    private int classicSnapLen;
+    private long fracNanos;              // nanoseconds per unit of the record's fraction field
     private int versionMajor;
     private int versionMinor;
     private ByteOrder order;
@@ -112,7 +114,12 @@ public final class PcapReader implements AutoCloseable {
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(name, null, "No such file or directory");
         }
-        return new PcapReader(name, ReadBuffer.ofChannel(channel, ReadBuffer.DEFAULT_CAPACITY));
+        try {
+            return new PcapReader(name, ReadBuffer.ofChannel(channel, ReadBuffer.DEFAULT_CAPACITY));
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
     }
 
     /** Reads from a channel (closed with the reader); {@code name} is used in messages. */
@@ -176,6 +183,8 @@ public final class PcapReader implements AutoCloseable {
         classicInterface = CaptureInterface.classic(linkType, (int) snapLen == 0 ? 0 : snapLen, nanos);
         interfaces.add(classicInterface);
         maxCapLen = LinkType.maxSnapLen(linkType);
+        classicSnapLen = classicInterface.snapLen();
+        fracNanos = nanos ? 1 : 1000;
         packet.iface = classicInterface;
         packet.buffer = in.view();
         in.skip(24);
@@ -231,9 +240,9 @@ public final class PcapReader implements AutoCloseable {
         pk.buffer = in.view();
         pk.offset = p + h;
         // Longer than the snapshot length but sane: libpcap keeps the first snapLen bytes and goes on.
-        pk.capLen = Math.min(capLen, classicInterface.snapLen());
+        pk.capLen = Math.min(capLen, classicSnapLen);
         pk.wireLen = wireLen;
-        pk.timestampNanos = seconds * 1_000_000_000L + (classicInterface.tsResolCode() == 9 ? frac : frac * 1000);
+        pk.timestampNanos = seconds * 1_000_000_000L + frac * fracNanos;
         pk.recordOffset = recordOffset;
         pk.interfaceId = 0;
         in.skip(total);

@@ -182,4 +182,60 @@ class PcapReaderTest {
             assertArrayEquals(Bytes.data(20, 1), r.packet().copyBytes());
         }
     }
+
+    /** A stream of over 2 GiB, made on the fly (nothing on disk): offsets and counts stay right past 2^31. */
+    @Test
+    void readsInputsLargerThanTwoGibibytes() throws IOException {
+        int caplen = 65_000;
+        long records = (3L << 30) / (16 + caplen);     // about 3 GiB
+        byte[] header = new Bytes(ByteOrder.LITTLE_ENDIAN).pcapHeader(0xa1b2c3d4, 2, 4, 65535, 1).toArray();
+        byte[] record = new Bytes(ByteOrder.LITTLE_ENDIAN).record(1, 0, caplen, caplen, Bytes.data(caplen, 5)).toArray();
+        java.nio.channels.ReadableByteChannel source = new java.nio.channels.ReadableByteChannel() {
+            long emitted;            // bytes of records emitted
+            int headerLeft = header.length;
+
+            @Override
+            public int read(java.nio.ByteBuffer dst) {
+                int n = 0;
+                while (dst.hasRemaining() && headerLeft > 0) {
+                    dst.put(header[header.length - headerLeft--]);
+                    n++;
+                }
+                long total = records * record.length;
+                while (dst.hasRemaining() && emitted < total) {
+                    int at = (int) (emitted % record.length);
+                    int len = (int) Math.min(Math.min(dst.remaining(), record.length - at), total - emitted);
+                    dst.put(record, at, len);
+                    emitted += len;
+                    n += len;
+                }
+                return n == 0 ? -1 : n;
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        long n = 0;
+        long lastOffset = 0;
+        try (PcapReader r = PcapReader.open(source, "big")) {
+            while (r.next()) {
+                n++;
+                lastOffset = r.packet().recordOffset();
+                if (n == records) {
+                    assertEquals(5, r.packet().u8(0));
+                    assertEquals((byte) (5 + caplen - 1), r.packet().buffer().get(r.packet().offset() + caplen - 1));
+                }
+            }
+            assertEquals(24 + records * record.length, r.offset());
+        }
+        assertEquals(records, n);
+        assertEquals(24 + (records - 1) * record.length, lastOffset);
+        assertEquals(true, lastOffset > Integer.MAX_VALUE);
+    }
 }

@@ -61,7 +61,8 @@ public final class ConformancePlugin {
             Program program = Program.decode(ProgramType.RAW, code);
             RawExecutable x = Engines.raw(program, engine);
             long r0 = x.run(mem);
-            out.println("0x" + Long.toHexString(r0));
+            out.print("0x");
+            out.println(Long.toHexString(r0));
             out.flush();
             return 0;
         } catch (RuntimeException | IOException e) {

@@ -368,7 +368,7 @@ final class PacketPrinter {
     private void transport(int proto, int src, int dst, int version, int l4, int payload, boolean portsOnly) {
         switch (proto) {
             case 6: {
-                need(l4, 20, T_TCP);
+                cut(l4, 20, T_TCP, version, src, dst, portsOnly);
                 endpoints(version, src, dst, u16(l4), u16(l4 + 2), portsOnly);
                 int flags = u8(l4 + 13);
                 int doff = (u8(l4 + 12) >>> 4) * 4;
@@ -398,7 +398,7 @@ final class PacketPrinter {
                 return;
             }
             case 17: {
-                need(l4, 8, T_UDP);
+                cut(l4, 8, T_UDP, version, src, dst, portsOnly);
                 endpoints(version, src, dst, u16(l4), u16(l4 + 2), portsOnly);
                 sb.append(": UDP, length ").append(Math.max(u16(l4 + 4) - 8, 0));
                 return;
@@ -416,6 +416,15 @@ final class PacketPrinter {
             default:
                 addresses(version, src, dst, portsOnly);
                 sb.append(portsOnly ? "ip-proto-" : ": ip-proto-").append(proto).append(' ').append(payload);
+        }
+    }
+
+    /** When the transport header is not all captured: the addresses, then (by the caller) "[|proto]". */
+    private void cut(int l4, int len, Truncated t, int version, int src, int dst, boolean portsOnly) {
+        if (l4 + len > cap) {
+            addresses(version, src, dst, portsOnly);
+            sb.append(':');
+            throw t;
         }
     }
 

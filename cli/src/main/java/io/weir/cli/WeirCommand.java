@@ -244,9 +244,9 @@ final class WeirCommand {
             while (n < limit && r.next()) {
                 Packet p = r.packet();
                 if (p.linkType() != linkType) {
-                    throw new IOException("packet " + p.number() + " has link type " + LinkType.describe(p.linkType())
-                            + " but " + writeFile + " holds " + LinkType.describe(linkType)
-                            + " only: write a .pcapng file to keep several link types");
+                    throw new WriteFailure(new IOException("packet " + p.number() + " has link type "
+                            + LinkType.describe(p.linkType()) + ", but a pcap file holds one link type ("
+                            + LinkType.describe(linkType) + "): write a .pcapng file to keep several"));
                 }
                 try {
                     w.write(p);

@@ -122,7 +122,7 @@ class ConformanceRunnerTest {
                     }
                 }
             }
-            out.add(e);
+            out.add(Paths.get(e).toAbsolutePath().toString());
         }
         return String.join(File.pathSeparator, out);
     }

@@ -128,20 +128,23 @@ class WeirCommandTest {
         try (PcapNgWriter w = PcapNgWriter.open(in, ByteOrder.LITTLE_ENDIAN)) {
             int eth = w.addInterface(1, 65535, 6, "eth0");
             int raw = w.addInterface(101, 65535, 9, "tun0");
-            byte[] ip = {0x45, 0, 0, 20, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2};
+            byte[] ip = {0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, 0, 1, 0, 2, 0, 8, 0, 0};
             byte[] frame = new byte[60];
             frame[12] = 0x08;
             System.arraycopy(ip, 0, frame, 14, ip.length);
             w.write(eth, frame, 0, 60, 60, 1_000_000_000L);
-            w.write(raw, ip, 0, 20, 20, 2_000_000_000L);
+            w.write(raw, ip, 0, 28, 28, 2_000_000_000L);
+            w.write(raw, ip, 0, 24, 28, 3_000_000_000L);   // cut inside the UDP header
         }
         Run printed = run("-r", in.toString());
         assertEquals(0, printed.status(), printed.err());
-        assertEquals(List.of("00:00:01.000000 IP 10.0.0.1 > 10.0.0.2: ip-proto-17",
-                "00:00:02.000000 IP 10.0.0.1 > 10.0.0.2: ip-proto-17"), printed.lines());
+        assertEquals(List.of("00:00:01.000000 IP 10.0.0.1.1 > 10.0.0.2.2: UDP, length 0",
+                "00:00:02.000000 IP 10.0.0.1.1 > 10.0.0.2.2: UDP, length 0",
+                "00:00:03.000000 IP 10.0.0.1 > 10.0.0.2: [|udp]"), printed.lines());
         Run toPcap = run("-r", in.toString(), "-w", tmp.resolve("x.pcap").toString());
         assertEquals(1, toPcap.status());
-        assertTrue(toPcap.err().contains("weir: packet 2 has link type RAW (Raw IP)"), toPcap.err());
+        assertTrue(toPcap.err().endsWith("\nweir: " + tmp.resolve("x.pcap") + ": packet 2 has link type RAW (Raw IP), but a"
+                + " pcap file holds one link type (EN10MB (Ethernet)): write a .pcapng file to keep several\n"), toPcap.err());
         Path copy = tmp.resolve("x.pcapng");
         assertEquals(0, run("-r", in.toString(), "-w", copy.toString()).status());
         try (PcapReader r = PcapReader.open(copy)) {

@@ -4,7 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.jna.Memory;
+import io.weir.engine.Engine;
+import io.weir.engine.Engines;
+import io.weir.engine.Filter;
 import io.weir.engine.cbpf.ClassicInterpreter;
+import io.weir.engine.cbpf.ClassicToEbpf;
+import io.weir.engine.cbpf.ClassicValidator;
+import io.weir.engine.ebpf.Program;
+import io.weir.engine.verifier.Verifier;
 import io.weir.engine.cbpf.ClassicProgram;
 import io.weir.engine.cbpf.TcpdumpFormat;
 import java.io.BufferedReader;
@@ -23,8 +30,9 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Weir against libpcap: for every expression of {@code differential/expressions.txt} and every link type,
  * libpcap and Weir must agree on accepting or rejecting the expression, and, when it compiles, Weir's program
- * on the classic interpreter must return exactly what libpcap's program returns under libpcap's
- * {@code bpf_filter}, on every test packet ({@link TestPackets}).
+ * must pass the classic validator, translate to eBPF that passes the verifier, and return exactly what
+ * libpcap's program returns under libpcap's {@code bpf_filter} on every test packet ({@link TestPackets}), on
+ * every engine: the classic interpreter, the eBPF interpreter and (when the build has it) the JIT.
  */
 class DifferentialTest {
     static final int SNAPLEN = 262144;
@@ -98,17 +106,36 @@ class DifferentialTest {
                 }
             }
             Memory refMem = LibPcap.load(ref);
-            ClassicInterpreter interp = ClassicInterpreter.of(weir);
-            for (TestPackets.Pkt p : packets.get(lt)) {
-                long want = LibPcap.run(refMem, p.mem(), p.data().length, p.wireLen());
-                long got = interp.run(p.data(), 0, p.data().length, p.wireLen());
-                if (got != want) {
-                    long weirOnLibpcap = LibPcap.run(LibPcap.load(weir), p.mem(), p.data().length, p.wireLen());
-                    problems.add("linktype " + lt + ", packet " + p.origin() + " (caplen " + p.data().length
-                            + ", len " + p.wireLen() + "): libpcap " + want + ", Weir " + got
-                            + " (Weir's program under libpcap's bpf_filter: " + weirOnLibpcap + ")\nWeir:\n"
-                            + TcpdumpFormat.listing(weir) + "libpcap:\n" + TcpdumpFormat.listing(ref));
-                    break;
+            List<String> names = new ArrayList<>();
+            List<Filter> engines = new ArrayList<>();
+            try {
+                ClassicValidator.validate(weir);
+                names.add("classic interpreter");
+                engines.add(ClassicInterpreter.of(weir));
+                Program ebpf = ClassicToEbpf.translate(weir);
+                Verifier.verify(ebpf);
+                names.add("eBPF interpreter");
+                engines.add(Engines.filter(ebpf, Engine.INTERPRETER));
+                if (Engines.available(Engine.JIT)) {
+                    names.add("JIT");
+                    engines.add(Engines.filter(ebpf, Engine.JIT));
+                }
+            } catch (RuntimeException e) {
+                problems.add("linktype " + lt + ": " + e + " after " + names + "\n" + TcpdumpFormat.listing(weir));
+            }
+            for (int e = 0; e < engines.size(); e++) {
+                Filter engine = engines.get(e);
+                for (TestPackets.Pkt p : packets.get(lt)) {
+                    long want = LibPcap.run(refMem, p.mem(), p.data().length, p.wireLen());
+                    long got = engine.run(p.data(), 0, p.data().length, p.wireLen());
+                    if (got != want) {
+                        long weirOnLibpcap = LibPcap.run(LibPcap.load(weir), p.mem(), p.data().length, p.wireLen());
+                        problems.add("linktype " + lt + ", " + names.get(e) + ", packet " + p.origin() + " (caplen "
+                                + p.data().length + ", len " + p.wireLen() + "): libpcap " + want + ", Weir " + got
+                                + " (Weir's program under libpcap's bpf_filter: " + weirOnLibpcap + ")\nWeir:\n"
+                                + TcpdumpFormat.listing(weir) + "libpcap:\n" + TcpdumpFormat.listing(ref));
+                        break;
+                    }
                 }
             }
         }

@@ -42,7 +42,7 @@ public final class Engines {
      * The JIT's backend, or null while there is none. The JIT (io.weir.engine.jit) returns its backend here.
      */
     static Backend jit() {
-        return null;
+        return io.weir.engine.jit.JitBackend.JIT;
     }
 
     /** Whether {@code engine} can run programs in this build. */
@@ -63,8 +63,8 @@ public final class Engines {
                 return b;
             }
             default: {
-                Backend b = jit();
-                return b != null ? b : INTERPRETER;
+                // AUTO: the JIT, which falls back to the interpreter (and logs why) when generation fails.
+                return jit() != null ? io.weir.engine.jit.JitBackend.AUTO : INTERPRETER;
             }
         }
     }

@@ -118,6 +118,9 @@ public final class LinkLayer {
             // Decided without the load: libpcap's optimizer folds these and drops the load too.
             return (k & ~mask) != 0 ? Pred.FALSE : Pred.TRUE;
         }
+        if (k == 0) {
+            return Pred.not(test(Codes.JSET_K, mask, load(size, off)));
+        }
         return test(Codes.JEQ_K, k, load(size, off), ClassicInsn.stmt(Codes.AND_K, mask));
     }
 

@@ -62,24 +62,21 @@ public final class Emitter {
         if (root.isLeaf()) {
             return root.accept ? ClassicProgram.of(ClassicInsn.ret(acceptValue)) : null;
         }
-        List<Cfg.Node> order = topologicalOrder(root);
+        // 1. What each block must still execute, given what the registers hold on every path into it.
         Map<Cfg.Node, State> entry = new HashMap<>();
+        Map<Cfg.Node, List<ClassicInsn>> code = new HashMap<>();
         entry.put(root, new State());
-        ClassicBuilder b = new ClassicBuilder();
-        boolean acceptUsed = false;
-        boolean rejectUsed = false;
-        for (Cfg.Node n : order) {
-            b.label(label(n));
+        for (Cfg.Node n : topologicalOrder(root, null)) {
             State s = entry.get(n).copy();
+            List<ClassicInsn> kept = new ArrayList<>();
             for (ClassicInsn insn : n.test.stmts()) {
                 if (!simulate(s, insn)) {
-                    b.emit(insn);
+                    kept.add(insn);
                 }
             }
+            code.put(n, kept);
             for (Cfg.Node succ : List.of(n.t, n.f)) {
                 if (succ.isLeaf()) {
-                    acceptUsed |= succ.accept;
-                    rejectUsed |= !succ.accept;
                     continue;
                 }
                 State e = entry.get(succ);
@@ -89,13 +86,40 @@ public final class Emitter {
                     e.meet(s);
                 }
             }
+        }
+        removeDeadStores(root, code);
+        // 2. Blocks left with the same code and the same successors are one block, even if they test
+        // different values: each path still runs exactly the instructions it ran before.
+        Map<Cfg.Node, Cfg.Node> canon = new HashMap<>();
+        Map<List<Object>, Cfg.Node> byCode = new HashMap<>();
+        List<Cfg.Node> order = topologicalOrder(root, null);
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Cfg.Node n = order.get(i);
+            List<Object> key = List.of(code.get(n), n.test.jcode(), n.test.k(), label(canon(canon, n.t)),
+                    label(canon(canon, n.f)));
+            Cfg.Node same = byCode.putIfAbsent(key, n);
+            canon.put(n, same == null ? n : same);
+        }
+        // 3. Layout in a topological order of the merged graph; labels resolved by the builder.
+        ClassicBuilder b = new ClassicBuilder();
+        boolean acceptUsed = false;
+        boolean rejectUsed = false;
+        for (Cfg.Node n : topologicalOrder(canon(canon, root), canon)) {
+            b.label(label(n));
+            for (ClassicInsn insn : code.get(n)) {
+                b.emit(insn);
+            }
+            Cfg.Node t = canon(canon, n.t);
+            Cfg.Node f = canon(canon, n.f);
+            for (Cfg.Node succ : List.of(t, f)) {
+                acceptUsed |= succ.isLeaf() && succ.accept;
+                rejectUsed |= succ.isLeaf() && !succ.accept;
+            }
             Cond cond = cond(n.test.jcode());
-            String t = label(n.t);
-            String f = label(n.f);
             if ((n.test.jcode() & 0x08) != 0) {
-                b.jmpX(cond, t, f);
+                b.jmpX(cond, label(t), label(f));
             } else {
-                b.jmp(cond, n.test.k(), t, f);
+                b.jmp(cond, n.test.k(), label(t), label(f));
             }
         }
         if (acceptUsed) {
@@ -105,6 +129,41 @@ public final class Emitter {
             b.label("reject").ret(0);
         }
         return b.build();
+    }
+
+    /**
+     * Drops stores to scratch words that no later instruction reads (loads of a word whose own store was found
+     * redundant read the earlier store, so liveness runs over the whole graph, bottom-up).
+     */
+    private static void removeDeadStores(Cfg.Node root, Map<Cfg.Node, List<ClassicInsn>> code) {
+        List<Cfg.Node> order = topologicalOrder(root, null);
+        Map<Cfg.Node, Integer> liveIn = new HashMap<>();
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Cfg.Node n = order.get(i);
+            int live = (n.t.isLeaf() ? 0 : liveIn.get(n.t)) | (n.f.isLeaf() ? 0 : liveIn.get(n.f));
+            List<ClassicInsn> c = code.get(n);
+            List<ClassicInsn> kept = new ArrayList<>();
+            for (int j = c.size() - 1; j >= 0; j--) {
+                ClassicInsn insn = c.get(j);
+                int bit = 1 << (insn.k() & 15);
+                if (insn.code() == Codes.ST || insn.code() == Codes.STX) {
+                    if ((live & bit) == 0) {
+                        continue;
+                    }
+                    live &= ~bit;
+                } else if (insn.code() == Codes.LD_MEM || insn.code() == Codes.LDX_MEM) {
+                    live |= bit;
+                }
+                kept.add(insn);
+            }
+            Collections.reverse(kept);
+            code.put(n, kept);
+            liveIn.put(n, live);
+        }
+    }
+
+    private static Cfg.Node canon(Map<Cfg.Node, Cfg.Node> canon, Cfg.Node n) {
+        return n.isLeaf() ? n : canon.getOrDefault(n, n);
     }
 
     private static String label(Cfg.Node n) {
@@ -120,8 +179,11 @@ public final class Emitter {
         }
     }
 
-    /** Reverse postorder from the root: a topological order of the DAG, leaves excluded. */
-    private static List<Cfg.Node> topologicalOrder(Cfg.Node root) {
+    /**
+     * Reverse postorder from the root: a topological order of the DAG, leaves excluded; successors are mapped
+     * through {@code canon} when it is not null.
+     */
+    private static List<Cfg.Node> topologicalOrder(Cfg.Node root, Map<Cfg.Node, Cfg.Node> canon) {
         List<Cfg.Node> post = new ArrayList<>();
         Set<Cfg.Node> seen = new HashSet<>();
         // Iterative DFS; visiting the false successor last puts it right after its block when possible.
@@ -134,6 +196,9 @@ public final class Emitter {
             if (state < 2) {
                 stack.setState(state + 1);
                 Cfg.Node succ = state == 0 ? n.t : n.f;
+                if (canon != null) {
+                    succ = canon(canon, succ);
+                }
                 if (!succ.isLeaf() && seen.add(succ)) {
                     stack.push(succ, 0);
                 }

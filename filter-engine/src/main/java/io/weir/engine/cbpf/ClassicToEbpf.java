@@ -61,8 +61,8 @@ public final class ClassicToEbpf {
 
     private ClassicToEbpf(ClassicProgram classic) {
         this.classic = classic;
-        this.aLiveAfter = aLiveAfter(classic);
-        this.xMax = xMax(classic);
+        this.aLiveAfter = ClassicFlow.aLiveAfter(classic);
+        this.xMax = ClassicFlow.xMax(classic);
     }
 
     /**
@@ -82,11 +82,11 @@ public final class ClassicToEbpf {
     private Program run() {
         b.mov64Reg(REG_CTX, R1);
         // Classic A and X start at 0; the moves are left out when no path reads them first (fewer dispatches).
-        int unset = registersReadBeforeWritten(classic);
-        if ((unset & A_BIT) != 0) {
+        int unset = ClassicFlow.registersReadBeforeWritten(classic);
+        if ((unset & ClassicFlow.A) != 0) {
             b.mov32Imm(REG_A, 0);
         }
-        if ((unset & X_BIT) != 0) {
+        if ((unset & ClassicFlow.X) != 0) {
             b.mov32Imm(REG_X, 0);
         }
         for (int pc = 0; pc < classic.size(); pc++) {
@@ -195,108 +195,6 @@ public final class ClassicToEbpf {
             default:
                 conditional(pc, insn, op);
         }
-    }
-
-    private static final int A_BIT = 1;
-    private static final int X_BIT = 2;
-
-    /**
-     * Which of A and X some path may read before writing: forward data flow of "written on every path" over
-     * the forward-only program, as {@link ClassicValidator} does for M[].
-     */
-    static int registersReadBeforeWritten(ClassicProgram p) {
-        int n = p.size();
-        int[] incoming = new int[n];
-        java.util.Arrays.fill(incoming, A_BIT | X_BIT);
-        int written = 0;
-        int unset = 0;
-        for (int pc = 0; pc < n; pc++) {
-            written &= incoming[pc];
-            ClassicInsn insn = p.get(pc);
-            ClassicOp op = insn.op();
-            boolean xorX = op.isAbsoluteLoad() && Ancillary.fromK(insn.k()) == Ancillary.XOR_X;
-            if ((op.readsA() || xorX) && (written & A_BIT) == 0) {
-                unset |= A_BIT;
-            }
-            if ((op.readsX() || xorX) && (written & X_BIT) == 0) {
-                unset |= X_BIT;
-            }
-            written |= (op.writesA() ? A_BIT : 0) | (op.writesX() ? X_BIT : 0);
-            if (op == ClassicOp.JA) {
-                incoming[pc + 1 + insn.k()] &= written;
-                written = A_BIT | X_BIT;
-            } else if (op.isConditionalJump()) {
-                incoming[pc + 1 + insn.jt()] &= written;
-                incoming[pc + 1 + insn.jf()] &= written;
-                written = A_BIT | X_BIT;
-            } else if (op.isReturn()) {
-                written = A_BIT | X_BIT;
-            }
-        }
-        return unset;
-    }
-
-    /** Backward liveness of A: whether some path from after pc reads A before writing it. */
-    static boolean[] aLiveAfter(ClassicProgram p) {
-        int n = p.size();
-        boolean[] liveIn = new boolean[n + 1];
-        boolean[] liveOut = new boolean[n];
-        for (int pc = n - 1; pc >= 0; pc--) {
-            ClassicInsn insn = p.get(pc);
-            ClassicOp op = insn.op();
-            boolean out;
-            if (op == ClassicOp.JA) {
-                out = liveIn[pc + 1 + insn.k()];
-            } else if (op.isConditionalJump()) {
-                out = liveIn[pc + 1 + insn.jt()] || liveIn[pc + 1 + insn.jf()];
-            } else if (op.isReturn()) {
-                out = false;
-            } else {
-                out = liveIn[pc + 1];
-            }
-            liveOut[pc] = out;
-            boolean xorX = op.isAbsoluteLoad() && Ancillary.fromK(insn.k()) == Ancillary.XOR_X;
-            liveIn[pc] = op.readsA() || xorX || (out && !op.writesA());
-        }
-        return liveOut;
-    }
-
-    /** Forward bound on X: the largest unsigned value X may hold when each instruction runs. */
-    static long[] xMax(ClassicProgram p) {
-        int n = p.size();
-        long unknown = 0xffff_ffffL;
-        long[] in = new long[n];
-        boolean[] reached = new boolean[n];
-        reached[0] = true;
-        for (int pc = 0; pc < n; pc++) {
-            if (!reached[pc]) {
-                in[pc] = unknown;       // unreachable: no bound needed, stay safe
-            }
-            ClassicInsn insn = p.get(pc);
-            ClassicOp op = insn.op();
-            long out = in[pc];
-            if (op == ClassicOp.LDX_IMM) {
-                out = insn.kUnsigned();
-            } else if (op == ClassicOp.LDX_MSH) {
-                out = 60;
-            } else if (op.writesX()) {
-                out = unknown;
-            }
-            if (op == ClassicOp.JA) {
-                flow(in, reached, pc + 1 + insn.k(), out);
-            } else if (op.isConditionalJump()) {
-                flow(in, reached, pc + 1 + insn.jt(), out);
-                flow(in, reached, pc + 1 + insn.jf(), out);
-            } else if (!op.isReturn() && pc + 1 < n) {
-                flow(in, reached, pc + 1, out);
-            }
-        }
-        return in;
-    }
-
-    private static void flow(long[] in, boolean[] reached, int to, long value) {
-        in[to] = reached[to] ? Math.max(in[to], value) : value;
-        reached[to] = true;
     }
 
     /** A classic two-way branch as at most one conditional and one unconditional eBPF jump. */

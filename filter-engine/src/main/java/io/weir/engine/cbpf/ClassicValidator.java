@@ -45,7 +45,10 @@ public final class ClassicValidator {
         if (!p.get(n - 1).op().isReturn()) {
             throw error(p, n - 1, "the last instruction must be a return");
         }
-        checkScratchWrittenBeforeRead(p);
+        int pc = ClassicFlow.firstScratchReadBeforeWrite(p);
+        if (pc >= 0) {
+            throw error(p, pc, "M[" + p.get(pc).k() + "] may be read before it is written");
+        }
         return p;
     }
 
@@ -90,36 +93,6 @@ public final class ClassicValidator {
             if (pc + 1 + insn.jf() >= n) {
                 throw error(p, pc, "false branch to " + (pc + 1 + insn.jf()) + " is outside the program (length "
                         + n + ")");
-            }
-        }
-    }
-
-    /**
-     * Forward data flow over the (acyclic, forward-only) program: {@code valid[pc]} is the set of scratch words
-     * written on every path to pc; a path that ends (return, jump) does not flow into the next instruction.
-     */
-    private static void checkScratchWrittenBeforeRead(ClassicProgram p) {
-        int n = p.size();
-        int[] incoming = new int[n];
-        java.util.Arrays.fill(incoming, 0xffff);
-        int valid = 0;
-        for (int pc = 0; pc < n; pc++) {
-            valid &= incoming[pc];
-            ClassicInsn insn = p.get(pc);
-            ClassicOp op = insn.op();
-            if (op.writesScratch()) {
-                valid |= 1 << insn.k();
-            } else if (op.readsScratch() && (valid & (1 << insn.k())) == 0) {
-                throw error(p, pc, "M[" + insn.k() + "] may be read before it is written");
-            } else if (op == ClassicOp.JA) {
-                incoming[pc + 1 + insn.k()] &= valid;
-                valid = 0xffff;
-            } else if (op.isConditionalJump()) {
-                incoming[pc + 1 + insn.jt()] &= valid;
-                incoming[pc + 1 + insn.jf()] &= valid;
-                valid = 0xffff;
-            } else if (op.isReturn()) {
-                valid = 0xffff;
             }
         }
     }

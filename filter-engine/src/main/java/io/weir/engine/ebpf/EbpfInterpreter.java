@@ -4,8 +4,6 @@ import static io.weir.engine.ebpf.MemoryModel.*;
 
 import io.weir.engine.Filter;
 import io.weir.engine.RawExecutable;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -45,16 +43,6 @@ public final class EbpfInterpreter implements Filter, RawExecutable {
     private volatile Thread owner;
     private EbpfMemory ownerMemory;
 
-    private static final VarHandle OWNER;
-
-    static {
-        try {
-            OWNER = MethodHandles.lookup().findVarHandle(EbpfInterpreter.class, "owner", Thread.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     /** An interpreter with the type's default helpers and a budget of one million. */
     public EbpfInterpreter(Program program) {
         this(program, HelperTable.forType(program.type()), 1_000_000L);
@@ -69,6 +57,11 @@ public final class EbpfInterpreter implements Filter, RawExecutable {
      *     unknown helper, or the program uses kernel functions or map references
      */
     public EbpfInterpreter(Program program, HelperTable helpers, long budget) {
+        this(program, helpers, budget, true);
+    }
+
+    /** As the public constructor; {@code fuse} false keeps one dispatch per instruction (for tests). */
+    EbpfInterpreter(Program program, HelperTable helpers, long budget, boolean fuse) {
         this.program = program;
         this.type = program.type();
         this.helpers = helpers;
@@ -130,7 +123,9 @@ public final class EbpfInterpreter implements Filter, RawExecutable {
             }
         }
         this.stackDepth = r10Escapes ? FRAME_SIZE : depth;
-        fuse(program);
+        if (fuse) {
+            fuse(program);
+        }
     }
 
     // ------------------------------------------------------------------ superinstructions
@@ -280,11 +275,14 @@ public final class EbpfInterpreter implements Filter, RawExecutable {
         EbpfMemory m;
         if (owner == t) {
             m = ownerMemory;
-        } else if (owner == null && OWNER.compareAndSet(this, null, t)) {
-            m = new EbpfMemory();
-            ownerMemory = m;
         } else {
-            m = EbpfMemory.current();
+            synchronized (this) {
+                if (owner == null) {
+                    ownerMemory = new EbpfMemory();
+                    owner = t;
+                }
+            }
+            m = owner == t ? ownerMemory : EbpfMemory.current();
         }
         // A helper that runs another program on this thread must not clobber the outer run's state.
         if (m.busy) {

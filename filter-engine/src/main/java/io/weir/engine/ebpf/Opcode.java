@@ -188,7 +188,7 @@ public final class Opcode {
                 int k = c.code() | a.code();
                 int x = k | 0x08;
                 switch (a) {
-                    case NEG -> t.add(e(k, 0, "neg" + sfx, Form.NEG, Disc.NONE, 0, RegRule.WRITE, RegRule.ZERO,
+                    case NEG -> t.add(e(k, 0, cat("neg", sfx), Form.NEG, Disc.NONE, 0, RegRule.WRITE, RegRule.ZERO,
                             ValueRule.ZERO, ValueRule.ZERO, "4.1", 1));
                     case END -> {
                         // RFC 9669 section 4.2: byte swaps; ALU|K = le, ALU|X = be, ALU64|K = bswap.
@@ -200,7 +200,7 @@ public final class Opcode {
                             }
                             int[] widths = {16, 32, 64};
                             for (int v = 0; v < 3; v++) {
-                                t.add(e(ops[s], v + 1, names[s] + widths[v], Form.END, Disc.IMM, widths[v],
+                                t.add(e(ops[s], v + 1, cat(names[s], widths[v]), Form.END, Disc.IMM, widths[v],
                                         RegRule.WRITE, RegRule.ZERO, ValueRule.ZERO, ValueRule.FIXED, "4.2",
                                         w ? 4 : 1));
                             }
@@ -208,31 +208,31 @@ public final class Opcode {
                     }
                     case DIV, MOD -> {
                         String s = a == AluOp.DIV ? "sdiv" : "smod";
-                        t.add(e(k, 0, a.mnemonic() + sfx, Form.ALU_IMM, Disc.OFF, 0, RegRule.WRITE, RegRule.ZERO,
+                        t.add(e(k, 0, cat(a.mnemonic(), sfx), Form.ALU_IMM, Disc.OFF, 0, RegRule.WRITE, RegRule.ZERO,
                                 ValueRule.FIXED, ValueRule.ANY, "4.1", 1));
-                        t.add(e(k, 1, s + sfx, Form.ALU_IMM, Disc.OFF, 1, RegRule.WRITE, RegRule.ZERO,
+                        t.add(e(k, 1, cat(s, sfx), Form.ALU_IMM, Disc.OFF, 1, RegRule.WRITE, RegRule.ZERO,
                                 ValueRule.FIXED, ValueRule.ANY, "4.1", 4));
-                        t.add(e(x, 0, a.mnemonic() + sfx, Form.ALU_REG, Disc.OFF, 0, RegRule.WRITE, RegRule.READ,
+                        t.add(e(x, 0, cat(a.mnemonic(), sfx), Form.ALU_REG, Disc.OFF, 0, RegRule.WRITE, RegRule.READ,
                                 ValueRule.FIXED, ValueRule.ZERO, "4.1", 1));
-                        t.add(e(x, 1, s + sfx, Form.ALU_REG, Disc.OFF, 1, RegRule.WRITE, RegRule.READ,
+                        t.add(e(x, 1, cat(s, sfx), Form.ALU_REG, Disc.OFF, 1, RegRule.WRITE, RegRule.READ,
                                 ValueRule.FIXED, ValueRule.ZERO, "4.1", 4));
                     }
                     case MOV -> {
-                        t.add(e(k, 0, "mov" + sfx, Form.ALU_IMM, Disc.NONE, 0, RegRule.WRITE, RegRule.ZERO,
+                        t.add(e(k, 0, cat("mov", sfx), Form.ALU_IMM, Disc.NONE, 0, RegRule.WRITE, RegRule.ZERO,
                                 ValueRule.ZERO, ValueRule.ANY, "4.1", 1));
-                        t.add(e(x, 0, "mov" + sfx, Form.ALU_REG, Disc.OFF, 0, RegRule.WRITE, RegRule.READ,
+                        t.add(e(x, 0, cat("mov", sfx), Form.ALU_REG, Disc.OFF, 0, RegRule.WRITE, RegRule.READ,
                                 ValueRule.FIXED, ValueRule.ZERO, "4.1", 1));
                         int[] widths = w ? new int[] {8, 16, 32} : new int[] {8, 16};
                         for (int v = 0; v < widths.length; v++) {
-                            t.add(e(x, v + 1, "movsx" + widths[v] + (w ? "64" : "32"), Form.MOVSX, Disc.OFF,
+                            t.add(e(x, v + 1, cat("movsx", widths[v], w ? "64" : "32"), Form.MOVSX, Disc.OFF,
                                     widths[v], RegRule.WRITE, RegRule.READ, ValueRule.FIXED, ValueRule.ZERO,
                                     "4.1", 4));
                         }
                     }
                     default -> {
-                        t.add(e(k, 0, a.mnemonic() + sfx, Form.ALU_IMM, Disc.NONE, 0, RegRule.WRITE, RegRule.ZERO,
+                        t.add(e(k, 0, cat(a.mnemonic(), sfx), Form.ALU_IMM, Disc.NONE, 0, RegRule.WRITE, RegRule.ZERO,
                                 ValueRule.ZERO, ValueRule.ANY, "4.1", 1));
-                        t.add(e(x, 0, a.mnemonic() + sfx, Form.ALU_REG, Disc.NONE, 0, RegRule.WRITE, RegRule.READ,
+                        t.add(e(x, 0, cat(a.mnemonic(), sfx), Form.ALU_REG, Disc.NONE, 0, RegRule.WRITE, RegRule.READ,
                                 ValueRule.ZERO, ValueRule.ZERO, "4.1", 1));
                     }
                 }
@@ -247,9 +247,9 @@ public final class Opcode {
                 if (j.isConditional()) {
                     int v = j.ordinal() >= JmpOp.JLT.ordinal() ? 2 : 1;
                     int ver = w ? v : 3;
-                    t.add(e(k, 0, j.mnemonic() + sfx, Form.JCOND_IMM, Disc.NONE, 0, RegRule.READ, RegRule.ZERO,
+                    t.add(e(k, 0, cat(j.mnemonic(), sfx), Form.JCOND_IMM, Disc.NONE, 0, RegRule.READ, RegRule.ZERO,
                             ValueRule.ANY, ValueRule.ANY, "4.3", ver));
-                    t.add(e(k | 0x08, 0, j.mnemonic() + sfx, Form.JCOND_REG, Disc.NONE, 0, RegRule.READ,
+                    t.add(e(k | 0x08, 0, cat(j.mnemonic(), sfx), Form.JCOND_REG, Disc.NONE, 0, RegRule.READ,
                             RegRule.READ, ValueRule.ANY, ValueRule.ZERO, "4.3", ver));
                 } else if (j == JmpOp.JA) {
                     if (w) {
@@ -284,21 +284,21 @@ public final class Opcode {
         }
         for (Size s : new Size[] {Size.W, Size.H, Size.B}) {
             // RFC 9669 section 5.5: legacy packet access, result in r0.
-            t.add(e(Mode.ABS.code() | s.code() | OpClass.LD.code(), 0, "ldabs" + s.suffix(), Form.LDABS, Disc.NONE,
+            t.add(e(Mode.ABS.code() | s.code() | OpClass.LD.code(), 0, cat("ldabs", s.suffix()), Form.LDABS, Disc.NONE,
                     0, RegRule.ZERO, RegRule.ZERO, ValueRule.ZERO, ValueRule.ANY, "5.5", 1));
-            t.add(e(Mode.IND.code() | s.code() | OpClass.LD.code(), 0, "ldind" + s.suffix(), Form.LDIND, Disc.NONE,
+            t.add(e(Mode.IND.code() | s.code() | OpClass.LD.code(), 0, cat("ldind", s.suffix()), Form.LDIND, Disc.NONE,
                     0, RegRule.ZERO, RegRule.READ, ValueRule.ZERO, ValueRule.ANY, "5.5", 1));
             // RFC 9669 section 5.2: sign-extending loads.
-            t.add(e(Mode.MEMSX.code() | s.code() | OpClass.LDX.code(), 0, "ldxs" + s.suffix(), Form.LDXSX,
+            t.add(e(Mode.MEMSX.code() | s.code() | OpClass.LDX.code(), 0, cat("ldxs", s.suffix()), Form.LDXSX,
                     Disc.NONE, 0, RegRule.WRITE, RegRule.READ, ValueRule.ANY, ValueRule.ZERO, "5.2", 4));
         }
         for (Size s : Size.values()) {
             // RFC 9669 section 5.2: regular loads and stores.
-            t.add(e(Mode.MEM.code() | s.code() | OpClass.LDX.code(), 0, "ldx" + s.suffix(), Form.LDX, Disc.NONE, 0,
+            t.add(e(Mode.MEM.code() | s.code() | OpClass.LDX.code(), 0, cat("ldx", s.suffix()), Form.LDX, Disc.NONE, 0,
                     RegRule.WRITE, RegRule.READ, ValueRule.ANY, ValueRule.ZERO, "5.2", 1));
-            t.add(e(Mode.MEM.code() | s.code() | OpClass.ST.code(), 0, "st" + s.suffix(), Form.ST, Disc.NONE, 0,
+            t.add(e(Mode.MEM.code() | s.code() | OpClass.ST.code(), 0, cat("st", s.suffix()), Form.ST, Disc.NONE, 0,
                     RegRule.READ, RegRule.ZERO, ValueRule.ANY, ValueRule.ANY, "5.2", 1));
-            t.add(e(Mode.MEM.code() | s.code() | OpClass.STX.code(), 0, "stx" + s.suffix(), Form.STX, Disc.NONE, 0,
+            t.add(e(Mode.MEM.code() | s.code() | OpClass.STX.code(), 0, cat("stx", s.suffix()), Form.STX, Disc.NONE, 0,
                     RegRule.READ, RegRule.READ, ValueRule.ANY, ValueRule.ZERO, "5.2", 1));
         }
         // RFC 9669 section 5.3: atomics, 32 and 64 bit; the operation is in imm.
@@ -308,7 +308,7 @@ public final class Opcode {
             for (int v = 0; v < atomicImms.length; v++) {
                 AtomicOp a = AtomicOp.fromCode(atomicImms[v]);
                 boolean fetch = (atomicImms[v] & AtomicOp.FETCH) != 0 && !a.alwaysFetches();
-                String name = "lock " + (fetch ? "fetch " : "") + a.mnemonic() + (s == Size.W ? "32" : "");
+                String name = cat("lock ", fetch ? "fetch " : "", a.mnemonic(), s == Size.W ? "32" : "");
                 t.add(e(op, v, name, Form.ATOMIC, Disc.IMM, atomicImms[v], RegRule.READ, RegRule.READ,
                         ValueRule.ANY, ValueRule.FIXED, "5.3", 3));
             }
@@ -320,11 +320,28 @@ public final class Opcode {
         }
         for (Opcode o : ALL) {
             by.get(o.opcode).add(o);
-            BY_MNEMONIC.computeIfAbsent(o.mnemonic, m -> new ArrayList<>()).add(o);
+            List<Opcode> same = BY_MNEMONIC.get(o.mnemonic);
+            if (same == null) {
+                same = new ArrayList<>();
+                BY_MNEMONIC.put(o.mnemonic, same);
+            }
+            same.add(o);
         }
         for (int i = 0; i < 256; i++) {
             BY_OPCODE[i] = by.get(i).toArray(new Opcode[0]);
         }
+    }
+
+    /**
+     * Concatenation without {@code +}: javac compiles {@code +} to an invokedynamic whose first use costs
+     * milliseconds, and this table is built on the conformance plugin's start-up path (one JVM per test).
+     */
+    private static String cat(Object... parts) {
+        StringBuilder sb = new StringBuilder();
+        for (Object o : parts) {
+            sb.append(o);
+        }
+        return sb.toString();
     }
 
     private static Opcode e(int opcode, int variant, String mnemonic, Form form, Disc disc, int discValue,

@@ -43,6 +43,9 @@ final class Btf {
             List<Member> members) {}
 
     private final List<Type> types = new ArrayList<>();
+    private byte[] raw = new byte[0];
+    private int stringsAt;
+    private int stringsLen;
 
     private Btf() {
         types.add(new Type(0, "void", 0, 0, 0, 0, List.of()));
@@ -60,6 +63,9 @@ final class Btf {
         int strOff = hdrLen + b.getInt(16);
         int strLen = b.getInt(20);
         Btf btf = new Btf();
+        btf.raw = data;
+        btf.stringsAt = strOff;
+        btf.stringsLen = strLen;
         int p = typeOff;
         int end = typeOff + typeLen;
         while (p < end) {
@@ -121,6 +127,11 @@ final class Btf {
             e++;
         }
         return new String(data, s, e - s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The string at {@code off} of the string section. */
+    String string(int off) {
+        return string(raw, stringsAt, stringsLen, off);
     }
 
     Type type(int id) {

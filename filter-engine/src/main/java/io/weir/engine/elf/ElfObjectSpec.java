@@ -159,7 +159,7 @@ public final class ElfObjectSpec {
             List<String> others = new ArrayList<>();
             for (int i = 0; i < headers.size(); i++) {
                 ElfSectionHeader h = headers.get(i);
-                String name = h.getName();
+                String name = nameOf(h);
                 if ((h.sh_flags & ElfSectionHeader.FLAG_EXEC_INSTR) == 0 || h.sh_size == 0 || name.equals(".text")) {
                     continue;
                 }
@@ -175,7 +175,7 @@ public final class ElfObjectSpec {
 
         private int index(String name) {
             for (int i = 0; i < headers.size(); i++) {
-                if (name.equals(headers.get(i).getName())) {
+                if (name.equals(nameOf(headers.get(i)))) {
                     return i;
                 }
             }
@@ -191,6 +191,7 @@ public final class ElfObjectSpec {
             return s.getData();
         }
 
+        /** CO-RE relocations ({@code .BTF.ext}'s core_relo part) need kernel BTF: rejected, naming the first. */
         private void rejectCoRe() {
             int ext = index(".BTF.ext");
             if (ext < 0) {
@@ -198,10 +199,17 @@ public final class ElfObjectSpec {
             }
             ByteBuffer b = ByteBuffer.wrap(bytes(ext)).order(ByteOrder.LITTLE_ENDIAN);
             int hdrLen = b.getInt(4);
-            if (hdrLen >= 32 && b.getInt(28) > 0) {
-                throw new ElfLoadException("section '.BTF.ext': CO-RE relocations (" + b.getInt(28)
-                        + " bytes) against kernel types are not supported");
+            if (hdrLen < 32 || b.getInt(28) <= 0) {
+                return;
             }
+            int at = hdrLen + b.getInt(24);
+            int recordSize = b.getInt(at);
+            String section = btf == null ? "?" : btf.string(b.getInt(at + 4));
+            int count = b.getInt(at + 8);
+            int insnOff = count > 0 ? b.getInt(at + 12) : 0;
+            int kind = count > 0 && recordSize >= 16 ? b.getInt(at + 12 + 12) : -1;
+            throw new ElfLoadException("section '" + section + "': CO-RE relocation 0 at insn " + insnOff / 8
+                    + " (kind " + kind + ", " + count + " in the section) against kernel types is not supported");
         }
 
         private void readBtfMaps() {
@@ -281,7 +289,7 @@ public final class ElfObjectSpec {
         private void readDataSections() {
             for (int i = 0; i < headers.size(); i++) {
                 ElfSectionHeader h = headers.get(i);
-                String name = h.getName();
+                String name = nameOf(h);
                 boolean isData = name.startsWith(".rodata") || name.startsWith(".data") || name.startsWith(".bss");
                 if (!isData || h.sh_size == 0 || (h.sh_flags & ElfSectionHeader.FLAG_ALLOC) == 0) {
                     continue;
@@ -330,7 +338,7 @@ public final class ElfObjectSpec {
                 base.put(text, main.length / 8);
             }
             for (Map.Entry<Integer, Integer> e : base.entrySet()) {
-                String sname = headers.get(e.getKey()).getName();
+                String sname = nameOf(headers.get(e.getKey()));
                 List<int[]> rels = e.getKey() == section ? mainRels : relocations(e.getKey());
                 for (int k = 0; k < rels.size(); k++) {
                     apply(code, sname, k, rels.get(k), e.getValue(), base);
@@ -349,7 +357,7 @@ public final class ElfObjectSpec {
             for (int i = 0; i < headers.size(); i++) {
                 ElfSectionHeader h = headers.get(i);
                 if (h.sh_type == ElfSectionHeader.SHT_RELA && h.sh_info == section) {
-                    throw new ElfLoadException("section '" + headers.get(section).getName()
+                    throw new ElfLoadException("section '" + nameOf(headers.get(section))
                             + "': RELA relocations are not supported");
                 }
                 if (h.sh_type != ElfSectionHeader.SHT_REL || h.sh_info != section) {
@@ -404,7 +412,7 @@ public final class ElfObjectSpec {
                     b.putInt(at + 12, off);
                     return;
                 }
-                throw new ElfLoadException(where + ": section '" + headers.get(sym.st_shndx).getName()
+                throw new ElfLoadException(where + ": section '" + nameOf(headers.get(sym.st_shndx))
                         + "' holds neither maps nor global data");
             }
             if (rel[1] == R_BPF_64_32) {
@@ -414,7 +422,7 @@ public final class ElfObjectSpec {
                 }
                 Integer targetBase = base.get((int) sym.st_shndx);
                 if (targetBase == null) {
-                    throw new ElfLoadException(where + ": calls into section '" + headers.get(sym.st_shndx).getName()
+                    throw new ElfLoadException(where + ": calls into section '" + nameOf(headers.get(sym.st_shndx))
                             + "' are not supported");
                 }
                 long target = targetBase + sym.st_value / 8 + b.getInt(at + 4) + 1;
@@ -422,6 +430,11 @@ public final class ElfObjectSpec {
                 return;
             }
             throw new ElfLoadException(where + ": relocation type " + rel[1] + " is not supported");
+        }
+
+        private static String nameOf(ElfSectionHeader h) {
+            String n = h.getName();
+            return n == null ? "" : n;
         }
 
         private static void setSrc(byte[] code, int at, int src) {

@@ -77,8 +77,12 @@ public final class JitCompiler {
      * @throws JitException        when no class could be generated (the caller may fall back to the interpreter)
      */
     public static JitProgram compile(Program program, HelperTable helpers, long budget, MemoryFacts facts) {
+        return compile(program, helpers, budget, facts, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #compile(Program, HelperTable, long, MemoryFacts)}, chunks limited to about {@code maxChunk} bytes. */
+    static JitProgram compile(Program program, HelperTable helpers, long budget, MemoryFacts facts, int maxChunk) {
         new EbpfInterpreter(program, helpers, budget); // the load-time checks, with the interpreter's messages
-        int maxChunk = Integer.MAX_VALUE;
         for (int attempt = 0; attempt < 6; attempt++) {
             JitPlan plan = new JitPlan(program, helpers, budget, facts, maxChunk);
             long seq = SEQUENCE.incrementAndGet();

@@ -54,6 +54,8 @@ final class JitPlan {
     final int[] target;
     final Helper[] helperAt;
     final boolean hasLocalCalls;
+    /** Whether r10 only ever holds a frame pointer (a fetching atomic with src r10 can overwrite it). */
+    final boolean r10Fixed;
     /** Instruction indices a local-call exit may return to (may include {@code n}: falling off the end). */
     final int[] returnSites;
     /** Per instruction: the static context offset of its load's base register, or UNKNOWN. */
@@ -83,6 +85,7 @@ final class JitPlan {
         boolean r10Escapes = false;
         boolean stackStatic = true;
         boolean anyR10 = false;
+        boolean r10Written = false;
         int depth = 0;
         for (int k = 0; k < n; k++) {
             Insn i = insns[k];
@@ -112,12 +115,17 @@ final class JitPlan {
                     wordUsed[(i.off() + FRAME_SIZE) >> 3] = true;
                 }
             }
+            if (o.form() == Form.ATOMIC && o.atomicFetches() && o.atomicOp() != AtomicOp.CMPXCHG
+                    && i.src() == Reg.R10) {
+                r10Written = true; // a fetching atomic writes its source register, even r10
+            }
             boolean readsSrc = o.srcRule() != Opcode.RegRule.ZERO && o.disc() != Opcode.Disc.SRC;
             if ((readsSrc && i.src() == Reg.R10 && !memBaseSrc) || (i.dst() == Reg.R10 && !memBaseDst)) {
                 r10Escapes = true;
             }
         }
         this.hasLocalCalls = calls;
+        this.r10Fixed = !r10Written;
         this.returnSites = sites.stream().distinct().mapToInt(Integer::intValue).toArray();
         int[] starts = cut();
         this.chunkStart = starts;
@@ -129,7 +137,7 @@ final class JitPlan {
         boolean single = starts.length == 2;
         if (!anyR10 && !r10Escapes) {
             stackMode = StackMode.NONE;
-        } else if (single && !calls && !r10Escapes && stackStatic) {
+        } else if (single && !calls && !r10Escapes && stackStatic && !r10Written) {
             stackMode = StackMode.LOCALS;
         } else {
             stackMode = StackMode.ARRAY;
@@ -162,7 +170,7 @@ final class JitPlan {
         if (f == Form.ATOMIC) {
             return Access.CHECKED;
         }
-        if (base == Reg.R10 && staticStackAccess(i.off(), size)) {
+        if (base == Reg.R10 && r10Fixed && staticStackAccess(i.off(), size)) {
             return Access.STACK;
         }
         if ((f == Form.LDX || f == Form.LDXSX) && ctxBase[k] != UNKNOWN && size == 4
@@ -310,7 +318,7 @@ final class JitPlan {
             case ATOMIC -> {
                 if (o.atomicOp() == AtomicOp.CMPXCHG) {
                     s[0] = UNKNOWN;
-                } else if (o.atomicFetches()) {
+                } else if (o.atomicFetches() && i.src() < 10) {
                     s[i.src()] = UNKNOWN;
                 }
             }

@@ -1,10 +1,14 @@
 package io.weir.engine.jit;
 
+import static io.weir.engine.ebpf.MemoryModel.FIRST_MAP_REGION;
 import static io.weir.engine.ebpf.MemoryModel.FRAME_SIZE;
 
 import io.weir.engine.ebpf.EbpfMemory;
+import io.weir.engine.ebpf.ExternalRegion;
+import io.weir.engine.ebpf.ExternalRegions;
 import io.weir.engine.ebpf.Helper;
 import io.weir.engine.ebpf.HelperTable;
+import io.weir.engine.ebpf.MemoryModel;
 import io.weir.engine.ebpf.ProgramType;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -236,11 +240,23 @@ final class JitRuntime {
         return h.call(r1, r2, r3, r4, r5, m);
     }
 
+    /** Atomics on map values are applied by their region, atomically across threads (as the interpreter). */
+    private static ExternalRegion external(long addr) {
+        ExternalRegion x = ExternalRegions.get((int) (addr >>> 32));
+        if (x == null) {
+            throw new EbpfMemory.Fault("invalid atomic access at " + MemoryModel.describe(addr) + " (not a pointer)");
+        }
+        return x;
+    }
+
     /**
      * A 64-bit atomic read-modify-write ({@code op}: 0 add, 1 or, 2 and, 3 xor, 4 xchg) at {@code addr};
      * returns the old value. Read then write, as the interpreter, so a fault names the same access.
      */
     static long atomic64(EbpfMemory m, long addr, int op, long val) {
+        if ((int) (addr >>> 32) >= FIRST_MAP_REGION) {
+            return external(addr).atomic((int) addr, 8, op, val, 0);
+        }
         long old = m.load(addr, 8);
         long next;
         switch (op) {
@@ -256,6 +272,9 @@ final class JitRuntime {
 
     /** The 32-bit form of {@link #atomic64}; the old value is zero-extended. */
     static long atomic32(EbpfMemory m, long addr, int op, long value) {
+        if ((int) (addr >>> 32) >= FIRST_MAP_REGION) {
+            return external(addr).atomic((int) addr, 4, op, value, 0) & M32;
+        }
         int old = (int) m.load(addr, 4);
         int val = (int) value;
         int next;
@@ -272,6 +291,9 @@ final class JitRuntime {
 
     /** 64-bit compare-and-exchange against r0; returns the old value (the new r0). */
     static long cmpxchg64(EbpfMemory m, long addr, long expected, long val) {
+        if ((int) (addr >>> 32) >= FIRST_MAP_REGION) {
+            return external(addr).atomic((int) addr, 8, ExternalRegion.ATOMIC_CMPXCHG, val, expected);
+        }
         long old = m.load(addr, 8);
         if (old == expected) {
             m.store(addr, 8, val);
@@ -280,6 +302,9 @@ final class JitRuntime {
     }
 
     static long cmpxchg32(EbpfMemory m, long addr, long expected, long val) {
+        if ((int) (addr >>> 32) >= FIRST_MAP_REGION) {
+            return external(addr).atomic((int) addr, 4, ExternalRegion.ATOMIC_CMPXCHG, val, expected) & M32;
+        }
         int old = (int) m.load(addr, 4);
         if (old == (int) expected) {
             m.store(addr, 4, val);

@@ -51,6 +51,7 @@ final class Analyzer {
     private final Deque<Head> pending = new ArrayDeque<>();
     final VerifiedProgram.Access[] access;
     final int[] stackDepth;
+    private final java.util.Map<Integer, Integer> ids = new java.util.HashMap<>();
     private State state;
     private int nextId = 1;
     long processed;
@@ -151,7 +152,7 @@ final class Analyzer {
                     checkpoints.set(pc, here);
                 }
                 for (Checkpoint cp : here) {
-                    if (cp.state.includes(state)) {
+                    if (cp.state.includes(state, ids)) {
                         if (cp.branches > 0) {
                             throw new Reject("infinite loop detected at insn " + program.slotOf(pc)
                                     + ": the state repeats and the loop is not proven to end");

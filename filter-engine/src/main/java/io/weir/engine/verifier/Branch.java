@@ -14,7 +14,7 @@ import io.weir.engine.ebpf.Opcode.Form;
  */
 final class Branch {
     /** The relations a branch side can establish between dst and src. */
-    private enum Rel { EQ, NE, UGT, UGE, ULT, ULE, SGT, SGE, SLT, SLE, SET, NSET }
+    enum Rel { EQ, NE, UGT, UGE, ULT, ULE, SGT, SGE, SLT, SLE, SET, NSET }
 
     private Branch() {}
 

@@ -23,6 +23,8 @@ final class FrameState {
     final RegState[] regs;
     final byte[] kinds;
     final RegState[] spills;
+    /** The lowest stack byte index ever written in this frame ({@link #SIZE} when none): scans start here. */
+    int lowest = SIZE;
     /** The instruction index of the call that made this frame (-1 for the entry frame). */
     final int callsite;
     /** The call depth, 0 for the entry frame. */
@@ -44,6 +46,7 @@ final class FrameState {
         this.regs = f.regs.clone();
         this.kinds = f.kinds.clone();
         this.spills = f.spills.clone();
+        this.lowest = f.lowest;
     }
 
     FrameState copy() {
@@ -53,6 +56,7 @@ final class FrameState {
     /** Marks {@code [off, off + size)} (negative offsets from the frame pointer) as data, breaking spills. */
     void writeMisc(int off, int size) {
         int lo = SIZE + off;
+        lowest = Math.min(lowest, lo);
         for (int k = lo; k < lo + size; k++) {
             breakSpill(k);
         }
@@ -70,6 +74,7 @@ final class FrameState {
     /** Spills {@code r} to the aligned 8-byte slot at {@code off}. */
     void spill(int off, RegState r) {
         int lo = SIZE + off;
+        lowest = Math.min(lowest, lo);
         Arrays.fill(kinds, lo, lo + 8, SPILL);
         spills[lo >> 3] = r;
     }
@@ -93,7 +98,7 @@ final class FrameState {
 
     /** The deepest byte in use, as a positive number of bytes below the frame pointer. */
     int depthUsed() {
-        for (int k = 0; k < SIZE; k++) {
+        for (int k = lowest; k < SIZE; k++) {
             if (kinds[k] != INVALID) {
                 return SIZE - k;
             }
@@ -110,7 +115,7 @@ final class FrameState {
                 return false;
             }
         }
-        for (int k = 0; k < SIZE; k++) {
+        for (int k = lowest; k < SIZE; k++) {
             byte o = kinds[k];
             if (o == INVALID) {
                 continue;
@@ -135,7 +140,7 @@ final class FrameState {
                 b.append(" R").append(r).append('=').append(regs[r]);
             }
         }
-        for (int slot = 0; slot < SIZE / 8; slot++) {
+        for (int slot = lowest / 8; slot < SIZE / 8; slot++) {
             int lo = slot * 8;
             boolean any = false;
             for (int k = lo; k < lo + 8; k++) {

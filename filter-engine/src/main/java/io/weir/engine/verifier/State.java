@@ -1,6 +1,5 @@
 package io.weir.engine.verifier;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /** The abstract state of one path: its call frames, innermost last. */
@@ -32,11 +31,11 @@ final class State {
     }
 
     /** Whether this (old, proven safe) state covers {@code cur}: see {@link RegState#includes}. */
-    boolean includes(State cur) {
+    boolean includes(State cur, Map<Integer, Integer> ids) {
         if (frames.length != cur.frames.length) {
             return false;
         }
-        Map<Integer, Integer> ids = new HashMap<>();
+        ids.clear();
         for (int k = 0; k < frames.length; k++) {
             if (!frames[k].includes(cur.frames[k], ids)) {
                 return false;

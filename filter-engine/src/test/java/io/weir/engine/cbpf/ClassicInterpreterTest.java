@@ -169,6 +169,49 @@ public class ClassicInterpreterTest {
         return runAll(ClassicInterpreterTest::classic);
     }
 
+    /** Scratch memory is per thread: threads sharing one interpreter do not see each other's M[]. */
+    @Test
+    void scratchMemoryIsPerThread() throws Exception {
+        // M[0] = first byte; then a long chain of loads; then return M[0].
+        ClassicBuilder b = new ClassicBuilder().ldb(0).st(0);
+        for (int i = 0; i < 200; i++) {
+            b.ldb(1).alu(Alu.ADD, i).st(1 + i % 15);
+        }
+        Filter f = ClassicInterpreter.of(b.ldMem(0).retA().build());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                byte mark = (byte) (t + 1);
+                results.add(pool.submit(() -> {
+                    byte[] pkt = {mark, 9};
+                    for (int i = 0; i < 20_000; i++) {
+                        if (f.run(pkt, 0, 2, 2) != mark) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (java.util.concurrent.Future<Boolean> r : results) {
+                assertEquals(true, r.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void badSlicesAreRejected() {
+        Filter f = classic(ClassicProgram.of(ret(1)));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> f.run(new byte[4], 2, 3, 3));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> f.run(new byte[4], -1, 1, 1));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> f.run(ByteBuffer.allocateDirect(4), 0, 5, 5));
+    }
+
     @Test
     void randomAncillaryVaries() {
         Filter f = classic(ClassicProgram.of(ld(Ancillary.RANDOM.k()), retA()));

@@ -75,6 +75,19 @@ class ClassicToEbpfTest {
     }
 
     @Test
+    void liveAccumulatorAndBoundOnX() {
+        // 0 ldb [0]; 1 jeq #1 -> 2 / 4; 2 ldxb 4*([0]&0xf); 3 ja 5; 4 ldx #100; 5 ldb [x + 0]; 6 ret a
+        ClassicProgram p = ClassicProgram.of(ClassicInsn.ldb(0), ClassicInsn.jeq(1, 0, 2), ClassicInsn.ldxMsh(0),
+                ClassicInsn.ja(1), ClassicInsn.ldxImm(100), ClassicInsn.ldbInd(0), ClassicInsn.retA());
+        assertEquals("[true, false, false, false, false, true, false]",
+                java.util.Arrays.toString(ClassicFlow.aLiveAfter(p)));
+        assertEquals("[0, 0, 0, 60, 0, 100, 100]", java.util.Arrays.toString(ClassicFlow.xMax(p)));
+        ClassicProgram unbounded = ClassicProgram.of(ClassicInsn.ldb(0), ClassicInsn.tax(), ClassicInsn.ldbInd(0),
+                ClassicInsn.retA());
+        assertEquals(0xffffffffL, ClassicFlow.xMax(unbounded)[2]);
+    }
+
+    @Test
     void registersReadBeforeWritten() {
         record Case(int expected, ClassicInsn... insns) { }
         for (Case c : new Case[] {
@@ -89,7 +102,7 @@ class ClassicToEbpfTest {
                     ClassicInsn.retA()),
             new Case(3, ClassicInsn.ld(Ancillary.XOR_X.k()), ClassicInsn.retA()),
         }) {
-            assertEquals(c.expected(), ClassicToEbpf.registersReadBeforeWritten(ClassicProgram.of(c.insns())),
+            assertEquals(c.expected(), ClassicFlow.registersReadBeforeWritten(ClassicProgram.of(c.insns())),
                     ClassicProgram.of(c.insns()).toString());
         }
     }

@@ -38,17 +38,24 @@ final class RandomEbpfPrograms {
     private final Random r;
     private final ProgramType type;
     private final ProgramBuilder b;
+    private final boolean loadable;
     private int labels;
 
-    private RandomEbpfPrograms(Random r, ProgramType type) {
+    private RandomEbpfPrograms(Random r, ProgramType type, boolean loadable) {
         this.r = r;
         this.type = type;
+        this.loadable = loadable;
         this.b = Program.builder(type);
     }
 
-    /** A random program of about {@code length} instructions. */
+    /** A random program of about {@code length} instructions (some call unknown helpers: load errors). */
     static Program generate(Random r, ProgramType type, int length) {
-        return new RandomEbpfPrograms(r, type).build(length);
+        return new RandomEbpfPrograms(r, type, false).build(length);
+    }
+
+    /** A random program that loads with the conformance helpers (its static calls reach helper 5). */
+    static Program loadable(Random r, ProgramType type, int length) {
+        return new RandomEbpfPrograms(r, type, true).build(length);
     }
 
     private Program build(int length) {
@@ -151,7 +158,7 @@ final class RandomEbpfPrograms {
                 }
             }
             case LDABS, LDIND -> imm = r.nextInt(4) == 0 ? corner32() : r.nextInt(70) - 2;
-            case CALL_HELPER -> imm = r.nextInt(6) == 0 ? r.nextInt(8) : 5;
+            case CALL_HELPER -> imm = r.nextInt(6) == 0 && !loadable ? r.nextInt(8) : 5;
             case CALLX -> dst = r.nextBoolean() ? readable() : Reg.R6;
             case LDDW -> imm = r.nextBoolean() ? corner() : r.nextLong();
             default -> { }
@@ -168,9 +175,9 @@ final class RandomEbpfPrograms {
         if (o.immRule() == Opcode.ValueRule.ZERO) {
             imm = 0;
         }
-        if (o.form() == Form.CALLX && r.nextBoolean()) {
+        if (o.form() == Form.CALLX && dst != Reg.R10 && r.nextBoolean()) {
             // callx's target register usually holds the helper id: emit it as a mov first.
-            b.mov64Imm(dst == 0 ? Reg.R0 : dst, 5);
+            b.mov64Imm(dst, 5);
         }
         try {
             return Insn.of(o, dst, src, off, imm);

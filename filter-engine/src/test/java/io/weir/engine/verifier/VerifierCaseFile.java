@@ -30,7 +30,7 @@ record VerifierCaseFile(String name, boolean accept, String message, String type
                     if (head != null) {
                         out.add(make(head, body.toString(), headLine));
                     }
-                    head = l.substring(3).split("\\|", -1);
+                    head = l.substring(3).split(" \\| ", -1);
                     headLine = k + 1;
                     body.setLength(0);
                 } else if (head != null) {
@@ -46,7 +46,7 @@ record VerifierCaseFile(String name, boolean accept, String message, String type
         if (!verdict.equals("ACCEPT") && !verdict.equals("REJECT")) {
             throw new IllegalArgumentException("line " + line + ": verdict must be ACCEPT or REJECT: " + verdict);
         }
-        String msg = h.length > 2 ? h[2].strip() : "";
+        String msg = h.length > 2 && !h[2].strip().equals("-") ? h[2].strip() : "";
         String type = h.length > 3 && !h[3].isBlank() ? h[3].strip() : "socket";
         return new VerifierCaseFile(h[0].strip(), verdict.equals("ACCEPT"), msg, type, body, line);
     }

@@ -57,6 +57,14 @@ class VerifierCasesTest {
     }
 
     private static void check(VerifierCaseFile c) {
+        try {
+            checkCase(c);
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError("case '" + c.name() + "' (line " + c.line() + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkCase(VerifierCaseFile c) {
         Program p = Assembler.assemble(c.program(), ProgramType.fromLabel(c.type()));
         VerifiedProgram v;
         try {
