@@ -247,4 +247,34 @@ class WeirCommandTest {
         assertEquals(run("-r", pcap("mixed-ether.pcap"), "-c", "2").out(), out.toString(StandardCharsets.UTF_8));
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("reading from file "));
     }
+
+    /** Command lines for the parser agreement test: each is parsed by both parsers where the quick one answers. */
+    static List<String[]> commandLines() {
+        return List.of(
+                new String[] {"-r", "x.pcap"}, new String[] {"-r", "-"}, new String[] {"-n", "-r", "x", "-c", "10"},
+                new String[] {"--count", "-r", "x", "-w", "y"}, new String[] {"-r", "x", "tcp", "port", "80"},
+                new String[] {"-r", "x", "-c", "5", "host", "-n"}, new String[] {}, new String[] {"-c", "007", "-r", "x"},
+                new String[] {"-nr", "x"}, new String[] {"-r", "x", "-r", "y"}, new String[] {"-c", "-1", "-r", "x"},
+                new String[] {"-c", "+5", "-r", "x"}, new String[] {"-r"}, new String[] {"-r", "--count"},
+                new String[] {"--help"}, new String[] {"-w", "-", "-r", "x"}, new String[] {"-n", "-n", "-r", "x"},
+                new String[] {"--count", "--count"}, new String[] {"-x"}, new String[] {"-c", "99999999999999999999"});
+    }
+
+    /** The quick parser and picocli agree wherever the quick one answers; it answers the common forms. */
+    @Test
+    void quickParserAgreesWithPicocli() {
+        int answered = 0;
+        for (String[] args : commandLines()) {
+            WeirCommand quick = WeirCommand.quickParse(args);
+            if (quick == null) {
+                continue;
+            }
+            answered++;
+            picocli.CommandLine cl = new picocli.CommandLine(WeirCommand.spec());
+            cl.setStopAtPositional(true);
+            assertEquals(WeirCommand.fromPicocli(cl.parseArgs(args)), quick, String.join(" ", args));
+        }
+        assertEquals(9, answered);
+        assertTrue(WeirCommand.quickParse(new String[] {"--help"}) == null);
+    }
 }

@@ -123,10 +123,17 @@ class DifferentialTest {
             } catch (RuntimeException e) {
                 problems.add("linktype " + lt + ": " + e + " after " + names + "\n" + TcpdumpFormat.listing(weir));
             }
+            List<TestPackets.Pkt> pkts = packets.get(lt);
+            long[] wants = new long[pkts.size()];
+            for (int i = 0; i < wants.length; i++) {
+                TestPackets.Pkt p = pkts.get(i);
+                wants[i] = LibPcap.run(refMem, p.mem(), p.data().length, p.wireLen());
+            }
             for (int e = 0; e < engines.size(); e++) {
                 Filter engine = engines.get(e);
-                for (TestPackets.Pkt p : packets.get(lt)) {
-                    long want = LibPcap.run(refMem, p.mem(), p.data().length, p.wireLen());
+                for (int i = 0; i < wants.length; i++) {
+                    TestPackets.Pkt p = pkts.get(i);
+                    long want = wants[i];
                     long got = engine.run(p.data(), 0, p.data().length, p.wireLen());
                     if (got != want) {
                         long weirOnLibpcap = LibPcap.run(LibPcap.load(weir), p.mem(), p.data().length, p.wireLen());

@@ -16,7 +16,7 @@ import java.util.Set;
  * in the project's {@code pcaps/} that libpcap reads, plus packets derived from the Ethernet ones for the other
  * link types (the same IP/ARP payloads behind RAW, Linux cooked v1/v2, NULL and LOOP headers) and truncated
  * copies, so that every link type sees every protocol and short packets exercise the load-fault paths.
- * Duplicates are dropped. {@code -Dweir.differential.perFile=N} caps packets per file (default 300).
+ * Duplicates are dropped. {@code -Dweir.differential.perFile=N} caps packets per file (default 200).
  */
 final class TestPackets {
     /** A packet with its bytes in native memory for libpcap. */
@@ -35,7 +35,7 @@ final class TestPackets {
         if (cache != null) {
             return cache;
         }
-        int perFile = Integer.getInteger("weir.differential.perFile", 300);
+        int perFile = Integer.getInteger("weir.differential.perFile", 200);
         Map<Integer, List<LibPcap.Packet>> raw = new HashMap<>();
         for (int lt : LINK_TYPES) {
             raw.put(lt, new ArrayList<>());

@@ -23,13 +23,15 @@ public final class Cfg {
         final Node t;
         final Node f;
         final boolean accept;
+        final boolean fault;
         final int id;
 
-        private Node(Pred.Test test, Node t, Node f, boolean accept, int id) {
+        private Node(Pred.Test test, Node t, Node f, boolean accept, boolean fault, int id) {
             this.test = test;
             this.t = t;
             this.f = f;
             this.accept = accept;
+            this.fault = fault;
             this.id = id;
         }
 
@@ -40,7 +42,7 @@ public final class Cfg {
 
         @Override
         public String toString() {
-            return isLeaf() ? (accept ? "ACCEPT" : "REJECT") : "b" + id;
+            return isLeaf() ? (accept ? "ACCEPT" : fault ? "FAULT" : "REJECT") : "b" + id;
         }
     }
 
@@ -48,9 +50,14 @@ public final class Cfg {
     }
 
     /** The accepting leaf. */
-    public final Node ACCEPT = new Node(null, null, null, true, 0);
+    public final Node ACCEPT = new Node(null, null, null, true, false, 0);
     /** The rejecting leaf. */
-    public final Node REJECT = new Node(null, null, null, false, 1);
+    public final Node REJECT = new Node(null, null, null, false, false, 1);
+    /**
+     * Where a load that can never be inside a packet ({@code ether[-1]}) leads: it returns 0 like
+     * {@link #REJECT}, but does not make the expression "reject all packets" (libpcap compiles it).
+     */
+    public final Node FAULT = new Node(null, null, null, false, true, 2);
     private final Map<Key, Node> interned = new HashMap<>();
     private final List<Node> all = new ArrayList<>();
 
@@ -62,11 +69,32 @@ public final class Cfg {
         Key k = new Key(Objects.requireNonNull(test), t.id, f.id);
         Node n = interned.get(k);
         if (n == null) {
-            n = new Node(test, t, f, false, 2 + all.size());
+            n = new Node(test, t, f, false, false, 3 + all.size());
             all.add(n);
             interned.put(k, n);
         }
         return n;
+    }
+
+    /** The leaf {@code n} stands for in this graph ({@code n} a leaf of any graph). */
+    public Node leaf(Node n) {
+        return n.accept ? ACCEPT : n.fault ? FAULT : REJECT;
+    }
+
+    /** Whether a test loads from an absolute offset no packet reaches (k + size beyond 2^32 - 1). */
+    static boolean alwaysFaults(Pred.Test test) {
+        for (io.weir.engine.cbpf.ClassicInsn insn : test.stmts()) {
+            int size = switch (insn.code()) {
+                case 0x20 -> 4; // ld [k]
+                case 0x28 -> 2; // ldh [k]
+                case 0x30 -> 1; // ldb [k]
+                default -> 0;
+            };
+            if (size > 0 && (insn.k() & 0xFFFFFFFFL) + size > 0xFFFFFFFFL) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The graph of {@code p} with short-circuit evaluation, entering at the returned node. */
@@ -79,7 +107,7 @@ public final class Cfg {
             return c.value() ? t : f;
         }
         if (p instanceof Pred.Test test) {
-            return block(test, t, f);
+            return alwaysFaults(test) ? FAULT : block(test, t, f);
         }
         if (p instanceof Pred.Not n) {
             return build(n.p(), f, t);

@@ -60,6 +60,9 @@ public final class Emitter {
      */
     public static ClassicProgram emit(Cfg.Node root, int acceptValue) {
         if (root.isLeaf()) {
+            if (root.fault) {
+                return ClassicProgram.of(ClassicInsn.ret(0));
+            }
             return root.accept ? ClassicProgram.of(ClassicInsn.ret(acceptValue)) : null;
         }
         // 1. What each block must still execute, given what the registers hold on every path into it.

@@ -48,7 +48,7 @@ public final class JumpThreading {
     }
 
     private Cfg.Node leaf(Cfg.Node n, Cfg in) {
-        return n == in.ACCEPT ? out.ACCEPT : out.REJECT;
+        return out.leaf(n);
     }
 
     private Cfg.Node copy(Cfg.Node n, Cfg in) {

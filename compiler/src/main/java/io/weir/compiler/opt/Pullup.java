@@ -77,7 +77,7 @@ public final class Pullup {
 
     private Cfg.Node toCfg(M m, Cfg in, Cfg out, Map<M, Cfg.Node> done) {
         if (m.isLeaf()) {
-            return m.leaf == in.ACCEPT ? out.ACCEPT : out.REJECT;
+            return out.leaf(m.leaf);
         }
         Cfg.Node n = done.get(m);
         if (n == null) {

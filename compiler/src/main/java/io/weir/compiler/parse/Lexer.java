@@ -130,7 +130,8 @@ public final class Lexer {
         if (HID.matcher(w).matches()) {
             return new Token(Token.Kind.HID, w, span, 0);
         }
-        return new Token(Token.Kind.ID, w, span, 0);
+        // "length" is libpcap's synonym of "len".
+        return new Token(Token.Kind.ID, w.equals("length") ? "len" : w, span, 0);
     }
 
     private long parseNumber(String w, Span span) throws FilterSyntaxException {

@@ -35,6 +35,8 @@ public final class Parser {
             "slip", "ppp");
     private static final Set<String> KEYWORDS = Set.of("src", "dst", "host", "net", "mask", "port", "portrange",
             "proto", "less", "greater", "broadcast", "multicast", "and", "or", "not", "len", "vlan", "mpls");
+    /** Link-layer names libpcap accepts for byte-offset loads: {@code ppp[5]} is {@code ether[5]}. */
+    private static final Set<String> LINK_ALIASES = Set.of("fddi", "tr", "wlan", "ppp", "slip");
     private static final Set<String> RELOPS = Set.of("=", "==", "!=", "<", "<=", ">", ">=");
     private static final Set<String> ARITH_OPS = Set.of("+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>");
 
@@ -190,7 +192,8 @@ public final class Parser {
                 throw e.start() >= boolError.start() ? e : boolError;
             }
         }
-        if (t.kind() == Token.Kind.ID && UNSUPPORTED.contains(t.text())) {
+        if (t.kind() == Token.Kind.ID && UNSUPPORTED.contains(t.text()) && !(LINK_ALIASES.contains(t.text())
+                && peek(1).is("["))) {
             throw error("'" + t.text() + "' is not supported by Weir", t.span());
         }
         if (t.is("less") || t.is("greater")) {
@@ -214,7 +217,8 @@ public final class Parser {
         if (t.is("len") || t.kind() == Token.Kind.NUM || t.is("-")) {
             return new Q(relation(), null);
         }
-        if (t.kind() == Token.Kind.ID && PROTOS.contains(t.text()) && peek(1).is("[")) {
+        if (t.kind() == Token.Kind.ID && (PROTOS.contains(t.text()) || LINK_ALIASES.contains(t.text()))
+                && peek(1).is("[")) {
             return new Q(relation(), null);
         }
         if (t.is("broadcast") || t.is("multicast")) {
@@ -227,7 +231,7 @@ public final class Parser {
     private boolean startsArith() {
         Token t = peek();
         return t.is("(") || t.is("-") || t.is("len") || t.kind() == Token.Kind.NUM
-                || (t.kind() == Token.Kind.ID && PROTOS.contains(t.text()));
+                || (t.kind() == Token.Kind.ID && (PROTOS.contains(t.text()) || LINK_ALIASES.contains(t.text())));
     }
 
     // head id, pname, pqual broadcast/multicast
@@ -410,7 +414,8 @@ public final class Parser {
             take();
             return new Ast.Len(t.span());
         }
-        if (t.kind() == Token.Kind.ID && PROTOS.contains(t.text()) && peek(1).is("[")) {
+        if (t.kind() == Token.Kind.ID && (PROTOS.contains(t.text()) || LINK_ALIASES.contains(t.text()))
+                && peek(1).is("[")) {
             take();
             take();
             Arith idx = arith(0);
@@ -427,7 +432,7 @@ public final class Parser {
                 size = (int) n.num();
             }
             Token close = expect("]");
-            String proto = t.text().equals("link") ? "ether" : t.text();
+            String proto = t.text().equals("link") || LINK_ALIASES.contains(t.text()) ? "ether" : t.text();
             return new Ast.Load(proto, t.span(), idx, size, t.span().to(close.span()));
         }
         if (t.kind() == Token.Kind.ID && !KEYWORDS.contains(t.text()) && !PROTOS.contains(t.text())) {

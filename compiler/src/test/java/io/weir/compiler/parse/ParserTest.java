@@ -45,7 +45,7 @@ class ParserTest {
 
     @TestFactory
     Stream<DynamicTest> parses() {
-        return CASES.stream().map(c -> DynamicTest.dynamicTest(c[0], () -> {
+        return CASES.stream().map(c -> DynamicTest.dynamicTest(c[0].isEmpty() ? "<empty>" : c[0], () -> {
             String got;
             try {
                 got = sexpr(Parser.parse(c[0]));

@@ -19,8 +19,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>the Linux ancillary loads {@code [xor_x]} and {@code [random]} run as in the kernel (see
  *       {@link Ancillary}); the validator rejects the others.
  * </ul>
- * The program is validated ({@link ClassicValidator}) and decoded once, into flat arrays of opcodes, constants
- * and absolute jump targets; {@code run} allocates nothing and switches on the opcode (a dense table switch).
+ * The program is validated ({@link ClassicValidator}) and decoded once, into one 64-bit word per instruction
+ * (opcode, absolute jump targets, constant); {@code run} allocates nothing and switches on the opcode (a dense
+ * table switch).
  * Programs that use scratch memory M[] take a per-thread 16-word array, which needs no clearing because the
  * validator proves each word is written before it is read.
  *
@@ -41,33 +42,33 @@ public final class ClassicInterpreter implements Filter {
     private static final int ANC_RANDOM = 0xe8;
 
     private final ClassicProgram program;
-    private final int[] code;
-    private final int[] k;
-    private final int[] jt;
-    private final int[] jf;
+    /**
+     * One word per instruction, so a dispatch is one array read: opcode in bits 56-63, the absolute true-branch
+     * (or ja) target in 44-55, the false-branch target in 32-43 (targets are below 4096), k in 0-31.
+     */
+    private final long[] insns;
     private final boolean usesScratch;
 
     private ClassicInterpreter(ClassicProgram program) {
         this.program = program;
         int n = program.size();
-        code = new int[n];
-        k = new int[n];
-        jt = new int[n];
-        jf = new int[n];
+        insns = new long[n];
         boolean scratch = false;
         for (int pc = 0; pc < n; pc++) {
             ClassicInsn insn = program.get(pc);
             ClassicOp op = insn.op();
-            code[pc] = insn.code();
-            k[pc] = insn.k();
+            long code = insn.code();
+            long jt = 0;
+            long jf = 0;
             if (op == ClassicOp.JA) {
-                jt[pc] = pc + 1 + insn.k();
+                jt = pc + 1 + insn.k();
             } else if (op.isConditionalJump()) {
-                jt[pc] = pc + 1 + insn.jt();
-                jf[pc] = pc + 1 + insn.jf();
+                jt = pc + 1 + insn.jt();
+                jf = pc + 1 + insn.jf();
             } else if (op.isAbsoluteLoad() && Ancillary.fromK(insn.k()) != null) {
-                code[pc] = Ancillary.fromK(insn.k()) == Ancillary.XOR_X ? ANC_XOR_X : ANC_RANDOM;
+                code = Ancillary.fromK(insn.k()) == Ancillary.XOR_X ? ANC_XOR_X : ANC_RANDOM;
             }
+            insns[pc] = code << 56 | jt << 44 | jf << 32 | insn.kUnsigned();
             scratch |= op.readsScratch() || op.writesScratch();
         }
         usesScratch = scratch;
@@ -113,16 +114,16 @@ public final class ClassicInterpreter implements Filter {
     }
 
     private long exec(byte[] arr, ByteBuffer buf, int base, int capLen, int wireLen) {
-        final int[] code = this.code;
-        final int[] k = this.k;
+        final long[] insns = this.insns;
         final long buflen = capLen;
         int[] mem = usesScratch ? SCRATCH.get() : null;
         int a = 0;
         int x = 0;
         int pc = 0;
         while (true) {
-            int kk = k[pc];
-            switch (code[pc]) {
+            long w = insns[pc];
+            int kk = (int) w;
+            switch ((int) (w >>> 56)) {
                 case Codes.RET_K:
                     return kk & 0xffffffffL;
                 case Codes.RET_A:
@@ -226,23 +227,33 @@ public final class ClassicInterpreter implements Filter {
                 case Codes.NEG: a = -a; break;
                 case Codes.TAX: x = a; break;
                 case Codes.TXA: a = x; break;
-                case Codes.JA: pc = jt[pc]; continue;
-                case Codes.JEQ_K: pc = a == kk ? jt[pc] : jf[pc]; continue;
-                case Codes.JGT_K: pc = Integer.compareUnsigned(a, kk) > 0 ? jt[pc] : jf[pc]; continue;
-                case Codes.JGE_K: pc = Integer.compareUnsigned(a, kk) >= 0 ? jt[pc] : jf[pc]; continue;
-                case Codes.JSET_K: pc = (a & kk) != 0 ? jt[pc] : jf[pc]; continue;
-                case Codes.JEQ_X: pc = a == x ? jt[pc] : jf[pc]; continue;
-                case Codes.JGT_X: pc = Integer.compareUnsigned(a, x) > 0 ? jt[pc] : jf[pc]; continue;
-                case Codes.JGE_X: pc = Integer.compareUnsigned(a, x) >= 0 ? jt[pc] : jf[pc]; continue;
-                case Codes.JSET_X: pc = (a & x) != 0 ? jt[pc] : jf[pc]; continue;
+                case Codes.JA: pc = ifTrue(w); continue;
+                case Codes.JEQ_K: pc = a == kk ? ifTrue(w) : ifFalse(w); continue;
+                case Codes.JGT_K: pc = Integer.compareUnsigned(a, kk) > 0 ? ifTrue(w) : ifFalse(w); continue;
+                case Codes.JGE_K: pc = Integer.compareUnsigned(a, kk) >= 0 ? ifTrue(w) : ifFalse(w); continue;
+                case Codes.JSET_K: pc = (a & kk) != 0 ? ifTrue(w) : ifFalse(w); continue;
+                case Codes.JEQ_X: pc = a == x ? ifTrue(w) : ifFalse(w); continue;
+                case Codes.JGT_X: pc = Integer.compareUnsigned(a, x) > 0 ? ifTrue(w) : ifFalse(w); continue;
+                case Codes.JGE_X: pc = Integer.compareUnsigned(a, x) >= 0 ? ifTrue(w) : ifFalse(w); continue;
+                case Codes.JSET_X: pc = (a & x) != 0 ? ifTrue(w) : ifFalse(w); continue;
                 case ANC_XOR_X: a ^= x; break;
                 case ANC_RANDOM: a = ThreadLocalRandom.current().nextInt(); break;
                 default:
                     // Unreachable: the validator admits only the opcodes above.
-                    throw new IllegalStateException("insn " + pc + ": opcode 0x" + Integer.toHexString(code[pc]));
+                    throw new IllegalStateException("insn " + pc + ": opcode 0x" + Long.toHexString(w >>> 56));
             }
             pc++;
         }
+    }
+
+    /** The true-branch (or ja) target of a decoded word. */
+    private static int ifTrue(long w) {
+        return (int) (w >>> 44) & 0xfff;
+    }
+
+    /** The false-branch target of a decoded word. */
+    private static int ifFalse(long w) {
+        return (int) (w >>> 32) & 0xfff;
     }
 
     @Override

@@ -18,6 +18,7 @@ import io.weir.engine.ebpf.HelperTable;
 import io.weir.engine.ebpf.MemoryModel;
 import io.weir.engine.ebpf.Program;
 import io.weir.engine.ebpf.ProgramType;
+import io.weir.engine.verifier.VerifiedProgram;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
@@ -60,6 +61,15 @@ public final class JitCompiler {
     /** Compiles {@code program} with its type's default helpers and the default budget. */
     public static JitProgram compile(Program program) {
         return compile(program, HelperTable.forType(program.type()), Engines.DEFAULT_BUDGET, MemoryFacts.NONE);
+    }
+
+    /**
+     * Compiles a program the verifier accepted, with its type's default helpers and the default budget: packet
+     * loads the verifier proved in bounds lose their run-time check (the JVM's array bound check stays).
+     */
+    public static JitProgram compile(VerifiedProgram verified) {
+        Program p = verified.program();
+        return compile(p, HelperTable.forType(p.type()), Engines.DEFAULT_BUDGET, MemoryFacts.of(verified));
     }
 
     /** Compiles {@code program}; every memory access is checked at run time. */

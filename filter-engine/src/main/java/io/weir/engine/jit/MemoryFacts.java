@@ -1,5 +1,7 @@
 package io.weir.engine.jit;
 
+import io.weir.engine.verifier.VerifiedProgram;
+
 /**
  * What a verifier proved about a program's memory accesses, per instruction index: the JIT drops the run-time
  * check of an access proven in range and keeps every other check. {@link #NONE} proves nothing (every access
@@ -17,4 +19,9 @@ public interface MemoryFacts {
      * offset where all its bytes lie within the captured length, on every path.
      */
     boolean packetAccessInRange(int index);
+
+    /** What the verifier proved: packet accesses in bounds on every path. */
+    static MemoryFacts of(VerifiedProgram verified) {
+        return index -> verified.access(index) == VerifiedProgram.Access.PACKET && verified.provenInBounds(index);
+    }
 }

@@ -228,10 +228,56 @@ final class HashBpfMap extends BpfMap {
 
     // ------------------------------------------------------------------ program side
 
+    /** Hash of a key of at most 8 bytes held in one word: the same value {@link #hash(long[])} gives. */
+    private int hash1(long k0) {
+        long h = (seed ^ k0) * 0x9E3779B97F4A7C15L;
+        h ^= h >>> 29;
+        h ^= h >>> 32;
+        return (int) h;
+    }
+
+    /** {@link #find} for keys of at most 8 bytes, without the key scratch. */
+    private int find1(long k0, int h) {
+        int b = h & mask;
+        for (;;) {
+            int i = (int) INTS.getAcquire(buckets, b);
+            int steps = 0;
+            while (i >= 0 && steps++ <= max) {
+                if (hashes[i] == h && keys[i] == k0) {
+                    return i;
+                }
+                i = (int) INTS.getAcquire(next, i);
+            }
+            if (i == ~b) {
+                return -1;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private static long readKey1(EbpfMemory m, long addr, int size) {
+        switch (size) {
+            case 1: case 2: case 4: case 8:
+                return m.load(addr, size);
+            default:
+                long v = 0;
+                for (int i = 0; i < size; i++) {
+                    v |= m.load(addr + i, 1) << (i << 3);
+                }
+                return v;
+        }
+    }
+
     @Override
     public long lookupPointer(EbpfMemory memory, long keyAddr) {
-        long[] k = readKey(memory, keyAddr, keySize);
-        int i = find(k, hash(k));
+        int i;
+        if (keyWords == 1) {
+            long k0 = readKey1(memory, keyAddr, keySize);
+            i = find1(k0, hash1(k0));
+        } else {
+            long[] k = readKey(memory, keyAddr, keySize);
+            i = find(k, hash(k));
+        }
         if (i < 0) {
             return 0;
         }

@@ -34,7 +34,8 @@ final class ValueStore {
 
     /** Checks that {@code size} bytes at region offset {@code off} stay inside one value. */
     void check(int off, int size, String what, String name) {
-        if (off < 0 || (long) off + size > (long) slots * stride || (off % stride) + size > valueSize) {
+        int within = (stride & (stride - 1)) == 0 ? off & (stride - 1) : off % stride;
+        if (off < 0 || (long) off + size > (long) slots * stride || within + size > valueSize) {
             throw new EbpfMemory.Fault("out-of-bounds " + what + " of " + size + " bytes at offset " + off
                     + " of map '" + name + "' (value_size " + valueSize + ")");
         }

@@ -28,7 +28,7 @@ import java.util.List;
  */
 final class Analyzer {
     /** Checkpoints kept per instruction; beyond this a path is explored without new ones. */
-    static final int MAX_CHECKPOINTS_PER_INSN = 64;
+    static final int MAX_CHECKPOINTS_PER_INSN = 32;
 
     private static final class Checkpoint {
         final State state;
@@ -129,7 +129,7 @@ final class Analyzer {
         while (!pending.isEmpty()) {
             Head h = pending.pop();
             state = h.state;
-            if (h.from >= 0) {
+            if (h.from >= 0 && log.wants()) {
                 log.line("from " + program.slotOf(h.from) + " to " + program.slotOf(h.pc) + ":" + state);
             }
             walk(h.pc, h.parent);

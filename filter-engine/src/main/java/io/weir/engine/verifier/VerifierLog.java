@@ -12,7 +12,7 @@ import java.util.List;
  * keeps none and only counts.
  */
 final class VerifierLog {
-    static final int MAX_LINES = 100_000;
+    static final int MAX_LINES = 20_000;
 
     private final boolean full;
     private final List<String> lines = new ArrayList<>();
@@ -24,6 +24,15 @@ final class VerifierLog {
 
     boolean isFull() {
         return full;
+    }
+
+    /** Whether a line given now would be kept (callers skip building it otherwise; it is still counted). */
+    boolean wants() {
+        if (full && lines.size() < MAX_LINES) {
+            return true;
+        }
+        count++;
+        return false;
     }
 
     void line(String s) {

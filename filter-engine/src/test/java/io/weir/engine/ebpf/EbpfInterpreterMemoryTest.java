@@ -168,5 +168,9 @@ class EbpfInterpreterMemoryTest {
         ip[13] = (byte) 0xdd;
         assertEquals(0, f.run(ip, 0, 60, 60));
         assertEquals(0, f.run(ip, 0, 10, 60), "ldabs past the captured length drops");
+        byte[] framed = new byte[70];
+        framed[5 + 12] = 0x08;
+        assertEquals(0xffff, f.run(framed, 5, 60, 60), "ldabs offsets count from the slice's start");
+        assertEquals(0xffff, f.run(ByteBuffer.allocateDirect(70).put(framed), 5, 60, 60), "direct buffer");
     }
 }

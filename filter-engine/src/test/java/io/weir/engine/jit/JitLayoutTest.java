@@ -118,6 +118,27 @@ class JitLayoutTest {
     }
 
     @Test
+    void packetLoadsTheVerifierProvedSkipTheCheck() {
+        // Direct packet access: r2 = data, r3 = data_end; the load of [r2 + 12] is proven by the comparison.
+        Program p = Program.builder(ProgramType.SOCKET).ldx(Size.W, Reg.R2, Reg.R1, 76).ldx(Size.W, Reg.R3, Reg.R1, 80)
+                .mov64Reg(Reg.R4, Reg.R2).alu64Imm(AluOp.ADD, Reg.R4, 14).jmpReg(JmpOp.JGT, Reg.R4, Reg.R3, "short")
+                .ldx(Size.H, Reg.R0, Reg.R2, 12).exit().label("short").mov64Imm(Reg.R0, 0).exit().build();
+        io.weir.engine.verifier.VerifiedProgram v = io.weir.engine.verifier.Verifier.verify(p);
+        assertTrue(MemoryFacts.of(v).packetAccessInRange(5), "the verifier proves the load at index 5");
+        JitProgram proven = JitCompiler.compile(v);
+        JitProgram checked = JitCompiler.compile(p);
+        EbpfInterpreter interp = new EbpfInterpreter(p);
+        Random r = new Random(6);
+        for (int len = 0; len < 40; len++) {
+            byte[] pkt = new byte[len + 3];
+            r.nextBytes(pkt);
+            long want = interp.run(pkt, 1, len, len);
+            assertEquals(want, proven.run(pkt, 1, len, len), "length " + len);
+            assertEquals(want, checked.run(pkt, 1, len, len), "length " + len);
+        }
+    }
+
+    @Test
     void engineChoice() {
         Program p = Program.builder(ProgramType.SOCKET).mov64Imm(Reg.R0, 7).exit().build();
         assertTrue(Engines.available(Engine.JIT));
