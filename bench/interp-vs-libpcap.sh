@@ -5,7 +5,8 @@
 #   bench/interp-vs-libpcap.sh [extra JMH options, e.g. -prof gc]
 #
 # Needs gcc, libpcap-dev and tcpdump. Env: MILLIS (C time per filter, default 1000); SKIP_BUILD=1 reuses the
-# classes and jars already in bench/target.
+# classes and jars already in bench/target; CPU=1 measures thread CPU time on both sides (C harness "cpu" mode,
+# io.weir.bench.InterpreterCpuTime) instead of wall time and JMH: steadier on a loaded machine.
 set -e
 cd "$(dirname "$0")/.."
 out=bench/target/interp
@@ -23,9 +24,14 @@ while IFS='	' read -r name expr prog; do
     [ "$live" = "$prog" ] || echo "warning: $name: tcpdump now compiles '$expr' differently" >&2
 done < "$out/filters.tsv"
 
-bench/target/c/bpf_filter_bench "$out/mix.pcap" "$out/filters.tsv" "${MILLIS:-1000}" > "$out/libpcap.tsv"
-java -cp "$cp" org.openjdk.jmh.Main 'io.weir.bench.InterpreterBenchmark' -rf csv -rff "$out/jmh.csv" "$@" \
-    > "$out/jmh.log"
+if [ -n "$CPU" ]; then
+    bench/target/c/bpf_filter_bench "$out/mix.pcap" "$out/filters.tsv" "${MILLIS:-1000}" cpu > "$out/libpcap.tsv"
+    java -cp "$cp" io.weir.bench.InterpreterCpuTime > "$out/jmh.csv"
+else
+    bench/target/c/bpf_filter_bench "$out/mix.pcap" "$out/filters.tsv" "${MILLIS:-1000}" > "$out/libpcap.tsv"
+    java -cp "$cp" org.openjdk.jmh.Main 'io.weir.bench.InterpreterBenchmark' -rf csv -rff "$out/jmh.csv" "$@" \
+        > "$out/jmh.log"
+fi
 
 # Verdicts: Weir's match counts must equal libpcap's.
 awk -F'\t' 'NR==FNR { m[$1] = $3; next } m[$1] != $3 { print "MISMATCH " $1 " " $2 ": weir " $3 ", libpcap " m[$1]; bad = 1 }

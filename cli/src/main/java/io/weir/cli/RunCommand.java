@@ -6,7 +6,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.weir.capture.Packet;
 import io.weir.capture.PcapReader;
 import io.weir.capture.PcapWriter;
-import io.weir.engine.ebpf.EbpfInterpreter;
+import io.weir.engine.Engine;
+import io.weir.engine.Engines;
+import io.weir.engine.Filter;
 import io.weir.engine.ebpf.EbpfRuntimeException;
 import io.weir.engine.elf.BpfObject;
 import io.weir.engine.elf.ElfLoadException;
@@ -34,7 +36,8 @@ import java.util.Map;
 
 /**
  * {@code weir run OBJECT.o [--section NAME] -r FILE [-w OUT] [--json] [--events FILE]}: runs a program of an
- * ELF object built by clang on every packet of a capture, on the eBPF interpreter.
+ * ELF object built by clang on every packet of a capture, on the JIT ({@code --engine auto}, the default, falls
+ * back to the interpreter when the JIT cannot compile the program; {@code --engine interpreter} forces it).
  *
  * <p>The return value is read as the section means it: {@code xdp} — {@code XDP_PASS} (2) keeps,
  * {@code XDP_DROP} (1) and {@code XDP_ABORTED} (0) drop, {@code XDP_TX} (3) and {@code XDP_REDIRECT} (4) keep
@@ -53,7 +56,7 @@ import java.util.Map;
  */
 public final class RunCommand {
     private static final String USAGE = "usage: weir run OBJECT.o [--section NAME] -r FILE [-w OUT] [--json]"
-            + " [--events FILE]";
+            + " [--events FILE] [--engine auto|jit|interpreter]";
 
     private RunCommand() {}
 
@@ -91,6 +94,7 @@ public final class RunCommand {
         String read;
         String write;
         String events;
+        Engine engine = Engine.AUTO;
         boolean json;
         boolean help;
 
@@ -103,6 +107,7 @@ public final class RunCommand {
                     case "-r" -> o.read = value(args, ++i, a);
                     case "-w" -> o.write = value(args, ++i, a);
                     case "--events" -> o.events = value(args, ++i, a);
+                    case "--engine" -> o.engine = Engine.fromLabel(value(args, ++i, a));
                     case "--json" -> o.json = true;
                     case "-h", "--help" -> o.help = true;
                     default -> {
@@ -200,7 +205,8 @@ public final class RunCommand {
         long packets = 0;
         try (BpfObject obj = spec.load(); Events events = new Events(err, o.events);
                 PcapReader reader = PcapReader.open(Path.of(o.read))) {
-            EbpfInterpreter filter = obj.interpreter(program, MapHelpers.table(events::trace));
+            Filter filter = Engines.backend(o.engine).filter(obj.link(program), MapHelpers.table(events::trace),
+                    Engines.DEFAULT_BUDGET);
             List<RingBuffer> rings = new ArrayList<>();
             for (BpfMap m : obj.maps()) {
                 if (m instanceof RingBuffer) {

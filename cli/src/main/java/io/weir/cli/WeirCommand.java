@@ -1,31 +1,15 @@
 package io.weir.cli;
 
-import io.weir.capture.CaptureFormatException;
-import io.weir.capture.CaptureInterface;
-import io.weir.capture.LinkType;
-import io.weir.capture.Packet;
-import io.weir.capture.PcapNgWriter;
-import io.weir.capture.PcapReader;
-import io.weir.capture.PcapWriter;
-import java.io.BufferedWriter;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,9 +18,12 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The tcpdump-compatible top-level command. For now it reads capture files: {@code weir -r FILE} prints one
- * line per packet on standard output (the banner goes to standard error, as tcpdump's does), {@code -w OUT}
- * copies the packets to a file instead, {@code --count} prints only their number, {@code -c N} stops after N.
+ * The tcpdump-compatible top-level command. For now it reads capture files: {@code weir -r FILE EXPR} prints one
+ * line per packet the expression matches on standard output (the banner goes to standard error, as tcpdump's
+ * does), {@code -w OUT} writes those packets to a file instead, {@code --count} prints only their number,
+ * {@code -c N} stops after N matches. {@code -d}/{@code -dd}/{@code -ddd} (with {@code -y LINKTYPE},
+ * {@code -s SNAPLEN}) print the compiled program as tcpdump does; {@code -F FILE} reads the expression from a
+ * file; {@code --engine} picks what runs the filter ({@link FilterFactory}).
  *
  * <p>Every error is one line on standard error, {@code weir: ...}, and exit status 1, as with tcpdump; a
  * malformed capture still has all its good packets printed first.
@@ -47,6 +34,11 @@ final class WeirCommand {
     Long maxPackets;
     boolean numeric;
     boolean countOnly;
+    int dumpLevel;
+    String linkName;
+    Integer snaplen;
+    String filterFile;
+    String engine;
     List<String> expression = new ArrayList<>();
 
     private WeirCommand() {}
@@ -58,8 +50,10 @@ final class WeirCommand {
     static CommandSpec spec() {
         CommandSpec spec = CommandSpec.create().name("weir");
         spec.usageMessage()
-                .description("Reads packets from a capture file and prints them, like tcpdump -r.")
-                .footer("A filter expression (tcpdump's language) may follow the options; it is not supported yet.")
+                .description("Reads packets from a capture file and prints those the filter expression matches,"
+                        + " like tcpdump -r.")
+                .footer("The expression (tcpdump's pcap-filter language) follows the options; its words are joined"
+                        + " with spaces. Subcommands: compile, verify, run.")
                 .sortOptions(false);
         spec.versionProvider(new Version());
         spec.addOption(OptionSpec.builder("-r").paramLabel("FILE").type(String.class)
@@ -72,13 +66,29 @@ final class WeirCommand {
         spec.addOption(OptionSpec.builder("-n").arity("0").type(boolean.class)
                 .description("Don't convert addresses to names (Weir never does yet).").build());
         spec.addOption(OptionSpec.builder("--count").arity("0").type(boolean.class)
-                .description("Print only the number of packets read.").build());
+                .description("Print only the number of matching packets.").build());
+        spec.addOption(OptionSpec.builder("-F").paramLabel("FILE").type(String.class)
+                .description("Read the filter expression from FILE ('#' starts a comment; arguments are then"
+                        + " ignored).").build());
+        spec.addOption(OptionSpec.builder("-d").arity("0").type(boolean[].class)
+                .description("Print the compiled program as a listing and exit (-dd: as a C array, -ddd: as"
+                        + " decimal numbers).").build());
+        spec.addOption(OptionSpec.builder("-dd").arity("0").type(boolean.class).hidden(true).build());
+        spec.addOption(OptionSpec.builder("-ddd").arity("0").type(boolean.class).hidden(true).build());
+        spec.addOption(OptionSpec.builder("-y").paramLabel("LINKTYPE").type(String.class)
+                .description("Link type for -d without -r: EN10MB, RAW, LINUX_SLL, LINUX_SLL2, NULL, LOOP or a"
+                        + " number.").build());
+        spec.addOption(OptionSpec.builder("-s").paramLabel("SNAPLEN").type(String.class)
+                .description("Snapshot length: the value -d's program returns for matches (0: 262144).").build());
+        spec.addOption(OptionSpec.builder("--engine").paramLabel("ENGINE").type(String.class)
+                .description("What runs the filter: auto (the JIT, default), jit, interpreter (eBPF) or"
+                        + " classic.").build());
         spec.addOption(OptionSpec.builder("-h", "--help").arity("0").type(boolean.class).usageHelp(true)
                 .description("Show this help and exit.").build());
         spec.addOption(OptionSpec.builder("--version").arity("0").type(boolean.class).versionHelp(true)
                 .description("Print version information and exit.").build());
         spec.addPositional(PositionalParamSpec.builder().paramLabel("EXPRESSION").arity("0..*").type(String[].class)
-                .description("Filter expression (not supported yet).").build());
+                .description("Filter expression, e.g. tcp port 80 (all packets when absent).").build());
         return spec;
     }
 
@@ -131,11 +141,15 @@ final class WeirCommand {
     }
 
     /** Words that start a subcommand rather than a filter expression (none is a tcpdump primitive). */
-    static final java.util.Set<String> SUBCOMMANDS = java.util.Set.of("run", "verify");
+    static final java.util.Set<String> SUBCOMMANDS = java.util.Set.of("run", "verify", "compile");
 
     private static int subcommand(String name, String[] rest, PrintStream out, PrintStream err) {
         try {
-            return name.equals("run") ? RunCommand.run(rest, out, err) : VerifyCommand.run(rest, out, err);
+            switch (name) {
+                case "run": return RunCommand.run(rest, out, err);
+                case "compile": return CompileCommand.run(rest, out, err);
+                default: return VerifyCommand.run(rest, out, err);
+            }
         } finally {
             out.flush();
             err.flush();
@@ -149,6 +163,18 @@ final class WeirCommand {
         cmd.maxPackets = pr.matchedOptionValue("-c", null);
         cmd.numeric = pr.hasMatchedOption("-n");
         cmd.countOnly = pr.hasMatchedOption("--count");
+        boolean[] d = pr.matchedOptionValue("-d", new boolean[0]);
+        cmd.dumpLevel = d.length + (pr.hasMatchedOption("-dd") ? 2 : 0) + (pr.hasMatchedOption("-ddd") ? 3 : 0);
+        cmd.linkName = pr.matchedOptionValue("-y", null);
+        String s = pr.matchedOptionValue("-s", null);
+        if (s != null) {
+            cmd.snaplen = parseSnaplen(s);
+            if (cmd.snaplen == null) {
+                throw new CommandLine.ParameterException(pr.commandSpec().commandLine(), "invalid snaplen " + s);
+            }
+        }
+        cmd.filterFile = pr.matchedOptionValue("-F", null);
+        cmd.engine = pr.matchedOptionValue("--engine", null);
         cmd.expression = Arrays.asList(pr.matchedPositionalValue(0, new String[0]));
         return cmd;
     }
@@ -166,6 +192,46 @@ final class WeirCommand {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
+                case "-d":
+                    cmd.dumpLevel += 1;
+                    break;
+                case "-dd":
+                    cmd.dumpLevel += 2;
+                    break;
+                case "-ddd":
+                    cmd.dumpLevel += 3;
+                    break;
+                case "-y":
+                case "-s":
+                case "-F":
+                case "--engine": {
+                    if (i + 1 >= args.length || args[i + 1].startsWith("-")) {
+                        return null;
+                    }
+                    String v = args[++i];
+                    if (a.equals("-y")) {
+                        if (cmd.linkName != null) {
+                            return null;
+                        }
+                        cmd.linkName = v;
+                    } else if (a.equals("-s")) {
+                        if (cmd.snaplen != null || parseSnaplen(v) == null) {
+                            return null;
+                        }
+                        cmd.snaplen = parseSnaplen(v);
+                    } else if (a.equals("-F")) {
+                        if (cmd.filterFile != null) {
+                            return null;
+                        }
+                        cmd.filterFile = v;
+                    } else {
+                        if (cmd.engine != null) {
+                            return null;
+                        }
+                        cmd.engine = v;
+                    }
+                    break;
+                }
                 case "-r":
                 case "-w":
                 case "-c": {
@@ -238,28 +304,69 @@ final class WeirCommand {
         WeirCommand c = (WeirCommand) o;
         return java.util.Objects.equals(readFile, c.readFile) && java.util.Objects.equals(writeFile, c.writeFile)
                 && java.util.Objects.equals(maxPackets, c.maxPackets) && numeric == c.numeric
-                && countOnly == c.countOnly && expression.equals(c.expression);
+                && countOnly == c.countOnly && dumpLevel == c.dumpLevel
+                && java.util.Objects.equals(linkName, c.linkName) && java.util.Objects.equals(snaplen, c.snaplen)
+                && java.util.Objects.equals(filterFile, c.filterFile) && java.util.Objects.equals(engine, c.engine)
+                && expression.equals(c.expression);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(readFile, writeFile, maxPackets, numeric, countOnly, expression);
+        return java.util.Objects.hash(readFile, writeFile, maxPackets, numeric, countOnly, dumpLevel, linkName,
+                snaplen, filterFile, engine, expression);
     }
 
     @Override
     public String toString() {
         return "WeirCommand[r=" + readFile + ", w=" + writeFile + ", c=" + maxPackets + ", n=" + numeric
-                + ", count=" + countOnly + ", expression=" + expression + "]";
+                + ", count=" + countOnly + ", d=" + dumpLevel + ", y=" + linkName + ", s=" + snaplen + ", F="
+                + filterFile + ", engine=" + engine + ", expression=" + expression + "]";
     }
 
     private static String oneLine(String s) {
         return s == null ? "error" : s.replace('\n', ' ').trim();
     }
 
+    /** tcpdump's {@code -s} value: a decimal number from 0 to 2^31-1, or {@code null} if it is not one. */
+    static Integer parseSnaplen(String v) {
+        if (!digits(v) || v.length() > 10) {
+            return null;
+        }
+        long n = Long.parseLong(v);
+        return n > Integer.MAX_VALUE ? null : (int) n;
+    }
+
+    /**
+     * The filter expression as tcpdump builds it: the contents of {@code -F FILE} (with {@code #} comments blanked
+     * out to the end of their line; the words are then ignored, as tcpdump ignores them), else the words joined
+     * with spaces; {@code null} when there is neither.
+     */
+    static String expression(String filterFile, List<String> words) throws IOException {
+        if (filterFile != null) {
+            char[] text = Files.readString(Path.of(filterFile), StandardCharsets.UTF_8).toCharArray();
+            for (int i = 0; i < text.length; i++) {
+                if (text[i] == '#') {
+                    while (i < text.length && text[i] != '\n') {
+                        text[i++] = ' ';
+                    }
+                }
+            }
+            return new String(text);
+        }
+        return words.isEmpty() ? null : String.join(" ", words);
+    }
+
     private int run(PrintStream out, PrintStream err, ZoneId zone) {
-        if (!expression.isEmpty()) {
-            err.println("weir: error: filter expressions are not supported yet");
+        String expr;
+        try {
+            expr = expression(filterFile, expression);
+        } catch (IOException e) {
+            err.println("weir: " + OfflineRun.ioMessage(filterFile, e));
             return 1;
+        }
+        if (dumpLevel > 0) {
+            return CompileCommand.dump(expr == null ? "" : expr, Math.min(dumpLevel, 3), readFile, linkName, snaplen,
+                    out, err);
         }
         if (readFile == null) {
             err.println("weir: live capture is not supported yet; read a file with -r FILE");
@@ -269,163 +376,16 @@ final class WeirCommand {
             err.println("weir: invalid packet count " + maxPackets);
             return 1;
         }
-        long limit = maxPackets == null ? Long.MAX_VALUE : maxPackets;
-        long n = 0;
-        PcapReader reader;
+        FilterFactory.Choice choice;
         try {
-            reader = PcapReader.open(readFile);
-        } catch (CaptureFormatException e) {
+            choice = engine == null ? FilterFactory.Choice.AUTO : FilterFactory.Choice.of(engine);
+        } catch (IllegalArgumentException e) {
             err.println("weir: " + e.getMessage());
             return 1;
-        } catch (IOException e) {
-            err.println("weir: " + ioMessage(readFile, e));
-            return 1;
         }
-        try (PcapReader r = reader) {
-            banner(r, err);
-            if (writeFile != null) {
-                n = copy(r, limit, out);
-            } else if (countOnly) {
-                while (n < limit && r.next()) {
-                    n++;
-                }
-            } else {
-                n = print(r, limit, out, zone == null ? ZoneId.systemDefault() : zone);
-            }
-            if (countOnly) {
-                out.println(n + (n == 1 ? " packet" : " packets"));
-            }
-            return 0;
-        } catch (CaptureFormatException e) {
-            if (countOnly) {
-                out.println(reader.packetsRead() + (reader.packetsRead() == 1 ? " packet" : " packets"));
-            }
-            out.flush();
-            long read = e.packetsRead();
-            err.println("weir: " + e.getMessage() + " (" + read + (read == 1 ? " packet" : " packets") + " read)");
-            return 1;
-        } catch (WriteFailure e) {
-            err.println("weir: " + ioMessage(writeFile, e.getCause()));
-            return 1;
-        } catch (UncheckedIOException e) {
-            err.println("weir: " + e.getCause().getMessage());
-            return 1;
-        } catch (IOException e) {
-            err.println("weir: " + ioMessage(readFile, e));
-            return 1;
-        }
-    }
-
-    private static void banner(PcapReader r, PrintStream err) {
-        CaptureInterface first = r.firstInterface();
-        String link = first == null ? "unknown (no interface in the file)" : LinkType.describe(first.linkType());
-        err.println("reading from file " + r.name() + ", link-type " + link + ", snapshot length " + r.snapLen());
-        err.flush();
-    }
-
-    private static long print(PcapReader r, long limit, PrintStream out, ZoneId zone) throws IOException {
-        PacketPrinter printer = new PacketPrinter(zone);
-        // A writer of our own over the stream: one encode per line, flushed at the end (and on errors).
-        Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-        long n = 0;
-        try {
-            while (n < limit && r.next()) {
-                w.append(printer.format(r.packet())).append('\n');
-                n++;
-            }
-        } finally {
-            w.flush();
-        }
-        return n;
-    }
-
-    /** An I/O error on the output side, told apart from the input's. */
-    private static final class WriteFailure extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        WriteFailure(IOException cause) {
-            super(cause);
-        }
-
-        @Override
-        public synchronized IOException getCause() {
-            return (IOException) super.getCause();
-        }
-    }
-
-    private long copy(PcapReader r, long limit, PrintStream out) throws IOException {
-        boolean ng = writeFile.endsWith(".pcapng");
-        boolean stdout = "-".equals(writeFile);
-        long n = 0;
-        if (ng) {
-            Map<CaptureInterface, Integer> ids = new HashMap<>();
-            try (PcapNgWriter w = openNg(stdout, out)) {
-                while (n < limit && r.next()) {
-                    Packet p = r.packet();
-                    Integer id = ids.get(p.captureInterface());
-                    try {
-                        if (id == null) {
-                            CaptureInterface ci = p.captureInterface();
-                            id = w.addInterface(ci.linkType(), ci.fileSnapLen(), 9, ci.name());
-                            ids.put(ci, id);
-                        }
-                        w.write(id, p);
-                    } catch (IOException e) {
-                        throw new WriteFailure(e);
-                    }
-                    n++;
-                }
-            }
-            return n;
-        }
-        CaptureInterface first = r.firstInterface();
-        int linkType = first == null ? LinkType.ETHERNET : first.linkType();
-        try (PcapWriter w = openPcap(stdout, out, linkType, r.snapLen())) {
-            while (n < limit && r.next()) {
-                Packet p = r.packet();
-                if (p.linkType() != linkType) {
-                    throw new WriteFailure(new IOException("packet " + p.number() + " has link type "
-                            + LinkType.describe(p.linkType()) + ", but a pcap file holds one link type ("
-                            + LinkType.describe(linkType) + "): write a .pcapng file to keep several"));
-                }
-                try {
-                    w.write(p);
-                } catch (IOException e) {
-                    throw new WriteFailure(e);
-                }
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private PcapNgWriter openNg(boolean stdout, PrintStream out) throws WriteFailure {
-        try {
-            return stdout ? PcapNgWriter.open(new FileOutputStream(FileDescriptor.out), java.nio.ByteOrder.nativeOrder())
-                    : PcapNgWriter.open(Path.of(writeFile));
-        } catch (IOException e) {
-            throw new WriteFailure(e);
-        }
-    }
-
-    private PcapWriter openPcap(boolean stdout, PrintStream out, int linkType, int snapLen) throws WriteFailure {
-        try {
-            PcapWriter.Builder b = PcapWriter.builder().linkType(linkType).snapLen(snapLen);
-            return stdout ? b.open(out) : b.open(Path.of(writeFile));
-        } catch (IOException e) {
-            throw new WriteFailure(e);
-        }
-    }
-
-    private static String ioMessage(String file, IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return file + ": No such file or directory";
-        }
-        if (e instanceof AccessDeniedException) {
-            return file + ": Permission denied";
-        }
-        String m = e.getMessage();
-        return m == null ? file + ": " + e.getClass().getSimpleName() : m.contains(file) ? m : file + ": " + m;
+        long limit = maxPackets == null ? Long.MAX_VALUE : maxPackets;
+        return new OfflineRun(readFile, writeFile, limit, countOnly, new PacketSelector(expr, choice))
+                .run(out, err, zone);
     }
 
     /** The version: from the jar's Maven properties, or "development build" when run from classes. */

@@ -129,7 +129,8 @@ class RunCommandTest {
 
     @Test
     void textSummaryOfXdpWithLruMap() {
-        Result r = run(fixture("lru_flows").toString(), "--section", "xdp", "-r", pcap.toString());
+        Result r = run(fixture("lru_flows").toString(), "--section", "xdp", "-r", pcap.toString(), "--engine",
+                "interpreter");
         assertEquals(0, r.status(), r.err());
         long udp = protoCounts().get(17L);
         assertTrue(r.out().contains("packets: 300\nverdicts: pass " + (300 - udp) + ", drop " + udp + "\n"), r.out());
@@ -186,6 +187,9 @@ class RunCommandTest {
         assertEquals(1, kfunc.status());
         assertTrue(kfunc.err().startsWith("weir run: kfunc.o: section 'xdp': relocation 0 at insn 0 against"
                 + " 'bpf_rcu_read_lock'"), kfunc.err());
+        Result engine = run(fixture("proto_count").toString(), "-r", pcap.toString(), "--engine", "gpu");
+        assertEquals(2, engine.status());
+        assertTrue(engine.err().startsWith("weir run: unknown engine 'gpu' (interpreter, jit, auto)"), engine.err());
         Result missing = run(tmp.resolve("none.o").toString(), "-r", pcap.toString());
         assertEquals(1, missing.status());
         assertTrue(missing.err().startsWith("weir run: "), missing.err());

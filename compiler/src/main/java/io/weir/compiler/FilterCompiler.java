@@ -10,6 +10,8 @@ import io.weir.compiler.opt.Pullup;
 import io.weir.compiler.parse.Ast;
 import io.weir.compiler.parse.Parser;
 import io.weir.engine.cbpf.ClassicProgram;
+import io.weir.engine.cbpf.ClassicToEbpf;
+import io.weir.engine.ebpf.Program;
 import io.weir.engine.cbpf.TcpdumpFormat;
 import java.util.Locale;
 import java.util.Map;
@@ -94,6 +96,14 @@ public final class FilterCompiler {
             throw new FilterSyntaxException("expression rejects all packets", expr, 0, expr.length());
         }
         return p;
+    }
+
+    /**
+     * The eBPF form of the compiled filter, through the engine's classic-to-eBPF translation (for
+     * {@code weir compile --ebpf}); it returns what the classic program returns on every packet.
+     */
+    public static Program compileEbpf(String expr, int linkType, int snaplen) throws FilterSyntaxException {
+        return ClassicToEbpf.translate(compile(expr, linkType, snaplen));
     }
 
     /**

@@ -133,7 +133,8 @@ public final class ClassicInterpreter implements Filter {
                     if (at + 4 > buflen) {
                         return 0;
                     }
-                    a = arr != null ? (int) INT_BE.get(arr, base + (int) at) : (int) BB_INT_BE.get(buf, base + (int) at);
+                    a = arr != null ? (int) INT_BE.get(arr, base + (int) at)
+                            : (int) BB_INT_BE.get(buf, base + (int) at);
                     break;
                 }
                 case Codes.LDH_ABS: {
@@ -158,7 +159,8 @@ public final class ClassicInterpreter implements Filter {
                     if (at + 4 > buflen) {
                         return 0;
                     }
-                    a = arr != null ? (int) INT_BE.get(arr, base + (int) at) : (int) BB_INT_BE.get(buf, base + (int) at);
+                    a = arr != null ? (int) INT_BE.get(arr, base + (int) at)
+                            : (int) BB_INT_BE.get(buf, base + (int) at);
                     break;
                 }
                 case Codes.LDH_IND: {

@@ -14,7 +14,10 @@ import java.util.Arrays;
  * ({@link Opcode#code()} in bits 0-11, dst in 12-15, src in 16-19), an int (the memory offset, or the
  * <em>instruction index</em> a branch or local call goes to) and a long (the immediate, sign-extended). A run is
  * one loop over a {@code switch} on the opcode byte: no virtual call per instruction, no allocation per run
- * (registers, stack and call frames live in a per-thread {@link EbpfMemory}).
+ * (registers, stack and call frames live in a per-thread {@link EbpfMemory}). A pass fuses the commonest
+ * sequences of packet programs (a legacy packet load and the 32-bit test that follows it, the classic
+ * {@code 4*([k]&0xf)} sequence, {@code r0 = imm; exit}) into single dispatches; fused and plain runs give the same
+ * results (EbpfInterpreterFusionTest checks it).
  *
  * <p>Safety net: an instruction budget is charged at every taken backward branch and backward local call (by
  * the length of the code jumped over, at least 1); a program that only moves forward is bounded by its length
@@ -124,76 +127,7 @@ public final class EbpfInterpreter implements Filter, RawExecutable {
         }
         this.stackDepth = r10Escapes ? FRAME_SIZE : depth;
         if (fuse) {
-            fuse(program);
-        }
-    }
-
-    // ------------------------------------------------------------------ superinstructions
-
-    /** The JMP32 immediate conditions that fuse with a preceding packet load; the index goes in bits 20-23. */
-    private static final int[] FUSED_JUMPS = {0x16, 0x56, 0x26, 0x36, 0x46, 0xa6, 0xb6};
-    /** Fused codes use opcode bytes that no instruction has. */
-    private static final int FUSED_LDABS = 0xe0;  // + 0, 1, 2 for W, H, B; then the jump at the next index
-    private static final int FUSED_LDIND = 0xe3;  // + 0, 1, 2 for W, H, B
-    private static final int FUSED_MSH = 0xe6;    // ldabsb k; w0 &= 15; w0 <<= 2; wX = w0
-    private static final int FUSED_RET32 = 0xe7;  // w0 = imm; exit
-    private static final int FUSED_RET64 = 0xe8;  // r0 = imm; exit
-
-    /**
-     * Pass "fuse": common sequences of packet programs become one dispatch each: a legacy packet load followed
-     * by a 32-bit comparison of r0 with an immediate (every classic BPF load-and-test), the classic
-     * {@code ldx 4*([k]&0xf)} sequence, and {@code r0 = imm; exit}. Every instruction keeps its own slot and
-     * code too, so a branch into the middle of a fused sequence runs the original instructions.
-     */
-    private void fuse(Program p) {
-        int n = p.size();
-        for (int k = 0; k + 1 < n; k++) {
-            Insn a = p.insn(k);
-            Insn b = p.insn(k + 1);
-            Opcode.Form fa = a.op().form();
-            if ((fa == Opcode.Form.LDABS || fa == Opcode.Form.LDIND) && b.op().form() == Opcode.Form.JCOND_IMM
-                    && b.dst() == Reg.R0 && b.opClass() == OpClass.JMP32) {
-                int j = indexOf(FUSED_JUMPS, b.opcode());
-                if (j >= 0) {
-                    int base = fa == Opcode.Form.LDABS ? FUSED_LDABS : FUSED_LDIND;
-                    ops[k] = (ops[k] & ~0xfff) | (base + sizeIndex(a.size())) | j << 20;
-                }
-            } else if (fa == Opcode.Form.LDABS && a.size() == Size.B && k + 3 < n
-                    && p.insn(k + 1).equals(Insn.alu32Imm(AluOp.AND, Reg.R0, 0xf))
-                    && p.insn(k + 2).equals(Insn.alu32Imm(AluOp.LSH, Reg.R0, 2))
-                    && p.insn(k + 3).op().opcode() == 0xbc && p.insn(k + 3).op().variant() == 0
-                    && p.insn(k + 3).src() == Reg.R0) {
-                ops[k] = FUSED_MSH | p.insn(k + 3).dst() << 12;
-            } else if (a.op().form() == Opcode.Form.ALU_IMM && a.dst() == Reg.R0 && b.op().form() == Opcode.Form.EXIT
-                    && (a.opcode() == 0xb4 || a.opcode() == 0xb7)) {
-                ops[k] = a.opcode() == 0xb4 ? FUSED_RET32 : FUSED_RET64;
-            }
-        }
-    }
-
-    private static int indexOf(int[] a, int v) {
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] == v) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static int sizeIndex(Size s) {
-        return s == Size.W ? 0 : s == Size.H ? 1 : 2;
-    }
-
-    /** The fused comparison {@code FUSED_JUMPS[cond]} of a loaded value with an immediate. */
-    private static boolean fusedCondition(int cond, int v, int k) {
-        switch (cond) {
-            case 0: return v == k;
-            case 1: return v != k;
-            case 2: return Integer.compareUnsigned(v, k) > 0;
-            case 3: return Integer.compareUnsigned(v, k) >= 0;
-            case 4: return (v & k) != 0;
-            case 5: return Integer.compareUnsigned(v, k) < 0;
-            default: return Integer.compareUnsigned(v, k) <= 0;
+            Fusion.fuse(program, ops);
         }
     }
 
@@ -484,9 +418,9 @@ public final class EbpfInterpreter implements Filter, RawExecutable {
                             continue;
                         // ---------------------------------------------------- LD (RFC 9669 sections 5.4, 5.5)
                         case 0x18: r[d] = imms[pc]; break;
-                        // ---------------------------------------------------- fused sequences (see fuse)
+                        // ---------------------------------------------------- fused sequences (see Fusion)
                         case 0xe0: case 0xe1: case 0xe2: case 0xe3: case 0xe4: case 0xe5: {
-                            int c = (w & 0xff) - FUSED_LDABS;
+                            int c = (w & 0xff) - Fusion.LDABS;
                             int at = (int) imms[pc];
                             if (c >= 3) {
                                 at += (int) r[s];
@@ -511,7 +445,7 @@ public final class EbpfInterpreter implements Filter, RawExecutable {
                             }
                             r[0] = v & M32;
                             pc++;
-                            if (fusedCondition(w >>> 20 & 0xf, v, (int) imms[pc])) {
+                            if (Fusion.condition(w >>> 20 & 0xf, v, (int) imms[pc])) {
                                 break taken;
                             }
                             break;

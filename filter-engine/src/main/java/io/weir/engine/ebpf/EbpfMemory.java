@@ -96,7 +96,7 @@ public final class EbpfMemory {
             if (off >= stackLow && off <= STACK_SIZE - size) {
                 return read(stack, off, size);
             }
-        } else if (region == REGION_CTX) {
+        } else if (region == REGION_CTX && type != ProgramType.RAW) {
             return loadContext(off, size);
         } else if (region >= FIRST_MAP_REGION) {
             ExternalRegion x = ExternalRegions.get(region);

@@ -11,9 +11,11 @@ package io.weir.engine.ebpf;
  *  +----------------+----------------+
  * </pre>
  * A pointer is {@code region << 32 | offset}: ordinary 64-bit additions move it within its region, and
- * comparisons of two pointers into the same region compare their offsets. Regions have odd ids and even ids are
- * never mapped, so an offset that runs below 0 (borrowing from the id) or past 2^32 (carrying into it) lands in
- * no region; region 0 is unmapped too, so 0 is the null pointer.
+ * comparisons of two pointers into the same region compare their offsets. The built-in regions have odd ids with
+ * unmapped even ids between them, so an offset that runs below 0 (borrowing from the id) or past 2^32 (carrying
+ * into it) lands in no region; map regions ({@link ExternalRegions}) are numbered from 17 upward, and an offset
+ * that borrows from one lands near 2^32 in the one below, which that region's bounds check rejects. Region 0 is
+ * unmapped, so 0 is the null pointer.
  */
 public final class MemoryModel {
     private MemoryModel() {}
@@ -26,7 +28,7 @@ public final class MemoryModel {
     public static final int REGION_PACKET = 3;
     /** The stack: {@link #MAX_CALL_DEPTH} frames of {@link #FRAME_SIZE} bytes, frame 0 at the top. */
     public static final int REGION_STACK = 5;
-    /** The first region id given to map values (regions below are reserved); map regions are odd too. */
+    /** The first region id given to map values and other {@link ExternalRegion}s (ids below are reserved). */
     public static final int FIRST_MAP_REGION = 17;
 
     /** Bytes of stack per frame (RFC 9669 section 2.5 and the kernel's MAX_BPF_STACK). */
@@ -71,21 +73,23 @@ public final class MemoryModel {
         if (name != null) {
             return name + "+" + Integer.toUnsignedString(offset(pointer));
         }
-        String above = (r & 1) == 0 && offset(pointer) < 0 ? regionName(r + 1) : null;
+        String above = r < FIRST_MAP_REGION && (r & 1) == 0 && offset(pointer) < 0 ? regionName(r + 1) : null;
         if (above != null) {
             return above + "-" + (0x1_0000_0000L - Integer.toUnsignedLong(offset(pointer)));
         }
         return String.format("0x%x", pointer);
     }
 
-    /** The name of a region id ({@code packet}, {@code map_value#2}), or null when the id is unmapped. */
+    /** The name of a region id ({@code packet}, or a map's name), or null when the id is unmapped. */
     public static String regionName(int region) {
         return switch (region) {
             case REGION_CTX -> "ctx";
             case REGION_PACKET -> "packet";
             case REGION_STACK -> "stack";
-            default -> region >= FIRST_MAP_REGION && (region & 1) == 1
-                    ? "map_value#" + (region - FIRST_MAP_REGION) / 2 : null;
+            default -> {
+                ExternalRegion x = region >= FIRST_MAP_REGION ? ExternalRegions.get(region) : null;
+                yield x == null ? null : x.regionName();
+            }
         };
     }
 }

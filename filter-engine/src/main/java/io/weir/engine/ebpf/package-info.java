@@ -17,8 +17,10 @@
  *       Plain 64-bit arithmetic moves a pointer within its region; pointers into one region compare by offset;
  *       region 0 is unmapped, so 0 is null and any scalar below 2^32 faults when dereferenced. Unaligned
  *       accesses are allowed. Memory is little-endian, as on x86-64 and arm64 Linux.</li>
- *   <li><b>Regions</b>: 1 = the context, 2 = the packet (RAW: the memory region), 3 = the stack, 16 and up = map
- *       values (given out by the maps issue). Every load, store and atomic names a region and an offset, and is
+ *   <li><b>Regions</b>: 1 = the context, 3 = the packet (RAW: the memory region), 5 = the stack (even ids between
+ *       them are unmapped, so an offset that underflows or overflows lands nowhere), 17 and up = map values and
+ *       other {@link io.weir.engine.ebpf.ExternalRegion}s, given out by
+ *       {@link io.weir.engine.ebpf.ExternalRegions}. Every load, store and atomic names a region and an offset, and is
  *       checked against that region's bounds; a failure stops the run with an
  *       {@link io.weir.engine.ebpf.EbpfRuntimeException} naming the instruction and its disassembly.</li>
  *   <li><b>Stack</b>: {@value io.weir.engine.ebpf.MemoryModel#MAX_CALL_DEPTH} frames of 512 bytes in one region

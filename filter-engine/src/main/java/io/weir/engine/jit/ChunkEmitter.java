@@ -15,7 +15,6 @@ import io.weir.engine.jit.JitPlan.StackMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.TreeSet;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 
@@ -195,20 +194,7 @@ final class ChunkEmitter {
             }
         }
         if (!single) {
-            TreeSet<Integer> entries = new TreeSet<>();
-            entries.add(lo);
-            for (int k = 0; k < plan.n; k++) {
-                int t = plan.target[k];
-                if (t >= lo && t < hi && (k < lo || k >= hi)) {
-                    entries.add(t);
-                }
-            }
-            for (int s : plan.returnSites) {
-                if ((s >= lo && s < hi) || (s == plan.n && hi == plan.n)) {
-                    entries.add(s);
-                }
-            }
-            int[] keys = entries.stream().mapToInt(Integer::intValue).toArray();
+            int[] keys = plan.entries(lo, hi);
             Label[] to = new Label[keys.length];
             for (int e = 0; e < keys.length; e++) {
                 to[e] = keys[e] == plan.n ? falloff : labels[keys[e]];
@@ -663,13 +649,7 @@ final class ChunkEmitter {
         mv.visitVarInsn(ILOAD, depthSlot);
         mv.visitInsn(IALOAD);
         mv.visitVarInsn(ISTORE, i0);
-        TreeSet<Integer> here = new TreeSet<>();
-        for (int s : plan.returnSites) {
-            if ((s >= lo && s < hi) || (s == plan.n && hi == plan.n)) {
-                here.add(s);
-            }
-        }
-        int[] keys = here.stream().mapToInt(Integer::intValue).toArray();
+        int[] keys = plan.returnSitesIn(lo, hi);
         Label[] to = new Label[keys.length];
         for (int e = 0; e < keys.length; e++) {
             to[e] = keys[e] == plan.n ? falloff : labels[keys[e]];

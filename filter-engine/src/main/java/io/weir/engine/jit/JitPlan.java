@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * The analysis pass of the JIT: everything decided before a byte of code is emitted. Branch targets (as
@@ -220,6 +221,30 @@ final class JitPlan {
         }
         starts.add(n);
         return starts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * The instructions a chunk {@code [lo, hi)} can be entered at from the dispatcher, sorted: its first, every
+     * target of a branch or call from another chunk, and the local-call return sites it holds ({@code n}, falling
+     * off the end after a call in the last instruction, belongs to the last chunk).
+     */
+    int[] entries(int lo, int hi) {
+        TreeSet<Integer> entries = new TreeSet<>();
+        entries.add(lo);
+        for (int k = 0; k < n; k++) {
+            if (target[k] >= lo && target[k] < hi && (k < lo || k >= hi)) {
+                entries.add(target[k]);
+            }
+        }
+        for (int s : returnSitesIn(lo, hi)) {
+            entries.add(s);
+        }
+        return entries.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The local-call return sites in chunk {@code [lo, hi)}, sorted. */
+    int[] returnSitesIn(int lo, int hi) {
+        return Arrays.stream(returnSites).filter(s -> (s >= lo && s < hi) || (s == n && hi == n)).sorted().toArray();
     }
 
     /** An upper bound of the bytecode an instruction becomes, stubs and entry-switch cases included. */

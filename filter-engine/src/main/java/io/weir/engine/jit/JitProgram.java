@@ -30,6 +30,9 @@ public abstract class JitProgram implements Filter, RawExecutable {
     final long budget;
     final int stackDepth;
     private final String describe;
+    /** The first thread that ran this program, and its run state (written and read by that thread only). */
+    volatile Thread owner;
+    JitState ownerState;
 
     /** Called by the generated subclass's constructor only. */
     JitProgram(JitPlan p) {

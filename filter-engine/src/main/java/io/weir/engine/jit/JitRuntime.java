@@ -44,6 +44,7 @@ final class JitRuntime {
     private static final MethodHandle RELEASE;
     private static final MethodHandle STACK;
     private static final VarHandle STACK_LOW;
+    private static final VarHandle OWNER;
 
     static {
         try {
@@ -54,6 +55,7 @@ final class JitRuntime {
             RELEASE = l.findVirtual(EbpfMemory.class, "release", MethodType.methodType(void.class));
             STACK = l.findGetter(EbpfMemory.class, "stack", byte[].class);
             STACK_LOW = l.findVarHandle(EbpfMemory.class, "stackLow", int.class);
+            OWNER = MethodHandles.lookup().findVarHandle(JitProgram.class, "owner", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -126,7 +128,17 @@ final class JitRuntime {
     /** This thread's run state, reset for a run on {@code packet[base, base + length)}. */
     static JitState acquire(JitProgram p, byte[] packet, int base, int length, int wire, boolean writable,
             int stackDepth) {
-        JitState st = PER_THREAD.get();
+        // The first thread to run a program keeps its own state there: no ThreadLocal lookup on its path.
+        Thread me = Thread.currentThread();
+        JitState st;
+        if (p.owner == me) {
+            st = p.ownerState;
+        } else if (p.owner == null && OWNER.compareAndSet(p, null, me)) {
+            st = new JitState();
+            p.ownerState = st;
+        } else {
+            st = PER_THREAD.get();
+        }
         if (st.busy) {
             st = new JitState();
         }

@@ -331,7 +331,7 @@ final class Scalar {
     public String toString() {
         if (isConst()) {
             long v = value();
-            return v >= -1024 && v <= 1024 ? Long.toString(v) : String.format("%#x", v);
+            return v >= -1024 && v <= 1024 ? Long.toString(v) : "0x" + Long.toHexString(v);
         }
         StringBuilder b = new StringBuilder("scalar(");
         String sep = "";

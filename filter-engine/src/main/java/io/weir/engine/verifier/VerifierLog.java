@@ -50,7 +50,8 @@ final class VerifierLog {
     }
 
     static String format(Program p, int index, State s) {
-        return p.slotOf(index) + ": (" + String.format("%02x", p.insn(index).opcode()) + ") "
+        int op = p.insn(index).opcode();
+        return p.slotOf(index) + ": (" + (op < 16 ? "0" : "") + Integer.toHexString(op) + ") "
                 + Disassembler.kernel(p.insn(index)) + " ;" + s;
     }
 

@@ -44,7 +44,8 @@ class ClassicToEbpfTest {
                 long expected = classic.run(pkt, 0, pkt.length, wire);
                 long actual = f.run(pkt, 0, pkt.length, wire);
                 if (expected != actual) {
-                    assertEquals(expected, actual, "seed " + seed + " packet " + j + " (" + HexFormat.of().formatHex(pkt)
+                    assertEquals(expected, actual, "seed " + seed + " packet " + j + " ("
+                            + HexFormat.of().formatHex(pkt)
                             + ", wire " + wire + ")\nclassic:\n" + p + "ebpf:\n" + ebpf);
                 }
             }

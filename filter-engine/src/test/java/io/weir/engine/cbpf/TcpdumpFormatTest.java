@@ -166,7 +166,8 @@ class TcpdumpFormatTest {
                 new Bad("2,40 0 0 12", "line 1: count says 2"),
                 new Bad("", "line 1: empty program text"));
         for (Bad b : cases) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TcpdumpFormat.parse(b.text()),
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> TcpdumpFormat.parse(b.text()),
                     b.text());
             assertTrue(e.getMessage().startsWith(b.message()), "got: " + e.getMessage() + " wanted: " + b.message());
         }

@@ -23,7 +23,7 @@ class EbpfInterpreterMemoryTest {
             a("ldxdw unaligned", "ldxdw %r0, [%r1+1]", 0x9988_7766_5544_3322L),
             a("ldxsb", "ldxsb %r0, [%r1+9]", (long) (byte) 0xaa),
             a("ldxsh", "ldxsh %r0, [%r1+8]", (long) (short) 0xaa99),
-            a("ldxsw", "ldxsw %r0, [%r1+6]", (long) (int) 0xaa99_8877),
+            a("ldxsw", "ldxsw %r0, [%r1+6]", (long) 0xaa99_8877),
             a("pointer arithmetic", "add %r1, 8\nldxh %r0, [%r1-2]", 0x8877L),
             a("stxb to memory", "mov %r2, 0x1ff\nstxb [%r1], %r2\nldxb %r0, [%r1]", 0xffL),
             a("stw to stack, read back", "stw [%r10-4], -2\nldxw %r0, [%r10-4]", 0xffff_fffeL),

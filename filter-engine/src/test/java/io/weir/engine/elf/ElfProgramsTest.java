@@ -2,7 +2,9 @@ package io.weir.engine.elf;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.weir.engine.ebpf.EbpfInterpreter;
+import io.weir.engine.Engine;
+import io.weir.engine.Engines;
+import io.weir.engine.Filter;
 import io.weir.engine.elf.TestPackets.Pkt;
 import io.weir.engine.maps.BpfMap;
 import io.weir.engine.maps.MapHelpers;
@@ -19,17 +21,26 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Runs each C fixture on the interpreter over generated packets and compares verdicts, maps and events with the
- * same logic written in plain Java. Each test runs on the checked-in object and on a fresh clang build.
+ * same logic written in plain Java. Each test runs on the checked-in object and on a fresh clang build, each
+ * on the interpreter and on the JIT.
  */
 class ElfProgramsTest {
     private static final long SEED = 0xE1F_2026L;
 
     @TempDir
     Path tmp;
+
+    /** Checked-in and fresh objects, on the interpreter and on the JIT. */
+    static Stream<Arguments> builds() {
+        return Stream.of(Arguments.of(false, Engine.INTERPRETER), Arguments.of(false, Engine.JIT),
+                Arguments.of(true, Engine.INTERPRETER), Arguments.of(true, Engine.JIT));
+    }
 
     private ElfObjectSpec spec(String name, boolean fresh) throws Exception {
         return ElfObjectSpec.read(fresh ? ElfFixtures.compiled(name, tmp) : ElfFixtures.checkedIn(name));
@@ -43,9 +54,9 @@ class ElfProgramsTest {
         return v;
     }
 
-    @ParameterizedTest(name = "fresh clang build: {0}")
-    @ValueSource(booleans = {false, true})
-    void protoCountHashMap(boolean fresh) throws Exception {
+    @ParameterizedTest(name = "fresh clang build: {0}, engine {1}")
+    @MethodSource("builds")
+    void protoCountHashMap(boolean fresh, Engine engine) throws Exception {
         ElfObjectSpec spec = spec("proto_count", fresh);
         ElfProgram prog = spec.program(null);
         assertEquals("socket", prog.section());
@@ -55,7 +66,7 @@ class ElfProgramsTest {
         assertEquals(new MapSpec("proto_packets", MapType.HASH, 4, 8, 256, 0, MapSpec.Kind.UNSIGNED,
                 MapSpec.Kind.UNSIGNED), m);
         try (BpfObject obj = spec.load()) {
-            EbpfInterpreter f = obj.interpreter(prog, MapHelpers.table());
+            Filter f = Engines.backend(engine).filter(obj.link(prog), MapHelpers.table(), Engines.DEFAULT_BUDGET);
             Map<Long, Long> expected = new TreeMap<>();
             List<Pkt> pkts = TestPackets.generate(SEED, 2000, 50);
             for (int i = 0; i < pkts.size(); i++) {
@@ -73,9 +84,9 @@ class ElfProgramsTest {
         }
     }
 
-    @ParameterizedTest(name = "fresh clang build: {0}")
-    @ValueSource(booleans = {false, true})
-    void lruFlowsXdp(boolean fresh) throws Exception {
+    @ParameterizedTest(name = "fresh clang build: {0}, engine {1}")
+    @MethodSource("builds")
+    void lruFlowsXdp(boolean fresh, Engine engine) throws Exception {
         ElfObjectSpec spec = spec("lru_flows", fresh);
         ElfProgram prog = spec.program("xdp");
         assertEquals(SectionKind.XDP, prog.kind());
@@ -84,7 +95,8 @@ class ElfProgramsTest {
         assertEquals(MapSpec.Kind.BYTES, spec.maps().get(0).keyKind());
         for (int hosts : new int[] {2, 40}) {
             try (BpfObject obj = spec.load()) {
-                EbpfInterpreter f = obj.interpreter(prog, MapHelpers.table());
+                Filter f = Engines.backend(engine).filter(obj.link(prog), MapHelpers.table(),
+                        Engines.DEFAULT_BUDGET);
                 Map<Long, Long> flows = new HashMap<>();
                 long lastFlow = -1;
                 List<Pkt> pkts = TestPackets.generate(SEED + hosts, 1500, hosts);
@@ -113,15 +125,15 @@ class ElfProgramsTest {
         }
     }
 
-    @ParameterizedTest(name = "fresh clang build: {0}")
-    @ValueSource(booleans = {false, true})
-    void ringBufferEvents(boolean fresh) throws Exception {
+    @ParameterizedTest(name = "fresh clang build: {0}, engine {1}")
+    @MethodSource("builds")
+    void ringBufferEvents(boolean fresh, Engine engine) throws Exception {
         ElfObjectSpec spec = spec("ringbuf_events", fresh);
         ElfProgram prog = spec.program("socket/events");
         try (BpfObject obj = spec.load()) {
             RingBuffer rb = (RingBuffer) obj.map("events");
             assertEquals(4096, rb.capacity());
-            EbpfInterpreter f = obj.interpreter(prog, MapHelpers.table());
+            Filter f = Engines.backend(engine).filter(obj.link(prog), MapHelpers.table(), Engines.DEFAULT_BUDGET);
             List<Pkt> pkts = TestPackets.generate(SEED, 1000, 10);
             for (int i = 0; i < pkts.size(); i++) {
                 Pkt p = pkts.get(i);
@@ -147,15 +159,16 @@ class ElfProgramsTest {
         }
     }
 
-    @ParameterizedTest(name = "fresh clang build: {0}")
-    @ValueSource(booleans = {false, true})
-    void globalDataClassifier(boolean fresh) throws Exception {
+    @ParameterizedTest(name = "fresh clang build: {0}, engine {1}")
+    @MethodSource("builds")
+    void globalDataClassifier(boolean fresh, Engine engine) throws Exception {
         ElfObjectSpec spec = spec("global_data", fresh);
         ElfProgram prog = spec.program("classifier");
         assertEquals(SectionKind.CLASSIFIER, prog.kind());
         try (BpfObject obj = spec.load()) {
             List<String> trace = new ArrayList<>();
-            EbpfInterpreter f = obj.interpreter(prog, MapHelpers.table(trace::add));
+            Filter f = Engines.backend(engine).filter(obj.link(prog), MapHelpers.table(trace::add),
+                    Engines.DEFAULT_BUDGET);
             long drops = 0;
             String firstDrop = null;
             List<Pkt> pkts = TestPackets.generate(SEED, 1500, 10);
@@ -180,15 +193,15 @@ class ElfProgramsTest {
         }
     }
 
-    @ParameterizedTest(name = "fresh clang build: {0}")
-    @ValueSource(booleans = {false, true})
-    void boundedLoopWithLocalCallAndLegacyMap(boolean fresh) throws Exception {
+    @ParameterizedTest(name = "fresh clang build: {0}, engine {1}")
+    @MethodSource("builds")
+    void boundedLoopWithLocalCallAndLegacyMap(boolean fresh, Engine engine) throws Exception {
         ElfObjectSpec spec = spec("bounded_loop", fresh);
         ElfProgram prog = spec.program("sum_bytes");
         assertEquals("socket/sum", prog.section());
         assertEquals(new MapSpec("sums", MapType.ARRAY, 4, 8, 2, 0), spec.maps().get(0));
         try (BpfObject obj = spec.load()) {
-            EbpfInterpreter f = obj.interpreter(prog, MapHelpers.table());
+            Filter f = Engines.backend(engine).filter(obj.link(prog), MapHelpers.table(), Engines.DEFAULT_BUDGET);
             long[] sums = new long[2];
             List<Pkt> pkts = TestPackets.generate(SEED, 1000, 10);
             for (int i = 0; i < pkts.size(); i++) {

@@ -127,6 +127,8 @@ class JitLayoutTest {
         assertTrue(MemoryFacts.of(v).packetAccessInRange(5), "the verifier proves the load at index 5");
         JitProgram proven = JitCompiler.compile(v);
         JitProgram checked = JitCompiler.compile(p);
+        assertFalse(proven.toString().contains("per-thread"), "no checked access is left: " + proven);
+        assertTrue(checked.toString().contains("per-thread"), "the load is checked: " + checked);
         EbpfInterpreter interp = new EbpfInterpreter(p);
         Random r = new Random(6);
         for (int len = 0; len < 40; len++) {

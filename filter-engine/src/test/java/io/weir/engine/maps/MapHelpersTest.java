@@ -46,7 +46,7 @@ class MapHelpersTest {
                 Arguments.of("global data map value reference", "lddw %r1, map_val_by_fd(0, 4)\nstw [%r1+0], 9\n"
                         + "ldxw %r0, [%r1+0]\nexit", 9L, null),
                 Arguments.of("ringbuf on a hash faults", "lddw %r1, map_by_fd(0)\nmov %r2, 8\nmov %r3, 0\n"
-                        + "call 131\nexit", null, "ringbuf_reserve: r1 map_value#"));
+                        + "call 131\nexit", null, "ringbuf_reserve: r1 arr+0 is not a ring buffer"));
     }
 
     @ParameterizedTest(name = "{0}")

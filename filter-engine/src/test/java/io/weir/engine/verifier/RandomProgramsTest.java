@@ -3,6 +3,9 @@ package io.weir.engine.verifier;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.weir.engine.Engine;
+import io.weir.engine.Engines;
+import io.weir.engine.Filter;
 import io.weir.engine.ebpf.AluOp;
 import io.weir.engine.ebpf.EbpfFormatException;
 import io.weir.engine.ebpf.EbpfInterpreter;
@@ -53,15 +56,29 @@ class RandomProgramsTest {
             }
             accepted++;
             EbpfInterpreter interp = new EbpfInterpreter(p);
+            Filter jit = Engines.available(Engine.JIT) ? Engines.filter(p, Engine.JIT) : null;
             for (int k = 0; k < 30; k++) {
                 int len = k < 3 ? k : r.nextInt(80);
                 byte[] pkt = new byte[len];
                 r.nextBytes(pkt);
+                long expected = 0;
                 try {
-                    interp.run(pkt, 0, len, len);
+                    expected = interp.run(pkt, 0, len, len);
                 } catch (EbpfRuntimeException e) {
                     fail("seed " + SEED + " program " + n + " was accepted but faulted on a " + len + "-byte packet: "
                             + e.getMessage() + "\n" + p);
+                }
+                if (jit != null) {
+                    long got;
+                    try {
+                        got = jit.run(pkt, 0, len, len);
+                    } catch (RuntimeException e) {
+                        throw new AssertionError("seed " + SEED + " program " + n + ": the JIT failed on a " + len
+                                + "-byte packet: " + e + "\n" + p, e);
+                    }
+                    if (got != expected) {
+                        fail("seed " + SEED + " program " + n + ": JIT " + got + " != interpreter " + expected + "\n" + p);
+                    }
                 }
             }
         }

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.weir.engine.Engine;
+import io.weir.engine.Engines;
+import io.weir.engine.Filter;
 import io.weir.engine.ebpf.Assembler;
 import io.weir.engine.ebpf.EbpfInterpreter;
 import io.weir.engine.ebpf.EbpfRuntimeException;
@@ -24,8 +27,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The verifier's case table ({@code verifier/cases.txt}): each program is accepted or rejected with the expected
- * message; every accepted program that needs no helper also runs on the eBPF interpreter, on random packets,
- * without an error.
+ * message; every accepted program that needs no helper also runs on the eBPF interpreter (and on the JIT, when
+ * the build has one, with the same results), on random packets, without an error.
  */
 class VerifierCasesTest {
     static final Verifier.Options OPTIONS = Verifier.Options.DEFAULT.withMap(1, new Verifier.MapDef(4, 16))
@@ -92,6 +95,7 @@ class VerifierCasesTest {
             }
         }
         EbpfInterpreter interp = new EbpfInterpreter(p);
+        Filter jit = Engines.available(Engine.JIT) ? Engines.filter(p, Engine.JIT) : null;
         long seed = SEED ^ name.hashCode();
         Random r = new Random(seed);
         List<Integer> lengths = new ArrayList<>(List.of(0, 1, 13, 14, 20, 33, 34, 54, 60, 64, 1514));
@@ -101,11 +105,22 @@ class VerifierCasesTest {
         for (int len : lengths) {
             byte[] pkt = new byte[len + 3];
             r.nextBytes(pkt);
+            int wire = len + r.nextInt(100);
+            long expected = 0;
             try {
-                interp.run(pkt, 1, len, len + r.nextInt(100));
+                expected = interp.run(pkt, 1, len, wire);
             } catch (EbpfRuntimeException e) {
                 fail("accepted program faulted on a random packet of " + len + " bytes (seed " + seed
                         + ", -Dweir.seed=" + SEED + "): " + e.getMessage());
+            }
+            if (jit != null) {
+                try {
+                    assertEquals(expected, jit.run(pkt, 1, len, wire), "JIT and interpreter disagree on a packet of "
+                            + len + " bytes (seed " + seed + ")");
+                } catch (RuntimeException e) {
+                    fail("accepted program failed on the JIT on a random packet of " + len + " bytes (seed " + seed
+                            + "): " + e);
+                }
             }
         }
         assertEquals(p, interp.program());

@@ -1,0 +1,273 @@
+package io.weir.cli;
+
+import io.weir.capture.CaptureFormatException;
+import io.weir.capture.CaptureInterface;
+import io.weir.capture.LinkType;
+import io.weir.capture.Packet;
+import io.weir.capture.PcapNgWriter;
+import io.weir.capture.PcapReader;
+import io.weir.capture.PcapWriter;
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The main job on a capture file: read it, keep the packets the expression matches, and print them, write them
+ * ({@code -w}) or count them ({@code --count}), stopping after {@code -c N} matches.
+ *
+ * <p>{@code -w} follows {@code tcpdump -r FILE -w OUT EXPR}: the same records in the same order, in a pcap file of
+ * the input's link type, snapshot length and byte order, except that the input's time stamp resolution is kept
+ * (nanoseconds stay nanoseconds; tcpdump truncates them). A pcapng input whose interfaces differ in link type
+ * (known when its first packet is read) is written as pcapng, as is any output named {@code *.pcapng}.
+ */
+final class OfflineRun {
+    private final String readFile;
+    private final String writeFile;
+    private final long limit;
+    private final boolean countOnly;
+    private final PacketSelector selector;
+
+    OfflineRun(String readFile, String writeFile, long limit, boolean countOnly, PacketSelector selector) {
+        this.readFile = readFile;
+        this.writeFile = writeFile;
+        this.limit = limit;
+        this.countOnly = countOnly;
+        this.selector = selector;
+    }
+
+    /** Runs; returns the exit status. Every error is one line on {@code err} (a bad expression: three). */
+    int run(PrintStream out, PrintStream err, ZoneId zone) {
+        PcapReader reader;
+        try {
+            reader = PcapReader.open(readFile);
+        } catch (CaptureFormatException e) {
+            err.println("weir: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("weir: " + ioMessage(readFile, e));
+            return 1;
+        }
+        long[] matched = new long[1];
+        try (PcapReader r = reader) {
+            banner(r, err);
+            selector.prepare(r.firstInterface());
+            if (writeFile != null) {
+                copy(r, out, matched);
+            } else if (countOnly) {
+                count(r, matched);
+            } else {
+                print(r, out, zone == null ? ZoneId.systemDefault() : zone, matched);
+            }
+            if (countOnly) {
+                out.println(packets(matched[0]));
+            }
+            return 0;
+        } catch (PacketSelector.CompileFailure e) {
+            out.flush();
+            err.println(e.syntax != null ? e.syntax.render() : "weir: error: " + e.getMessage());
+            return 1;
+        } catch (FilterFactory.BackendException e) {
+            err.println("weir: error: " + e.getMessage());
+            return 1;
+        } catch (CaptureFormatException e) {
+            if (countOnly) {
+                out.println(packets(matched[0]));
+            }
+            out.flush();
+            err.println("weir: " + e.getMessage() + " (" + packets(e.packetsRead()) + " read)");
+            return 1;
+        } catch (WriteFailure e) {
+            err.println("weir: " + ioMessage(writeFile, e.getCause()));
+            return 1;
+        } catch (UncheckedIOException e) {
+            err.println("weir: " + e.getCause().getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("weir: " + ioMessage(readFile, e));
+            return 1;
+        }
+    }
+
+    static String packets(long n) {
+        return n + (n == 1 ? " packet" : " packets");
+    }
+
+    /** tcpdump's banner, on standard error. */
+    static void banner(PcapReader r, PrintStream err) {
+        CaptureInterface first = r.firstInterface();
+        String link = first == null ? "unknown (no interface in the file)" : LinkType.describe(first.linkType());
+        err.println("reading from file " + r.name() + ", link-type " + link + ", snapshot length " + r.snapLen());
+        err.flush();
+    }
+
+    private void count(PcapReader r, long[] matched) throws IOException {
+        PacketSelector s = selector;
+        long n = 0;
+        try {
+            while (n < limit && r.next()) {
+                if (s.matches(r.packet())) {
+                    n++;
+                }
+            }
+        } finally {
+            matched[0] = n;
+        }
+    }
+
+    private void print(PcapReader r, PrintStream out, ZoneId zone, long[] matched) throws IOException {
+        PacketPrinter printer = new PacketPrinter(zone);
+        PacketSelector s = selector;
+        // A writer of our own over the stream: one encode per line, flushed at the end (and on errors).
+        Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+        long n = 0;
+        try {
+            while (n < limit && r.next()) {
+                Packet p = r.packet();
+                if (s.matches(p)) {
+                    w.append(printer.format(p)).append('\n');
+                    n++;
+                }
+            }
+        } finally {
+            matched[0] = n;
+            w.flush();
+        }
+    }
+
+    /** An I/O error on the output side, told apart from the input's. */
+    private static final class WriteFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        WriteFailure(IOException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
+    }
+
+    private void copy(PcapReader r, PrintStream out, long[] matched) throws IOException {
+        boolean stdout = "-".equals(writeFile);
+        PacketSelector s = selector;
+        long n = 0;
+        boolean more = r.next();
+        // The format is chosen once the first packet is read: by then a pcapng file has declared its interfaces.
+        boolean ng = writeFile.endsWith(".pcapng") || mixedLinkTypes(r);
+        if (ng) {
+            Map<CaptureInterface, Integer> ids = new HashMap<>();
+            try (PcapNgWriter w = openNg(stdout, r)) {
+                for (; more && n < limit; more = n < limit && r.next()) {
+                    Packet p = r.packet();
+                    if (!s.matches(p)) {
+                        continue;
+                    }
+                    CaptureInterface ci = p.captureInterface();
+                    Integer id = ids.get(ci);
+                    try {
+                        if (id == null) {
+                            id = w.addInterface(ci.linkType(), ci.fileSnapLen(), ci.tsResolCode(), ci.name());
+                            ids.put(ci, id);
+                        }
+                        w.write(id, p);
+                    } catch (IOException e) {
+                        throw new WriteFailure(e);
+                    }
+                    n++;
+                }
+            } finally {
+                matched[0] = n;
+            }
+            return;
+        }
+        CaptureInterface first = r.firstInterface();
+        int linkType = first == null ? LinkType.ETHERNET : first.linkType();
+        try (PcapWriter w = openPcap(stdout, out, linkType, r, finerThanMicros(first))) {
+            for (; more && n < limit; more = n < limit && r.next()) {
+                Packet p = r.packet();
+                if (!s.matches(p)) {
+                    continue;
+                }
+                if (p.linkType() != linkType) {
+                    throw new WriteFailure(new IOException("packet " + p.number() + " has link type "
+                            + LinkType.describe(p.linkType()) + ", but a pcap file holds one link type ("
+                            + LinkType.describe(linkType) + "): write a .pcapng file to keep several"));
+                }
+                try {
+                    w.write(p);
+                } catch (IOException e) {
+                    throw new WriteFailure(e);
+                }
+                n++;
+            }
+        } finally {
+            matched[0] = n;
+        }
+    }
+
+    /** Whether the interfaces declared so far have more than one link type. */
+    private static boolean mixedLinkTypes(PcapReader r) {
+        List<CaptureInterface> all = r.interfaces();
+        for (CaptureInterface ci : all) {
+            if (ci.linkType() != all.get(0).linkType()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether time stamps of {@code ci} are finer than microseconds (then the pcap output is nanosecond). */
+    static boolean finerThanMicros(CaptureInterface ci) {
+        if (ci == null) {
+            return false;
+        }
+        int code = ci.tsResolCode();
+        int n = code & 0x7F;
+        return (code & 0x80) != 0 ? n >= 20 : n > 6;   // 2^-20 s is the first binary step finer than 1 µs
+    }
+
+    private PcapNgWriter openNg(boolean stdout, PcapReader r) throws WriteFailure {
+        try {
+            return stdout ? PcapNgWriter.open(new FileOutputStream(FileDescriptor.out), r.byteOrder())
+                    : PcapNgWriter.open(Path.of(writeFile), r.byteOrder());
+        } catch (IOException e) {
+            throw new WriteFailure(e);
+        }
+    }
+
+    private PcapWriter openPcap(boolean stdout, PrintStream out, int linkType, PcapReader r, boolean nanos)
+            throws WriteFailure {
+        try {
+            PcapWriter.Builder b = PcapWriter.builder().linkType(linkType).snapLen(r.snapLen()).nanos(nanos)
+                    .order(r.byteOrder());
+            return stdout ? b.open(out) : b.open(Path.of(writeFile));
+        } catch (IOException e) {
+            throw new WriteFailure(e);
+        }
+    }
+
+    static String ioMessage(String file, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return file + ": No such file or directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return file + ": Permission denied";
+        }
+        String m = e.getMessage();
+        return m == null ? file + ": " + e.getClass().getSimpleName() : m.contains(file) ? m : file + ": " + m;
+    }
+}
