@@ -58,7 +58,9 @@ class EndToEndTcpdumpTest {
     static final List<String> SHARED_SAMPLE = List.of(
             "pcapplusplus__PcapExamples__VlanPackets.pcap", "pcapplusplus__PacketExamples__MplsPackets.pcap",
             "pcapplusplus__PcapExamples__IgmpPackets.pcap", "pcapplusplus__PcapExamples__nanosecs_big_endian.pcap",
-            "pcapplusplus__PacketExamples__ipv6_opt_fragments.pcap", "pcapplusplus__PacketExamples__ipv4-malformed.pcap",
+            "pcapplusplus__PacketExamples__ipv6_opt_fragments.pcap", "pcapplusplus__PacketExamples__Ntp.pcap",
+            "pcapplusplus__PcapExamples__one_tcp_stream_fin_rst_close_packet.pcap",
+            "pcapplusplus__PcapExamples__four_ipv6_http_streams.pcap",
             "pcapplusplus__PacketExamples__Dns.pcap", "pcapplusplus__PcapExamples__sll.pcap", "zeek__linuxsll-arp.pcap",
             "pcapplusplus__PacketExamples__Sll2Packet.pcap", "pcapplusplus__PcapExamples__one_ipv6_http_stream.pcap",
             "suricata__pgsql__pgsql-cancel-request__input.pcap", "scapy__pfcp.pcap",

@@ -21,9 +21,12 @@ import java.util.TreeMap;
 public final class Verifier {
     /** The largest XDP action ({@code XDP_REDIRECT}); an XDP program returns 0..4. */
     public static final long XDP_MAX_ACTION = 4;
-    /** The default complexity limit: instructions analysed over all paths (the kernel allows 1M; the JVM analyses
-     * about a million per second, so 200k bounds a rejection to a fraction of a second). */
-    public static final long DEFAULT_COMPLEXITY_LIMIT = 200_000;
+    /**
+     * The default complexity limit: instructions analysed over all paths, the kernel's one million. The analysis
+     * runs at about a million instructions per second, so the worst program is rejected in about a second;
+     * programs the compiler makes need a few hundred (well under a millisecond).
+     */
+    public static final long DEFAULT_COMPLEXITY_LIMIT = 1_000_000;
 
     /** A map the program may reference with {@code lddw map_by_fd(fd)}: the sizes the helpers check. */
     public record MapDef(int keySize, int valueSize) {

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.TestFactory;
  * the build has one, with the same results), on random packets, without an error.
  */
 class VerifierCasesTest {
-    static final Verifier.Options OPTIONS = Verifier.Options.DEFAULT.withMap(1, new Verifier.MapDef(4, 16))
+    static final Verifier.Options OPTIONS = Verifier.Options.DEFAULT.withComplexityLimit(200_000)
+            .withMap(1, new Verifier.MapDef(4, 16))
             .withMap(2, new Verifier.MapDef(8, 8));
     private static final long SEED = Long.getLong("weir.seed", 0x5eed_0005L);
 
