@@ -13,7 +13,7 @@ set -e
 cd "$(dirname "$0")/.."
 out=bench/target/jit
 mkdir -p "$out"
-mvn -B -q -o -pl bench -am package -DskipTests
+mvn -B -q -o -pl bench -am package -Dmaven.test.skip=true
 cp="bench/target/classes:$(ls bench/target/lib/*.jar | tr '\n' ':')"
 make -s -C bench/c
 

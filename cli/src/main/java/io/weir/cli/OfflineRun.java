@@ -74,6 +74,12 @@ final class OfflineRun {
             if (countOnly) {
                 out.println(packets(matched[0]));
             }
+            RuntimeException late = selector.backgroundFailure();
+            if (late != null) {
+                // The output is right (the classic interpreter ran), but the eBPF path failed: a Weir bug to show.
+                err.println("weir: error: " + late.getMessage());
+                return 1;
+            }
             return 0;
         } catch (PacketSelector.CompileFailure e) {
             out.flush();

@@ -3,8 +3,11 @@ package io.weir.cli;
 import io.weir.capture.CaptureInterface;
 import io.weir.capture.LinkType;
 import io.weir.capture.Packet;
+import io.weir.compiler.FilterCompiler;
 import io.weir.compiler.FilterSyntaxException;
 import io.weir.engine.Filter;
+import io.weir.engine.cbpf.ClassicInterpreter;
+import io.weir.engine.cbpf.ClassicProgram;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -13,8 +16,19 @@ import java.util.Map;
  * pcapng file's interfaces may differ), and the filter of the packet's interface runs on it. The interface of the
  * previous packet is remembered, so the common case (one interface) is one reference comparison and one filter
  * call per packet; with no expression, or one that accepts everything, there is no call at all.
+ *
+ * <p><b>Tiers, for {@code --engine auto}.</b> The first packets run on the classic interpreter (ready as soon as
+ * the expression is compiled) while a background thread translates the program to eBPF, verifies it and JIT-
+ * compiles it; the selector switches to the JIT's filter at the first poll after it is ready (every
+ * {@value #POLL} packets). Both give the same verdict on every packet (FilterFactoryTest), so the switch is
+ * invisible but for the time it saves: a short run never waits for the verifier and the JIT. A background
+ * failure (a verifier rejection: a Weir bug) is kept for {@link #backgroundFailure()}; the classic interpreter,
+ * safe on its own, then runs to the end.
  */
 final class PacketSelector {
+    /** Packets between two looks for a filter finished in the background. */
+    static final int POLL = 4096;
+
     /** An expression that does not compile for a link type met in the middle of the input. */
     static final class CompileFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -31,12 +45,44 @@ final class PacketSelector {
         }
     }
 
+    /** The filter of one link type: what runs now, and the faster one a background thread may publish. */
+    private static final class Slot {
+        final Filter now;
+        volatile Filter upgraded;
+        volatile RuntimeException failure;
+
+        Slot(Filter now) {
+            this.now = now;
+        }
+    }
+
+    /** Translates, verifies and JIT-compiles in the background, then publishes the result in the slot. */
+    private static final class Upgrade implements Runnable {
+        private final Slot slot;
+        private final ClassicProgram classic;
+
+        Upgrade(Slot slot, ClassicProgram classic) {
+            this.slot = slot;
+            this.classic = classic;
+        }
+
+        @Override
+        public void run() {
+            try {
+                slot.upgraded = FilterFactory.of(classic, FilterFactory.Choice.AUTO);
+            } catch (RuntimeException e) {
+                slot.failure = e;
+            }
+        }
+    }
+
     private final String expression;
     private final FilterFactory.Choice engine;
-    /** Per link type, the compiled filter; a present null value means "accepts all". */
-    private final Map<Integer, Filter> byLinkType = new HashMap<>();
+    private final Map<Integer, Slot> byLinkType = new HashMap<>();
     private CaptureInterface lastInterface;
+    private Slot lastSlot;
     private Filter lastFilter;
+    private int poll = POLL;
 
     /** A selector for {@code expression} ({@code null}: every packet matches). */
     PacketSelector(String expression, FilterFactory.Choice engine) {
@@ -50,8 +96,8 @@ final class PacketSelector {
      * @throws CompileFailure when the expression does not compile for its link type
      */
     void prepare(CaptureInterface ci) {
-        if (ci != null) {
-            filterFor(ci);
+        if (ci != null && expression != null) {
+            slotFor(ci);
         }
     }
 
@@ -62,32 +108,63 @@ final class PacketSelector {
         }
         CaptureInterface ci = p.captureInterface();
         if (ci != lastInterface) {
-            lastFilter = filterFor(ci);
+            lastSlot = slotFor(ci);
+            lastFilter = lastSlot.upgraded != null ? lastSlot.upgraded : lastSlot.now;
             lastInterface = ci;
+        }
+        if (--poll == 0) {
+            poll = POLL;
+            Filter up = lastSlot.upgraded;
+            if (up != null) {
+                lastFilter = up;
+            }
         }
         Filter f = lastFilter;
         return f == null || f.run(p.buffer(), p.offset(), p.capLen(), p.wireLen()) != 0;
     }
 
-    private Filter filterFor(CaptureInterface ci) {
-        if (expression == null) {
-            return null;
+    /** The first failure of a background compilation, or {@code null}. */
+    RuntimeException backgroundFailure() {
+        for (Slot s : byLinkType.values()) {
+            if (s.failure != null) {
+                return s.failure;
+            }
         }
+        return null;
+    }
+
+    private Slot slotFor(CaptureInterface ci) {
         Integer key = ci.linkType();
-        if (byLinkType.containsKey(key)) {
-            return byLinkType.get(key);
+        Slot slot = byLinkType.get(key);
+        if (slot == null) {
+            slot = compile(ci);
+            byLinkType.put(key, slot);
         }
-        Filter f;
+        return slot;
+    }
+
+    private Slot compile(CaptureInterface ci) {
+        ClassicProgram classic;
         try {
             // libpcap compiles offline filters with the file's (adjusted) snapshot length as the accept value.
-            f = FilterFactory.create(expression, ci.linkType(), ci.snapLen(), engine);
+            classic = FilterCompiler.compile(expression, ci.linkType(), ci.snapLen());
         } catch (FilterSyntaxException e) {
             throw new CompileFailure(e);
         } catch (IllegalArgumentException e) {
             throw new CompileFailure("Weir does not compile filters for link type "
                     + LinkType.describe(ci.linkType()));
         }
-        byLinkType.put(key, f);
-        return f;
+        if (FilterFactory.acceptsAll(classic)) {
+            return new Slot(null);
+        }
+        if (engine != FilterFactory.Choice.AUTO) {
+            return new Slot(FilterFactory.of(classic, engine));
+        }
+        Slot slot = new Slot(ClassicInterpreter.of(classic));
+        // A named class, not a lambda: the first lambda of a JVM costs tens of milliseconds of bootstrap.
+        Thread t = new Thread(new Upgrade(slot, classic), "weir-jit");
+        t.setDaemon(true);
+        t.start();
+        return slot;
     }
 }

@@ -5,7 +5,7 @@ import io.weir.compiler.lower.Lowering;
 import io.weir.compiler.lower.Pred;
 import io.weir.compiler.opt.Cfg;
 import io.weir.compiler.opt.Emitter;
-import io.weir.compiler.opt.EdgeThreading;
+import io.weir.compiler.opt.JumpThreading;
 import io.weir.compiler.opt.Pullup;
 import io.weir.compiler.parse.Ast;
 import io.weir.compiler.parse.Parser;
@@ -21,7 +21,7 @@ import java.util.Map;
  *
  * <p>The pipeline is a list of named passes: {@link Parser} (text to syntax tree), {@link Lowering} (semantic
  * checks and libpcap's meaning of each primitive, to a tree of self-contained tests), {@link Cfg} (short-circuit
- * graph, identical blocks merged), {@link EdgeThreading} (tests decided on every path to an edge bypassed), {@link Pullup} (tests on one value
+ * graph, identical blocks merged), {@link JumpThreading} (tests decided by earlier ones bypassed), {@link Pullup} (tests on one value
  * regrouped as libpcap's optimizer does, which fixes the verdicts on truncated packets), threading again, and
  * {@link Emitter} (layout, redundant-load removal, labels resolved).
  * <pre>{@code
@@ -86,11 +86,11 @@ public final class FilterCompiler {
         Cfg built = new Cfg();
         Cfg.Node root = built.build(pred);
         Cfg threaded = new Cfg();
-        root = EdgeThreading.run(root, threaded);
+        root = JumpThreading.run(root, built, threaded);
         Cfg pulled = new Cfg();
         root = Pullup.run(root, threaded, pulled);
         Cfg rethreaded = new Cfg();
-        root = EdgeThreading.run(root, rethreaded);
+        root = JumpThreading.run(root, pulled, rethreaded);
         ClassicProgram p = Emitter.emit(root, snaplen);
         if (p == null) {
             throw new FilterSyntaxException("expression rejects all packets", expr, 0, expr.length());

@@ -56,17 +56,17 @@ final class ArithLowering {
             ClassicInsn last = s.get(s.size() - 1);
             if (cond == Codes.JEQ_K && rv.constant == 0 && last.code() == Codes.AND_K && s.size() > 1) {
                 // x & m == 0  is  !(x jset m)
-                test = new Pred.Test(s.subList(0, s.size() - 1), Codes.JSET_K, last.k());
+                test = new Pred.Test(s.subList(0, s.size() - 1), Codes.JSET_K, last.k(), true);
                 negate = !negate;
             } else {
-                test = new Pred.Test(s, cond, rv.constant.intValue());
+                test = new Pred.Test(s, cond, rv.constant.intValue(), true);
             }
         } else {
             List<ClassicInsn> s = new ArrayList<>(rv.stmts);
             s.add(ClassicInsn.stmt(Codes.ST, 0));
             s.addAll(l.stmts);
             s.add(ClassicInsn.stmt(Codes.LDX_MEM, 0));
-            test = new Pred.Test(s, cond | 0x08, 0);
+            test = new Pred.Test(s, cond | 0x08, 0, true);
         }
         return Pred.and(guard, negate ? Pred.not(test) : test);
     }

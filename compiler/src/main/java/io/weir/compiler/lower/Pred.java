@@ -19,10 +19,25 @@ public sealed interface Pred permits Pred.Const, Pred.Test, Pred.And, Pred.Or, P
     /**
      * Runs {@code stmts} (loads and arithmetic, no jumps) and then the conditional jump {@code jcode}
      * (a {@code BPF_JMP} code, {@code K} or {@code X} source) against {@code k}.
+     *
+     * <p>{@code relation} marks the comparison of a byte-offset expression ({@code ip6[6] = 58}). libpcap
+     * computes those through scratch memory, and its optimizer does not relate them to the protocol tests of
+     * primitives ({@code udp}), so it compiles {@code ip6[6] = 58 and udp} instead of finding that it rejects
+     * every packet. The optimizer keeps the two kinds apart to accept and reject the same expressions.
      */
-    record Test(List<ClassicInsn> stmts, int jcode, int k) implements Pred {
+    record Test(List<ClassicInsn> stmts, int jcode, int k, boolean relation) implements Pred {
         public Test {
             stmts = List.copyOf(stmts);
+        }
+
+        /** A test of a primitive. */
+        public Test(List<ClassicInsn> stmts, int jcode, int k) {
+            this(stmts, jcode, k, false);
+        }
+
+        /** What the test compares: its statements, and whether it belongs to a relation. */
+        public Object value() {
+            return relation ? List.of("relation", stmts) : stmts;
         }
     }
 

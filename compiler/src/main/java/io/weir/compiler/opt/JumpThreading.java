@@ -5,7 +5,6 @@ import io.weir.engine.cbpf.ClassicOp.Codes;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -28,7 +27,7 @@ public final class JumpThreading {
     private static final int MAX_MEMO = 50_000;
 
     private final Cfg out;
-    private final Map<Cfg.Node, Set<List<?>>> valuesBelow = new IdentityHashMap<>();
+    private final Map<Cfg.Node, Set<Object>> valuesBelow = new IdentityHashMap<>();
     private final Map<MemoKey, Cfg.Node> memo = new HashMap<>();
     private final Map<Cfg.Node, Cfg.Node> plain = new IdentityHashMap<>();
 
@@ -64,14 +63,14 @@ public final class JumpThreading {
     }
 
     /** The statement lists (values) tested anywhere in the subgraph of {@code n}. */
-    private Set<List<?>> values(Cfg.Node n) {
+    private Set<Object> values(Cfg.Node n) {
         if (n.isLeaf()) {
             return Set.of();
         }
-        Set<List<?>> v = valuesBelow.get(n);
+        Set<Object> v = valuesBelow.get(n);
         if (v == null) {
             v = new HashSet<>();
-            v.add(n.test.stmts());
+            v.add(n.test.value());
             v.addAll(values(n.t));
             v.addAll(values(n.f));
             valuesBelow.put(n, v);
@@ -84,10 +83,10 @@ public final class JumpThreading {
             return leaf(n, in);
         }
         // Only facts about values tested below matter: keying the memo on them keeps sharing intact.
-        Set<List<?>> below = values(n);
+        Set<Object> below = values(n);
         Set<Fact> relevant = new HashSet<>();
         for (Fact f : facts) {
-            if (below.contains(f.test.stmts())) {
+            if (below.contains(f.test.value())) {
                 relevant.add(f);
             }
         }
@@ -119,7 +118,7 @@ public final class JumpThreading {
         boolean kSource = (t.jcode() & 0x08) == 0;
         for (Fact f : facts) {
             Pred.Test g = f.test;
-            if (!g.stmts().equals(t.stmts())) {
+            if (!g.value().equals(t.value())) {
                 continue;
             }
             if (g.jcode() == t.jcode() && g.k() == t.k()) {

@@ -145,10 +145,10 @@ public final class Pullup {
             if (ps.isEmpty()) {
                 continue;
             }
-            List<?> val = ps.get(0).test.stmts();
+            Object val = ps.get(0).test.value();
             boolean same = true;
             for (M p : ps) {
-                same &= p.test.stmts().equals(val);
+                same &= p.test.value().equals(val);
             }
             if (!same) {
                 continue;
@@ -180,7 +180,7 @@ public final class Pullup {
      * One pull in the chain from {@code b}: along false edges sharing b's true target ({@code and == false}),
      * or along true edges sharing b's false target.
      */
-    private boolean pull(M b, List<?> val, boolean and) {
+    private boolean pull(M b, Object val, boolean and) {
         M shared = exit(b, and);
         M prevOfDiff = null;
         M diff = b;
@@ -188,7 +188,7 @@ public final class Pullup {
             if (diff.isLeaf() || exit(diff, and) != shared || !dominatedBy(diff, b)) {
                 return false;
             }
-            if (!diff.test.stmts().equals(val)) {
+            if (!diff.test.value().equals(val)) {
                 break;
             }
             prevOfDiff = diff;
@@ -200,7 +200,7 @@ public final class Pullup {
             if (same.isLeaf() || exit(same, and) != shared || !dominatedBy(same, b)) {
                 return false;
             }
-            if (same.test.stmts().equals(val)) {
+            if (same.test.value().equals(val)) {
                 break;
             }
             prevOfSame = same;

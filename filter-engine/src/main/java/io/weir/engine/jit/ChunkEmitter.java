@@ -42,6 +42,8 @@ final class ChunkEmitter {
     static final String PARAMS = "(L" + PROGRAM + ";[BIIIL" + STATE + ";";
     static final String SINGLE_DESC = PARAMS + "JJ)J";
     static final String CHUNK_DESC = PARAMS + "I)I";
+    /** The single-method body reading the packet from a {@code ByteBuffer} in place (see {@link #direct}). */
+    static final String DIRECT_DESC = "(L" + PROGRAM + ";Ljava/nio/ByteBuffer;IIIL" + STATE + ";JJ)J";
 
     static final int SELF = 0, PKT = 1, BASE = 2, CAP = 3, WIRE = 4, ST = 5;
     private static final long M32 = 0xffff_ffffL;
@@ -51,6 +53,8 @@ final class ChunkEmitter {
     private final int lo;
     private final int hi;
     private final boolean single;
+    /** Whether the packet is a ByteBuffer (a direct buffer read in place) rather than a byte array. */
+    private final boolean direct;
     private final Label[] labels;
     private final int p;
     private final int left;
@@ -65,6 +69,15 @@ final class ChunkEmitter {
     private final Label falloff = new Label();
 
     ChunkEmitter(JitPlan plan, MethodVisitor mv, int chunk) {
+        this(plan, mv, chunk, false);
+    }
+
+    /**
+     * An emitter of chunk {@code chunk}; {@code direct} emits the single-method body of a program that needs no
+     * per-thread state with the packet read in place from a {@code ByteBuffer} (descriptor {@link #DIRECT_DESC}).
+     */
+    ChunkEmitter(JitPlan plan, MethodVisitor mv, int chunk, boolean direct) {
+        this.direct = direct;
         this.plan = plan;
         this.mv = mv;
         this.lo = plan.chunkStart[chunk];
@@ -364,8 +377,23 @@ final class ChunkEmitter {
             mv.visitVarInsn(ILOAD, i0);
             mv.visitInsn(IADD);
         }
-        readArray(size, true);
+        readPacket(size, true);
         mv.visitVarInsn(LSTORE, reg(0));
+    }
+
+    /** [packet, index] on the stack: reads {@code size} packet bytes as an unsigned long. */
+    private void readPacket(int size, boolean bigEndian) {
+        if (!direct) {
+            readArray(size, bigEndian);
+            return;
+        }
+        String desc = "(Ljava/nio/ByteBuffer;I)J";
+        switch (size) {
+            case 1 -> runtime("bufU8", desc);
+            case 2 -> runtime(bigEndian ? "bufBe16" : "bufLe16", desc);
+            case 4 -> runtime(bigEndian ? "bufBe32" : "bufLe32", desc);
+            default -> runtime("bufLe64", desc);
+        }
     }
 
     /** [array, index] on the stack: reads {@code size} bytes as an unsigned long. */
@@ -415,7 +443,7 @@ final class ChunkEmitter {
                 iconst(i.off());
                 mv.visitInsn(IADD);
                 mv.visitInsn(IADD);
-                readArray(size, false);
+                readPacket(size, false);
             }
             default -> {
                 Label[] g = guard(k);

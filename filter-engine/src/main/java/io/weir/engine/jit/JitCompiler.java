@@ -159,11 +159,16 @@ public final class JitCompiler {
         init.visitMaxs(0, 0);
         init.visitEnd();
         runPacket(cw, plan, name);
-        runBuffer(cw, name);
+        boolean inPlace = plan.chunkStart.length == 2 && !plan.needsState;
+        runBuffer(cw, plan, name, inPlace);
         runRaw(cw, plan, name);
         int chunks = plan.chunkStart.length - 1;
         if (chunks == 1) {
             new ChunkEmitter(plan, cw.visitMethod(ACC_STATIC, "exec", SINGLE_DESC, null, null), 0).emit();
+            if (inPlace) {
+                new ChunkEmitter(plan, cw.visitMethod(ACC_STATIC, "execDirect", ChunkEmitter.DIRECT_DESC, null, null),
+                        0, true).emit();
+            }
         } else {
             dispatcher(cw, plan, name);
             for (int c = 0; c < chunks; c++) {
@@ -254,8 +259,12 @@ public final class JitCompiler {
         mv.visitInsn(ATHROW);
     }
 
-    /** {@code run(ByteBuffer, ...)}: a heap buffer's array in place; a direct buffer through a copy. */
-    private static void runBuffer(ClassWriter cw, String name) {
+    /**
+     * {@code run(ByteBuffer, ...)}: a heap buffer's array in place; a direct (or read-only) buffer in place too
+     * when the program needs no per-thread state ({@code execDirect}, the body with ByteBuffer reads), else
+     * through a per-thread copy.
+     */
+    private static void runBuffer(ClassWriter cw, JitPlan plan, String name, boolean inPlace) {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", "(Ljava/nio/ByteBuffer;III)J", null, null);
         mv.visitCode();
         mv.visitVarInsn(ALOAD, 1);
@@ -283,7 +292,22 @@ public final class JitCompiler {
         mv.visitVarInsn(ILOAD, 2);
         mv.visitVarInsn(ILOAD, 3);
         mv.visitVarInsn(ILOAD, 4);
-        mv.visitMethodInsn(INVOKESTATIC, RUNTIME, "runDirect", "(L" + PROGRAM + ";Ljava/nio/ByteBuffer;III)J", false);
+        if (inPlace) {
+            // Zero copy: the program only reads its packet through legacy or proven loads.
+            mv.visitInsn(ACONST_NULL);
+            boolean raw = plan.program.type() == ProgramType.RAW;
+            mv.visitLdcInsn(raw ? MemoryModel.pointer(REGION_PACKET, 0) : MemoryModel.pointer(REGION_CTX, 0));
+            if (raw) {
+                mv.visitVarInsn(ILOAD, 3);
+                mv.visitInsn(I2L);
+            } else {
+                mv.visitInsn(LCONST_0);
+            }
+            mv.visitMethodInsn(INVOKESTATIC, name, "execDirect", ChunkEmitter.DIRECT_DESC, false);
+        } else {
+            mv.visitMethodInsn(INVOKESTATIC, RUNTIME, "runDirect", "(L" + PROGRAM + ";Ljava/nio/ByteBuffer;III)J",
+                    false);
+        }
         mv.visitInsn(LRETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();

@@ -109,7 +109,10 @@ final class JitRuntime {
         }
     }
 
-    /** A direct buffer: its packet is copied into a per-thread array (a nested run gets a fresh one). */
+    /**
+     * A direct buffer for a program that reaches memory other than through its packet loads: its packet is copied
+     * into a per-thread array (a nested run gets a fresh one), so the checked accesses see a byte array.
+     */
     static long runDirect(JitProgram program, ByteBuffer packet, int offset, int capLen, int wireLen) {
         byte[][] holder = SCRATCH.get();
         byte[] scratch = holder[0];
@@ -239,6 +242,45 @@ final class JitRuntime {
 
     static void put64(byte[] a, int i, long v) {
         LE64.set(a, i, v);
+    }
+
+    // ------------------------------------------------------------------ a ByteBuffer's packet, in place
+
+    private static final VarHandle BUF_BE16 = MethodHandles.byteBufferViewVarHandle(short[].class,
+            ByteOrder.BIG_ENDIAN);
+    private static final VarHandle BUF_BE32 = MethodHandles.byteBufferViewVarHandle(int[].class,
+            ByteOrder.BIG_ENDIAN);
+    private static final VarHandle BUF_LE16 = MethodHandles.byteBufferViewVarHandle(short[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle BUF_LE32 = MethodHandles.byteBufferViewVarHandle(int[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle BUF_LE64 = MethodHandles.byteBufferViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+
+    // Absolute reads: the buffer's position, limit and byte order are neither used nor changed.
+
+    static long bufU8(ByteBuffer b, int i) {
+        return b.get(i) & 0xffL;
+    }
+
+    static long bufBe16(ByteBuffer b, int i) {
+        return (short) BUF_BE16.get(b, i) & 0xffffL;
+    }
+
+    static long bufBe32(ByteBuffer b, int i) {
+        return (int) BUF_BE32.get(b, i) & M32;
+    }
+
+    static long bufLe16(ByteBuffer b, int i) {
+        return (short) BUF_LE16.get(b, i) & 0xffffL;
+    }
+
+    static long bufLe32(ByteBuffer b, int i) {
+        return (int) BUF_LE32.get(b, i) & M32;
+    }
+
+    static long bufLe64(ByteBuffer b, int i) {
+        return (long) BUF_LE64.get(b, i);
     }
 
     // ------------------------------------------------------------------ calls and atomics

@@ -12,7 +12,8 @@
  * <p>Layout of a generated class: {@code run(byte[],int,int,int)}, {@code run(ByteBuffer,...)} and
  * {@code run(byte[])} (the entry points, in the class itself so a caller's call site stays monomorphic), then
  * {@code exec} (the whole program, registers as {@code long} locals) or, for a split program, {@code exec} as a
- * dispatcher over {@code c0..cN}. {@code -Dweir.jit.dump=DIR} writes each class for {@code javap -c -p}.
+ * dispatcher over {@code c0..cN}; a program that reads memory only through packet loads also gets
+ * {@code execDirect}, the same body reading a direct {@code ByteBuffer} in place (zero copy). {@code -Dweir.jit.dump=DIR} writes each class for {@code javap -c -p}.
  *
  * <pre>{@code
  * Program p = ClassicToEbpf.translate(classic);

@@ -29,6 +29,11 @@ final class Alu {
             src = RegState.constant(w64 ? i.imm64() : i.imm() & Scalar.M32);
         }
         if (op == AluOp.MOV) {
+            if (w64 && form == Form.ALU_REG && src.isScalar() && src.id == 0 && !src.var.isConst()) {
+                // A copy shares an id with its source, so a bound a branch learns on one reaches the other.
+                src = src.withId(a.newId());
+                f.regs[i.src()] = src;
+            }
             f.regs[d] = mov(i, form, w64, src);
             return;
         }

@@ -1,9 +1,7 @@
 package io.weir.engine.verifier;
 
-import io.weir.engine.ebpf.Disassembler;
 import io.weir.engine.ebpf.Insn;
 import io.weir.engine.ebpf.MemoryModel;
-import io.weir.engine.ebpf.Opcode.Form;
 import io.weir.engine.ebpf.Program;
 import io.weir.engine.ebpf.ProgramType;
 import io.weir.engine.ebpf.Reg;
@@ -119,9 +117,10 @@ final class Analyzer {
         return f.callsite < 0 ? 0 : structure.target[f.callsite];
     }
 
-    /** Runs the analysis; throws {@link Reject} at the first unsafe instruction, with {@link #failedAt} set. */
+    /** The instruction being analysed, which a {@link Reject} without an index is about. */
     int failedAt = -1;
 
+    /** Runs the analysis; throws {@link Reject} at the first unsafe instruction, with {@link #failedAt} set. */
     void run() {
         FrameState entry = new FrameState(0, -1);
         entry.regs[Reg.R1] = RegState.pointer(RegType.PTR_TO_CTX, 0);
@@ -197,7 +196,7 @@ final class Analyzer {
                         state = sides[1];
                     }
                 }
-                case CALL_HELPER -> helper(f, i);
+                case CALL_HELPER -> Helpers.call(this, f, i);
                 case CALL_LOCAL -> next = callLocal(pc);
                 case EXIT -> {
                     if (state.depth() == 0) {
@@ -234,36 +233,6 @@ final class Analyzer {
             throw new Reject("fd " + fd + " is not pointing to valid bpf_map");
         }
         return new RegState(RegType.CONST_PTR_TO_MAP, Scalar.constant(0), 0, 0, 0, fd, 0);
-    }
-
-    private void helper(FrameState f, Insn i) {
-        HelperProto p = HelperProto.forId(i.imm() & Scalar.M32);
-        if (p == null) {
-            throw new Reject("invalid func unknown#" + Integer.toUnsignedString(i.imm()));
-        }
-        Verifier.MapDef map = null;
-        int mapIndex = -1;
-        for (int k = 0; k < p.args().size(); k++) {
-            int r = k + 1;
-            RegState v = read(f, r);
-            switch (p.args().get(k)) {
-                case CONST_MAP_PTR -> {
-                    if (v.type != RegType.CONST_PTR_TO_MAP) {
-                        throw new Reject("R" + r + " type=" + v.type.label() + " expected=map_ptr");
-                    }
-                    map = map(v.map);
-                    mapIndex = v.map;
-                }
-                case MAP_KEY -> Memory.helperMemory(this, r, v, map.keySize());
-                case MAP_VALUE -> Memory.helperMemory(this, r, v, map.valueSize());
-                default -> { }
-            }
-        }
-        for (int r = Reg.R1; r <= Reg.R5; r++) {
-            f.regs[r] = RegState.NOT_INIT;
-        }
-        f.regs[Reg.R0] = p.result() == HelperProto.Ret.INTEGER ? RegState.UNKNOWN
-                : new RegState(RegType.PTR_TO_MAP_VALUE_OR_NULL, Scalar.constant(0), 0, 0, newId(), mapIndex, 0);
     }
 
     private int callLocal(int pc) {
@@ -311,14 +280,5 @@ final class Analyzer {
                         + hi + "] (an XDP action)");
             }
         }
-    }
-
-    /** The disassembly of instruction {@code index}, for messages. */
-    String disassembly(int index) {
-        return Disassembler.kernel(program.insn(index));
-    }
-
-    static boolean isBranch(Form f) {
-        return f == Form.JCOND_IMM || f == Form.JCOND_REG;
     }
 }

@@ -76,9 +76,12 @@ final class Branch {
             if (r == null) {
                 return false;
             }
-            f.regs[i.dst()] = RegState.scalar(r[0]);
+            narrow(s, dst, r[0]);
+            f.regs[i.dst()] = new RegState(RegType.SCALAR, r[0], 0, 0, dst.id, -1, 0);
             if (reg) {
-                f.regs[i.src()] = i.src() == i.dst() ? RegState.scalar(r[0]) : RegState.scalar(r[1]);
+                Scalar v = i.src() == i.dst() ? r[0] : r[1];
+                narrow(s, src, v);
+                f.regs[i.src()] = new RegState(RegType.SCALAR, v, 0, 0, src.id, -1, 0);
             }
             return true;
         }
@@ -103,6 +106,14 @@ final class Branch {
             return !isNull;
         }
         return true;
+    }
+
+    /** Gives every copy of {@code reg} (same scalar id) the narrowed value {@code v}. */
+    private static void narrow(State s, RegState reg, Scalar v) {
+        if (reg.id != 0) {
+            int id = reg.id;
+            s.mapAll(x -> x.type == RegType.SCALAR && x.id == id ? new RegState(RegType.SCALAR, v, 0, 0, id, -1, 0) : x);
+        }
     }
 
     /** {@code pkt OP pkt_end} (either order): the side where {@code pkt <= data_end} proves {@code pkt.off} bytes. */

@@ -198,29 +198,48 @@ final class Memory {
         f.regs[0] = RegState.scalar(Scalar.unsigned(0, (1L << bits) - 1));
     }
 
-    /** A helper's memory argument: {@code size} initialised bytes at {@code ptr} (stack or map value). */
-    static void helperMemory(Analyzer a, int r, RegState ptr, int size) {
-        if (ptr.type == RegType.PTR_TO_STACK) {
-            long o = ptr.off;
-            if (o < -FrameState.SIZE || o + size > 0) {
-                throw new Reject("invalid indirect read from stack R" + r + " off " + o + "+0 size " + size);
+    /**
+     * A helper's memory argument: {@code size} bytes at {@code ptr}, initialised when the helper reads them
+     * ({@code write} false), initialised by the call when it writes them.
+     */
+    static void helperMemory(Analyzer a, int r, RegState ptr, int size, boolean write) {
+        switch (ptr.type) {
+            case PTR_TO_STACK -> {
+                long o = ptr.off;
+                if (o < -FrameState.SIZE || o + size > 0) {
+                    throw new Reject("invalid indirect " + (write ? "write to" : "read from") + " stack R" + r
+                            + " off " + o + "+0 size " + size);
+                }
+                FrameState f = a.state().frame(ptr.frame);
+                if (write) {
+                    f.writeMisc((int) o, size);
+                } else {
+                    int bad = f.firstInvalid((int) o, size);
+                    if (bad != 1) {
+                        throw new Reject("invalid indirect read from stack R" + r + " off " + o + "+0 size " + size
+                                + ": byte fp" + bad + " is not initialised");
+                    }
+                }
+                a.noteStack(ptr.frame, (int) -o);
             }
-            int bad = a.state().frame(ptr.frame).firstInvalid((int) o, size);
-            if (bad != 1) {
-                throw new Reject("invalid indirect read from stack R" + r + " off " + o + "+0 size " + size
-                        + ": byte fp" + bad + " is not initialised");
+            case PTR_TO_MAP_VALUE -> {
+                Verifier.MapDef m = a.map(ptr.map);
+                if (ptr.var.smin < 0 || ptr.off + ptr.var.smin < 0
+                        || ptr.off + ptr.var.smax + size > m.valueSize()) {
+                    throw new Reject("invalid access to map value, value_size=" + m.valueSize() + " off=" + ptr.off
+                            + " size=" + size);
+                }
             }
-            a.noteStack(ptr.frame, (int) -o);
-            return;
+            case PTR_TO_PACKET -> {
+                if (write) {
+                    throw new Reject("R" + r + " cannot write into packet: packets are read-only");
+                }
+                if (ptr.off < 0 || ptr.var.smin < 0 || (long) ptr.off + size > ptr.range) {
+                    throw new Reject("invalid access to packet, off=" + ptr.off + " size=" + size + ", R" + r
+                            + " range=[0," + ptr.range + ")");
+                }
+            }
+            default -> throw new Reject("R" + r + " type=" + ptr.type.label() + " expected=fp, pkt, map_value");
         }
-        if (ptr.type == RegType.PTR_TO_MAP_VALUE) {
-            Verifier.MapDef m = a.map(ptr.map);
-            if (ptr.var.smin < 0 || ptr.off + ptr.var.smin < 0 || ptr.off + ptr.var.smax + size > m.valueSize()) {
-                throw new Reject("invalid access to map value, value_size=" + m.valueSize() + " off=" + ptr.off
-                        + " size=" + size);
-            }
-            return;
-        }
-        throw new Reject("R" + r + " type=" + ptr.type.label() + " expected=fp, map_value");
     }
 }

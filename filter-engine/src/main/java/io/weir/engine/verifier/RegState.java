@@ -11,7 +11,8 @@ import java.util.Map;
  *       packet pointer with the same id may read {@code [0, range)} from its base ({@code data + var});</li>
  *   <li>map values and map values-or-null: {@code map} is the map's index, {@code id} pairs a lookup's result
  *       with its copies so that one null check settles them all;</li>
- *   <li>stack pointers: {@code frame} is the call depth of the frame they point into.</li>
+ *   <li>stack pointers: {@code frame} is the call depth of the frame they point into;</li>
+ *   <li>scalars: {@code id} links copies made by a 64-bit {@code mov}, so that a branch narrows all of them.</li>
  * </ul>
  */
 final class RegState {
@@ -56,6 +57,10 @@ final class RegState {
         return new RegState(type, var, newOff, range, id, map, frame);
     }
 
+    RegState withId(int newId) {
+        return new RegState(type, var, off, range, newId, map, frame);
+    }
+
     RegState withRange(int newRange) {
         return new RegState(type, var, off, newRange, id, map, frame);
     }
@@ -95,7 +100,9 @@ final class RegState {
         }
         switch (type) {
             case SCALAR:
-                return var.includes(cur.var);
+                // Copies linked by an id in the old state must be linked in the new one too: the old proof may
+                // rely on a bound learnt on one copy reaching the other.
+                return var.includes(cur.var) && (id == 0 || cur.id != 0 && sameId(cur, ids));
             case PTR_TO_PACKET:
                 return off == cur.off && range <= cur.range && var.includes(cur.var) && sameId(cur, ids);
             case PTR_TO_STACK:

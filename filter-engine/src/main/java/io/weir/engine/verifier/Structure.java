@@ -17,7 +17,7 @@ import java.util.TreeSet;
  * where the analysis keeps states for pruning: every jump target and every instruction after a branch.
  *
  * <p>Opcodes and reserved fields need no check here: an {@link Insn} cannot hold an unknown opcode or a
- * non-zero reserved field (decoding raw bytes rejects them, see {@link Verifier#verify(ProgramType, byte[])}).
+ * non-zero reserved field (decoding raw bytes rejects them, see {@link Verifier#check(ProgramType, byte[])}).
  */
 final class Structure {
     /** The largest program, in 8-byte slots. */

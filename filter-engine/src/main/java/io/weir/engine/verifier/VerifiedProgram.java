@@ -114,7 +114,7 @@ public final class VerifiedProgram {
         return statesKept;
     }
 
-    /** The verifier's log (empty lines counted only when the brief log was asked for). */
+    /** The verifier's log (with {@link Verifier.Options#withBriefLog()}: only the count of its lines). */
     public String log() {
         return log;
     }

@@ -5,6 +5,7 @@ import io.weir.engine.ebpf.EbpfFormatException;
 import io.weir.engine.ebpf.InsnCodec;
 import io.weir.engine.ebpf.Program;
 import io.weir.engine.ebpf.ProgramType;
+import io.weir.engine.maps.MapType;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -28,12 +29,23 @@ public final class Verifier {
      */
     public static final long DEFAULT_COMPLEXITY_LIMIT = 1_000_000;
 
-    /** A map the program may reference with {@code lddw map_by_fd(fd)}: the sizes the helpers check. */
-    public record MapDef(int keySize, int valueSize) {
+    /**
+     * A map the program may reference with {@code lddw map_by_fd(fd)}: what the helpers check.
+     *
+     * @param keySize   the key size in bytes
+     * @param valueSize the value size in bytes
+     * @param type      the map type, or null when not known (the helpers' map-type check is then skipped)
+     */
+    public record MapDef(int keySize, int valueSize, MapType type) {
         public MapDef {
-            if (keySize <= 0 || valueSize <= 0 || keySize > 512 || valueSize > 65_536) {
+            if (keySize < 0 || valueSize < 0 || keySize > 512 || valueSize > (1 << 22)) {
                 throw new IllegalArgumentException("bad map sizes: key " + keySize + ", value " + valueSize);
             }
+        }
+
+        /** A map of unknown type. */
+        public MapDef(int keySize, int valueSize) {
+            this(keySize, valueSize, null);
         }
     }
 
@@ -133,7 +145,7 @@ public final class Verifier {
                 + reason : reason;
         long before = log.count();
         log.line(headline);
-        return new VerifierException(index >= 0 ? p.slotOf(index) : -1, headline, reason, context, before,
-                log.text());
+        String text = log.isFull() ? log.text() : log.text() + headline + "\n";
+        return new VerifierException(index >= 0 ? p.slotOf(index) : -1, headline, reason, context, before, text);
     }
 }

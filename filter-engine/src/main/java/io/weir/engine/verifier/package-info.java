@@ -17,8 +17,9 @@
  *       {@code xdp_md}: {@code data} 0, {@code data_end} 4, {@code data_meta} 8, 12, 16, 20) with 4-byte loads;
  *       the stack inside the 512-byte frame, naturally aligned; map values inside their size after a null check;</li>
  *   <li>pointer arithmetic only where the kernel allows it (bounded scalars, 64-bit, no pointer + pointer);</li>
- *   <li>helper arguments match the prototypes ({@link io.weir.engine.verifier.HelperProto}: map lookup, update and
- *       delete, ids 1..3);</li>
+ *   <li>helper arguments match the prototypes of {@link io.weir.engine.maps.HelperProto#packetHelpers()} (map
+ *       lookup, update, delete, time, printk, random, skb_load_bytes; not yet the ring buffer ones, which need
+ *       reference tracking), map values only after a null check;</li>
  *   <li>loops end: states are pruned by inclusion; a state that repeats inside its own loop is rejected; at most
  *       {@link io.weir.engine.verifier.Verifier#DEFAULT_COMPLEXITY_LIMIT} instructions are analysed (configurable);</li>
  *   <li>r0 at exit is a number (SOCKET: any; XDP: an action 0..4).</li>

@@ -8,6 +8,7 @@ import io.weir.engine.Engine;
 import io.weir.engine.Engines;
 import io.weir.engine.Filter;
 import io.weir.engine.ebpf.Assembler;
+import io.weir.engine.maps.MapType;
 import io.weir.engine.ebpf.EbpfInterpreter;
 import io.weir.engine.ebpf.EbpfRuntimeException;
 import io.weir.engine.ebpf.Insn;
@@ -33,7 +34,9 @@ import org.junit.jupiter.api.TestFactory;
 class VerifierCasesTest {
     static final Verifier.Options OPTIONS = Verifier.Options.DEFAULT.withComplexityLimit(200_000)
             .withMap(1, new Verifier.MapDef(4, 16))
-            .withMap(2, new Verifier.MapDef(8, 8));
+            .withMap(2, new Verifier.MapDef(8, 8))
+            .withMap(3, new Verifier.MapDef(4, 8, MapType.ARRAY))
+            .withMap(4, new Verifier.MapDef(0, 0, MapType.RINGBUF));
     private static final long SEED = Long.getLong("weir.seed", 0x5eed_0005L);
 
     static List<VerifierCaseFile> cases() throws IOException {
