@@ -6,8 +6,8 @@
 #
 #   bench/jit-vs-libpcap.sh [extra JMH options, e.g. -prof gc]
 #
-# Needs gcc, libpcap-dev and tcpdump. Env: MILLIS (C time per filter, default 1000), ENGINES (JMH engines,
-# default jit,ebpf,classic). Prints per filter: libpcap, JIT, interpreters (ns/packet) and the speed-ups, and
+# Needs gcc, libpcap-dev and tcpdump. Env: MILLIS (C time per filter, default 1000), ENGINES (engines,
+# default jit,ebpf,classic), CPU=1 (thread CPU time on both sides instead of wall time: for a loaded machine). Prints per filter: libpcap, JIT, interpreters (ns/packet) and the speed-ups, and
 # the geometric mean of libpcap/JIT. Targets (issue 6): >= 2x on every filter, >= 3x on the geometric mean.
 set -e
 cd "$(dirname "$0")/.."
@@ -21,9 +21,21 @@ java -cp "$cp" io.weir.bench.PacketMix "$out/mix.pcap"
 # Writes the programs tcpdump compiles and checks that the JIT and both interpreters agree on every frame.
 java -cp "$cp" io.weir.bench.JitFilters "$out/filters.tsv" > "$out/weir-matches.tsv"
 
-bench/target/c/bpf_filter_bench "$out/mix.pcap" "$out/filters.tsv" "${MILLIS:-1000}" > "$out/libpcap.tsv"
-java -cp "$cp" org.openjdk.jmh.Main 'io.weir.bench.JitBenchmark' -p engine="${ENGINES:-jit,ebpf,classic}" \
-    -rf csv -rff "$out/jmh.csv" "$@" > "$out/jmh.log"
+if [ -n "$CPU" ]; then
+    # Thread CPU time on both sides: one JVM per filter and engine (io.weir.bench.JitCpuTime).
+    bench/target/c/bpf_filter_bench "$out/mix.pcap" "$out/filters.tsv" "${MILLIS:-1000}" cpu > "$out/libpcap.tsv"
+    echo '"Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit","Param: engine","Param: filter"' \
+        > "$out/jmh.csv"
+    while IFS='	' read -r name expr prog; do
+        for engine in $(echo "${ENGINES:-jit,ebpf,classic}" | tr ',' ' '); do
+            java -cp "$cp" io.weir.bench.JitCpuTime "$name" "$engine" "$prog" >> "$out/jmh.csv"
+        done
+    done < "$out/filters.tsv"
+else
+    bench/target/c/bpf_filter_bench "$out/mix.pcap" "$out/filters.tsv" "${MILLIS:-1000}" > "$out/libpcap.tsv"
+    java -cp "$cp" org.openjdk.jmh.Main 'io.weir.bench.JitBenchmark' -p engine="${ENGINES:-jit,ebpf,classic}" \
+        -rf csv -rff "$out/jmh.csv" "$@" > "$out/jmh.log"
+fi
 
 # Verdicts: Weir's match counts must equal libpcap's.
 awk -F'\t' 'NR==FNR { m[$1] = $3; next } m[$1] != $3 { print "MISMATCH " $1 ": weir " $3 ", libpcap " m[$1]; bad = 1 }

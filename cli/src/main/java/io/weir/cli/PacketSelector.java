@@ -17,17 +17,21 @@ import java.util.Map;
  * previous packet is remembered, so the common case (one interface) is one reference comparison and one filter
  * call per packet; with no expression, or one that accepts everything, there is no call at all.
  *
- * <p><b>Tiers, for {@code --engine auto}.</b> The first packets run on the classic interpreter (ready as soon as
- * the expression is compiled) while a background thread translates the program to eBPF, verifies it and JIT-
- * compiles it; the selector switches to the JIT's filter at the first poll after it is ready (every
- * {@value #POLL} packets). Both give the same verdict on every packet (FilterFactoryTest), so the switch is
- * invisible but for the time it saves: a short run never waits for the verifier and the JIT. A background
- * failure (a verifier rejection: a Weir bug) is kept for {@link #backgroundFailure()}; the classic interpreter,
- * safe on its own, then runs to the end.
+ * <p><b>Tiers, for {@code --engine auto}.</b> Packets first run on the classic interpreter, ready as soon as the
+ * expression is compiled. Once a link type's filter has run on {@value #HOT} packets, a background thread
+ * translates the program to eBPF, verifies it and JIT-compiles it, and the selector switches to the JIT's filter
+ * at the first poll after it is ready (every {@value #POLL} packets). Both give the same verdict on every packet
+ * (FilterFactoryTest), so the switch is invisible but for the time it saves: translation, verification and class
+ * generation cost about 0.1 s of CPU, more than the classic interpreter spends on a million packets (measured with
+ * bench/e2e-vs-tcpdump.sh), so a short run never pays for them and a long one runs on the JIT. A background failure
+ * (a verifier rejection: a Weir bug) is kept for {@link #backgroundFailure()}; the classic interpreter, safe on
+ * its own, then runs to the end.
  */
 final class PacketSelector {
     /** Packets between two looks for a filter finished in the background. */
     static final int POLL = 4096;
+    /** Packets a link type's filter runs on the classic interpreter before the JIT is started for it. */
+    static final long HOT = 1L << 20;
 
     /** An expression that does not compile for a link type met in the middle of the input. */
     static final class CompileFailure extends RuntimeException {
@@ -48,11 +52,15 @@ final class PacketSelector {
     /** The filter of one link type: what runs now, and the faster one a background thread may publish. */
     private static final class Slot {
         final Filter now;
+        /** The program to upgrade in the background ({@code null}: nothing to upgrade, or already started). */
+        ClassicProgram pending;
+        long polls;
         volatile Filter upgraded;
         volatile RuntimeException failure;
 
-        Slot(Filter now) {
+        Slot(Filter now, ClassicProgram pending) {
             this.now = now;
+            this.pending = pending;
         }
     }
 
@@ -113,14 +121,45 @@ final class PacketSelector {
             lastInterface = ci;
         }
         if (--poll == 0) {
-            poll = POLL;
-            Filter up = lastSlot.upgraded;
-            if (up != null) {
-                lastFilter = up;
-            }
+            poll();
         }
         Filter f = lastFilter;
         return f == null || f.run(p.buffer(), p.offset(), p.capLen(), p.wireLen()) != 0;
+    }
+
+    private void poll() {
+        poll = POLL;
+        Slot s = lastSlot;
+        Filter up = s.upgraded;
+        if (up != null) {
+            lastFilter = up;
+        } else if (s.pending != null && ++s.polls * POLL >= HOT) {
+            startUpgrade(s);
+        }
+    }
+
+    /** Starts the background translation, verification and JIT of a slot's program (once). */
+    private static void startUpgrade(Slot s) {
+        ClassicProgram classic = s.pending;
+        s.pending = null;
+        // A named class, not a lambda: the first lambda of a JVM costs tens of milliseconds of bootstrap.
+        Thread t = new Thread(new Upgrade(s, classic), "weir-jit");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** For tests: starts the JIT now for every link type compiled so far, without waiting for {@value #HOT} packets. */
+    void startUpgradesNow() {
+        for (Slot s : byLinkType.values()) {
+            if (s.pending != null) {
+                startUpgrade(s);
+            }
+        }
+    }
+
+    /** The filter the last packet ran on (for tests: the classic interpreter, then the JIT's). */
+    Filter currentFilter() {
+        return lastFilter;
     }
 
     /** The first failure of a background compilation, or {@code null}. */
@@ -155,16 +194,11 @@ final class PacketSelector {
                     + LinkType.describe(ci.linkType()));
         }
         if (FilterFactory.acceptsAll(classic)) {
-            return new Slot(null);
+            return new Slot(null, null);
         }
         if (engine != FilterFactory.Choice.AUTO) {
-            return new Slot(FilterFactory.of(classic, engine));
+            return new Slot(FilterFactory.of(classic, engine), null);
         }
-        Slot slot = new Slot(ClassicInterpreter.of(classic));
-        // A named class, not a lambda: the first lambda of a JVM costs tens of milliseconds of bootstrap.
-        Thread t = new Thread(new Upgrade(slot, classic), "weir-jit");
-        t.setDaemon(true);
-        t.start();
-        return slot;
+        return new Slot(ClassicInterpreter.of(classic), classic);
     }
 }

@@ -63,6 +63,29 @@ class FilterFactoryTest {
         }
     }
 
+    /** --engine auto starts on the classic interpreter and switches to the JIT's filter once it is ready. */
+    @Test
+    void autoSwitchesToTheJitWithTheSameVerdicts() throws Exception {
+        String expr = "tcp port 80 or udp port 53";
+        PacketSelector auto = new PacketSelector(expr, FilterFactory.Choice.AUTO);
+        PacketSelector classic = new PacketSelector(expr, FilterFactory.Choice.CLASSIC);
+        boolean switched = false;
+        for (int pass = 0; pass < 200 && !switched; pass++) {
+            try (PcapReader r = PcapReader.open(PCAPS.resolve("mixed-ether.pcap"))) {
+                while (r.next()) {
+                    assertEquals(classic.matches(r.packet()), auto.matches(r.packet()), "pass " + pass);
+                }
+            }
+            auto.startUpgradesNow();   // the JIT would start by itself after PacketSelector.HOT packets
+            switched = !(auto.currentFilter() instanceof ClassicInterpreter);
+            if (!switched) {
+                Thread.sleep(20);
+            }
+        }
+        assertEquals(true, switched, "never switched to the JIT's filter");
+        assertNull(auto.backgroundFailure());
+    }
+
     /** An expression that accepts everything costs no filter call: the factory returns null. */
     @Test
     void acceptAllNeedsNoFilter() throws FilterSyntaxException {

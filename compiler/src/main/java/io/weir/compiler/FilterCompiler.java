@@ -5,6 +5,7 @@ import io.weir.compiler.lower.Lowering;
 import io.weir.compiler.lower.Pred;
 import io.weir.compiler.opt.Cfg;
 import io.weir.compiler.opt.Emitter;
+import io.weir.compiler.opt.EdgeThreading;
 import io.weir.compiler.opt.JumpThreading;
 import io.weir.compiler.opt.Pullup;
 import io.weir.compiler.parse.Ast;
@@ -93,7 +94,12 @@ public final class FilterCompiler {
         root = JumpThreading.run(root, pulled, rethreaded);
         ClassicProgram p = Emitter.emit(root, snaplen);
         if (p == null) {
-            throw new FilterSyntaxException("expression rejects all packets", expr, 0, expr.length());
+            // libpcap reports this only when its (edge-only) threading proves it; otherwise it compiles a
+            // program that never accepts, which ret #0 matches on every packet.
+            if (EdgeThreading.rejectsAll(built.build(pred))) {
+                throw new FilterSyntaxException("expression rejects all packets", expr, 0, expr.length());
+            }
+            p = ClassicProgram.of(io.weir.engine.cbpf.ClassicInsn.ret(0));
         }
         return p;
     }

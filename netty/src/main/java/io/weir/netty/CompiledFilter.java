@@ -116,17 +116,31 @@ public final class CompiledFilter {
      * @param section the program's section or function name, or null for the only program
      */
     public static CompiledFilter object(Path file, String section, int linkType, Engine engine) throws IOException {
+        return object(file, section, linkType, engine, true);
+    }
+
+    /**
+     * As {@link #object(Path, String, int, Engine)}; with {@code verify} false the program skips the verifier
+     * (needed today for what it does not support yet, such as global data) and runs with every memory access
+     * checked at run time by the engine, as {@code weir run} runs objects.
+     *
+     * @throws io.weir.engine.verifier.VerifierException when {@code verify} is set and the verifier rejects it
+     */
+    public static CompiledFilter object(Path file, String section, int linkType, Engine engine, boolean verify)
+            throws IOException {
         ElfObjectSpec spec = ElfObjectSpec.read(file);
         ElfProgram program = spec.program(section);
-        Verifier.Options options = Verifier.Options.DEFAULT.withBriefLog();
-        for (int i = 0; i < spec.maps().size(); i++) {
-            MapSpec m = spec.maps().get(i);
-            if (m.keySize() > 0 && m.valueSize() > 0 && m.valueSize() <= 65_536) {
-                options = options.withMap(i, new Verifier.MapDef(m.keySize(), m.valueSize()));
+        if (verify) {
+            Verifier.Options options = Verifier.Options.DEFAULT.withBriefLog();
+            for (int i = 0; i < spec.maps().size(); i++) {
+                MapSpec m = spec.maps().get(i);
+                if (m.keySize() > 0 && m.valueSize() > 0 && m.keySize() <= 512 && m.valueSize() <= 65_536) {
+                    options = options.withMap(i, new Verifier.MapDef(m.keySize(), m.valueSize()));
+                }
             }
+            // Verified before linking: the verifier needs to see which constants are map references.
+            new Verifier(options).check(program.program());
         }
-        // Verified before linking: the verifier needs to see which constants are map references.
-        new Verifier(options).check(program.program());
         BpfObject obj = spec.load();
         try {
             Filter f = Engines.backend(engine).filter(obj.link(program), MapHelpers.table(), Engines.DEFAULT_BUDGET);

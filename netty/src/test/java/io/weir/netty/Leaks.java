@@ -51,7 +51,7 @@ final class Leaks {
                 Thread.currentThread().interrupt();
             }
             // Leaks are reported when a buffer is next tracked.
-            ByteBuf probe = Unpooled.buffer(1);
+            ByteBuf probe = Unpooled.directBuffer(1);
             probe.release();
         }
         synchronized (REPORTS) {

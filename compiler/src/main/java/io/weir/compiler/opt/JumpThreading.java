@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public final class JumpThreading {
     /** A known outcome of a test on the current path. */
-    private record Fact(Pred.Test test, boolean outcome) {
+    record Fact(Pred.Test test, boolean outcome) {
     }
 
     private record MemoKey(Cfg.Node node, Set<Fact> facts) {

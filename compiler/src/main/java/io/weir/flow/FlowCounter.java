@@ -1,0 +1,241 @@
+package io.weir.flow;
+
+import static io.weir.flow.FlowLayout.*;
+
+import io.weir.compiler.FilterCompiler;
+import io.weir.compiler.FilterSyntaxException;
+import io.weir.engine.Engine;
+import io.weir.engine.Engines;
+import io.weir.engine.Filter;
+import io.weir.engine.ebpf.Program;
+import io.weir.engine.maps.BpfMap;
+import io.weir.engine.maps.MapHelpers;
+import io.weir.engine.maps.MapLinker;
+import io.weir.engine.maps.MapSpec;
+import io.weir.engine.maps.MapType;
+import io.weir.engine.maps.PacketClock;
+import io.weir.engine.verifier.VerifiedProgram;
+import io.weir.engine.verifier.Verifier;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Counts packets into flows: the generated {@link FlowProgram}, verified and run on the JIT (or the
+ * interpreter), over an {@code lru_hash} map of at most {@code maxFlows} flows. The object side of the
+ * Spec/Object split: {@link Builder} holds the choices, {@link Builder#build()} compiles, verifies and makes
+ * the maps.
+ *
+ * <p><b>Eviction.</b> The map has one spare entry, so the program's insert never makes the LRU map drop a flow
+ * by itself; when a packet brings the table above {@code maxFlows}, the counter removes the flows idle longest
+ * (an eighth of the table, so the scan is amortised) and hands each to the eviction listener before it is
+ * gone. Every counted packet is thus either in the table or in an evicted record.
+ *
+ * <p>{@link #count} is for one thread; {@link #table()} may be read from any thread meanwhile.
+ *
+ * <pre>{@code
+ * try (FlowCounter c = FlowCounter.builder().expression("tcp").linkType(1).build()) {
+ *     c.count(frame, 0, frame.length, frame.length, tsNanos);
+ *     List<FlowRecord> top = c.table().top(20, FlowRecord.Order.PACKETS.comparator());
+ * }
+ * }</pre>
+ */
+public final class FlowCounter implements AutoCloseable {
+    /** The default bound on tracked flows. */
+    public static final int DEFAULT_MAX_FLOWS = 262_144;
+
+    private final Program program;
+    private final VerifiedProgram verified;
+    private final BpfMap flows;
+    private final BpfMap frags;
+    private final Filter filter;
+    private final FlowTable table;
+    private final int maxFlows;
+    private final Consumer<FlowRecord> onEvict;
+    private final long[] tally = new long[Tally.values().length];
+
+    /** What {@link #tally} counts. */
+    public enum Tally {
+        /** Packets given to {@link #count}. */
+        SEEN,
+        /** Wire bytes of those packets. */
+        SEEN_BYTES,
+        /** Packets the filter accepted. */
+        MATCHED,
+        /** Wire bytes of those. */
+        MATCHED_BYTES,
+        /** Matched packets counted in a flow. */
+        COUNTED,
+        /** Wire bytes of those. */
+        COUNTED_BYTES,
+        /** Matched packets that are not IP (or whose IP header is not captured). */
+        NOT_IP,
+        /** Matched packets the map could not take (should stay 0). */
+        LOST,
+        /** Flows evicted to stay within {@code maxFlows}. */
+        EVICTED
+    }
+
+    private FlowCounter(Builder o) throws FilterSyntaxException {
+        Program f = o.expression == null || o.expression.isBlank() ? null
+                : FilterCompiler.compileEbpf(o.expression, o.linkType, o.snaplen);
+        this.program = FlowProgram.generate(f, o.linkType, o.by, o.bidirectional);
+        this.verified = new Verifier(Verifier.Options.DEFAULT.withBriefLog()
+                .withMap(FlowProgram.FLOWS_FD, new Verifier.MapDef(KEY_SIZE, VALUE_SIZE, MapType.LRU_HASH))
+                .withMap(FlowProgram.FRAGS_FD, new Verifier.MapDef(KEY_SIZE, FRAG_VALUE_SIZE, MapType.LRU_HASH)))
+                .check(program);
+        this.maxFlows = o.maxFlows;
+        this.flows = new MapSpec("flows", MapType.LRU_HASH, KEY_SIZE, VALUE_SIZE, o.maxFlows + 1, 0).create();
+        this.frags = new MapSpec("fragments", MapType.LRU_HASH, KEY_SIZE, FRAG_VALUE_SIZE, FRAG_ENTRIES, 0).create();
+        Program linked = MapLinker.link(program, List.of(flows, frags));
+        this.filter = Engines.backend(o.engine).filter(linked, MapHelpers.table(), Engines.DEFAULT_BUDGET);
+        this.table = new FlowTable(flows, o.by);
+        this.onEvict = o.onEvict;
+    }
+
+    /** A builder with the defaults: every packet, Ethernet, 5-tuple, bidirectional, JIT with fallback. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The choices of a counter. */
+    public static final class Builder {
+        private String expression;
+        private int linkType = 1;
+        private int snaplen = FilterCompiler.DEFAULT_SNAPLEN;
+        private Aggregation by = Aggregation.FIVE_TUPLE;
+        private boolean bidirectional = true;
+        private int maxFlows = DEFAULT_MAX_FLOWS;
+        private Engine engine = Engine.AUTO;
+        private Consumer<FlowRecord> onEvict = r -> { };
+
+        private Builder() {}
+
+        /** The pcap-filter expression; null or blank counts every packet. */
+        public Builder expression(String expr) { this.expression = expr; return this; }
+
+        /** The capture's link type (DLT/LINKTYPE number). */
+        public Builder linkType(int lt) { this.linkType = lt; return this; }
+
+        /** The snapshot length the filter returns. */
+        public Builder snaplen(int s) { this.snaplen = s; return this; }
+
+        /** The flow key. */
+        public Builder by(Aggregation a) { this.by = a; return this; }
+
+        /** Whether A→B and B→A are one flow (default true). */
+        public Builder bidirectional(boolean b) { this.bidirectional = b; return this; }
+
+        /** At most this many flows are tracked at once; more are evicted, oldest first. */
+        public Builder maxFlows(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("--max-flows must be at least 1");
+            }
+            this.maxFlows = n;
+            return this;
+        }
+
+        /** The engine (AUTO: the JIT, falling back to the interpreter). */
+        public Builder engine(Engine e) { this.engine = e; return this; }
+
+        /** Receives each evicted flow, on the counting thread. */
+        public Builder onEvict(Consumer<FlowRecord> c) { this.onEvict = c; return this; }
+
+        /**
+         * Compiles the filter, generates and verifies the program, makes the maps.
+         *
+         * @throws FilterSyntaxException if the expression does not compile
+         * @throws io.weir.engine.verifier.VerifierException if the program is rejected (a bug)
+         */
+        public FlowCounter build() throws FilterSyntaxException {
+            return new FlowCounter(this);
+        }
+    }
+
+    /** Counts a packet of {@code packet[offset, offset + capLen)}; returns the program's result code. */
+    public int count(byte[] packet, int offset, int capLen, int wireLen, long timeNanos) {
+        PacketClock.setPacketTime(timeNanos);
+        return account((int) filter.run(packet, offset, capLen, wireLen), wireLen);
+    }
+
+    /** Counts a packet held in a heap or direct buffer at absolute index {@code offset}. */
+    public int count(ByteBuffer packet, int offset, int capLen, int wireLen, long timeNanos) {
+        PacketClock.setPacketTime(timeNanos);
+        return account((int) filter.run(packet, offset, capLen, wireLen), wireLen);
+    }
+
+    private int account(int r, int wireLen) {
+        long[] t = tally;
+        t[Tally.SEEN.ordinal()]++;
+        t[Tally.SEEN_BYTES.ordinal()] += wireLen;
+        if (r == R_NO_MATCH) {
+            return r;
+        }
+        t[Tally.MATCHED.ordinal()]++;
+        t[Tally.MATCHED_BYTES.ordinal()] += wireLen;
+        if (r == R_COUNTED) {
+            t[Tally.COUNTED.ordinal()]++;
+            t[Tally.COUNTED_BYTES.ordinal()] += wireLen;
+            if (flows.size() > maxFlows) {
+                evict();
+            }
+        } else if (r == R_NOT_IP) {
+            t[Tally.NOT_IP.ordinal()]++;
+        } else {
+            t[Tally.LOST.ordinal()]++;
+        }
+        return r;
+    }
+
+    private record Entry(byte[] key, byte[] value, long last) {}
+
+    /** Removes the flows idle longest, down to 7/8 of {@code maxFlows}, handing each to the listener. */
+    private void evict() {
+        List<Entry> all = new ArrayList<>(flows.size());
+        flows.forEach((k, v) -> all.add(new Entry(k.clone(), v.clone(), FlowTable.le(v, V_LAST, 8))));
+        all.sort(Comparator.comparingLong(Entry::last).thenComparing(Entry::key, Arrays::compareUnsigned));
+        int target = maxFlows - maxFlows / 8 - 1;
+        int n = Math.max(1, all.size() - Math.max(0, target));
+        for (int i = 0; i < n && i < all.size(); i++) {
+            Entry e = all.get(i);
+            flows.delete(e.key);
+            tally[Tally.EVICTED.ordinal()]++;
+            onEvict.accept(FlowTable.decode(e.key, e.value, table.aggregation()));
+        }
+    }
+
+    /** A count so far (exact on the counting thread once {@link #count} has returned). */
+    public long tally(Tally which) {
+        return tally[which.ordinal()];
+    }
+
+    /** The flow table (readable from any thread). */
+    public FlowTable table() {
+        return table;
+    }
+
+    /** The generated program (before map linking). */
+    public Program program() {
+        return program;
+    }
+
+    /** The verifier's result for {@link #program()}. */
+    public VerifiedProgram verified() {
+        return verified;
+    }
+
+    /** The bound on tracked flows. */
+    public int maxFlows() {
+        return maxFlows;
+    }
+
+    @Override
+    public void close() {
+        PacketClock.clear();
+        flows.close();
+        frags.close();
+    }
+}

@@ -1,0 +1,448 @@
+package io.weir.flow;
+
+import static io.weir.engine.ebpf.Reg.R0;
+import static io.weir.engine.ebpf.Reg.R1;
+import static io.weir.engine.ebpf.Reg.R10;
+import static io.weir.engine.ebpf.Reg.R2;
+import static io.weir.engine.ebpf.Reg.R3;
+import static io.weir.engine.ebpf.Reg.R4;
+import static io.weir.engine.ebpf.Reg.R6;
+import static io.weir.engine.ebpf.Reg.R7;
+import static io.weir.engine.ebpf.Reg.R8;
+import static io.weir.engine.ebpf.Reg.R9;
+import static io.weir.flow.FlowLayout.*;
+
+import io.weir.engine.ebpf.AluOp;
+import io.weir.engine.ebpf.AtomicOp;
+import io.weir.engine.ebpf.Insn;
+import io.weir.engine.ebpf.JmpOp;
+import io.weir.engine.ebpf.Program;
+import io.weir.engine.ebpf.ProgramBuilder;
+import io.weir.engine.ebpf.ProgramType;
+import io.weir.engine.ebpf.Size;
+import io.weir.engine.maps.HelperProto;
+
+/**
+ * Generates the flow "count" program: an eBPF socket program that runs the compiled filter, extracts the flow
+ * key from the packet and updates the flow map, as an XDP flow counter does in the kernel.
+ *
+ * <p>The passes, in program order:
+ * <ol>
+ *   <li><b>filter</b>: the classic filter's eBPF translation, spliced in with each {@code exit} turned into a
+ *       jump to the flow code (same slot count, so its own offsets stay valid); 0 ends the program with 0;</li>
+ *   <li><b>link layer</b>: EN10MB, LINUX_SLL, LINUX_SLL2 (each with up to two 802.1Q/802.1ad tags; the outer
+ *       id is the flow's VLAN), RAW/IPV4/IPV6 (the version nibble), NULL/LOOP (the family in either byte
+ *       order);</li>
+ *   <li><b>IP</b>: IPv4 (addresses, protocol, total length, fragment offset and MF) or IPv6 (addresses, payload
+ *       length, then up to {@value #IPV6_EXT_ROUNDS} extension headers, unrolled: hop-by-hop, routing,
+ *       destination options, mobility, AH, fragment);</li>
+ *   <li><b>transport</b>: ports of TCP, UDP, UDP-Lite and SCTP, TCP flags, ICMP/ICMPv6 type and the Community
+ *       ID's mapped code (the counterpart type for request/reply pairs);</li>
+ *   <li><b>fragments</b>: a first fragment (offset 0, more fragments) stores its ports in the fragment map under
+ *       (family, protocol, addresses, IP id); a later fragment takes the ports from there, or none if the first
+ *       fragment was not seen (then it counts under the port-less key);</li>
+ *   <li><b>key</b>: the {@link Aggregation}'s key, the ends ordered canonically when bidirectional;</li>
+ *   <li><b>update</b>: look the flow up, create it ({@code BPF_NOEXIST}) with the packet's time and its
+ *       originator, then atomic adds per direction and first/last timestamps.</li>
+ * </ol>
+ * Packet bytes are read with direct packet access, each read below a {@code data + N <= data_end} test, so the
+ * verifier proves every access; headers that are not captured end the parse where they start (the flow is
+ * counted with what was read). Results: {@link FlowLayout#R_NO_MATCH}, {@code R_COUNTED}, {@code R_NOT_IP},
+ * {@code R_LOST}. Maps: fd 0 the flows (lru_hash), fd 1 the fragments (lru_hash).
+ */
+public final class FlowProgram {
+    /** Extension headers followed in an IPv6 packet before giving up (the protocol is then the header's). */
+    public static final int IPV6_EXT_ROUNDS = 6;
+    /** Map fd of the flow map. */
+    public static final int FLOWS_FD = 0;
+    /** Map fd of the fragment map. */
+    public static final int FRAGS_FD = 1;
+
+    private static final int MAX_L3_OFFSET = 4096;
+    private static final int[][] ICMP4_PAIRS = {{8, 0}, {0, 8}, {13, 14}, {14, 13}, {15, 16}, {16, 15}, {10, 9},
+        {9, 10}, {17, 18}, {18, 17}};
+    private static final int[][] ICMP6_PAIRS = {{128, 129}, {129, 128}, {133, 134}, {134, 133}, {135, 136},
+        {136, 135}, {130, 131}, {131, 130}, {144, 145}, {145, 144}};
+
+    private final ProgramBuilder b = Program.builder(ProgramType.SOCKET);
+    private final Aggregation by;
+    private final boolean bidirectional;
+
+    private FlowProgram(Aggregation by, boolean bidirectional) {
+        this.by = by;
+        this.bidirectional = bidirectional;
+    }
+
+    /**
+     * The count program for packets of {@code linkType}.
+     *
+     * @param filter        the compiled filter in eBPF ({@code ClassicToEbpf}), or null to count every packet
+     * @param linkType      the DLT/LINKTYPE number (1, 113, 276, 101, 12, 14, 228, 229, 0, 108)
+     * @param by            the flow key
+     * @param bidirectional whether A→B and B→A are one flow
+     * @throws IllegalArgumentException for a link type the program cannot parse
+     */
+    public static Program generate(Program filter, int linkType, Aggregation by, boolean bidirectional) {
+        return new FlowProgram(by, bidirectional).emit(filter, linkType);
+    }
+
+    /** Whether {@link #generate} knows this link type. */
+    public static boolean supportsLinkType(int linkType) {
+        return switch (linkType) {
+            case 0, 1, 12, 14, 101, 108, 113, 228, 229, 276 -> true;
+            default -> false;
+        };
+    }
+
+    private Program emit(Program filter, int linkType) {
+        if (!supportsLinkType(linkType)) {
+            throw new IllegalArgumentException("weir flows: link type " + linkType + " is not supported");
+        }
+        filterPass(filter);
+        b.ldx(Size.W, R7, R6, 76).ldx(Size.W, R8, R6, 80);
+        for (int off : new int[] {S_RAW, S_RAW + 8, S_RAW + 16, S_RAW + 24, S_RAW + 32, S_IP_BYTES, S_TCP_FLAGS,
+            S_FRAG_STATE, S_FRAG_ID, S_DIR}) {
+            b.st(Size.DW, R10, off, 0);
+        }
+        linkLayer(linkType);
+        ipv4();
+        ipv6();
+        transport();
+        fragments();
+        key();
+        update();
+        b.label("notip").mov64Imm(R0, R_NOT_IP).exit();
+        b.label("ret0").mov64Imm(R0, R_NO_MATCH).exit();
+        return b.build();
+    }
+
+    // ------------------------------------------------------------------ pass: filter
+
+    private void filterPass(Program filter) {
+        if (filter == null) {
+            b.mov64Reg(R6, R1);
+            return;
+        }
+        if (filter.type() != ProgramType.SOCKET || filter.size() == 0 || filter.insn(0).opcode() != 0xbf
+                || filter.insn(0).dst() != R6 || filter.insn(0).src() != R1) {
+            throw new IllegalArgumentException("the filter must be a ClassicToEbpf translation (r6 = r1 first)");
+        }
+        for (Insn i : filter.insns()) {
+            if (i.opcode() == 0x95) {
+                b.insn(Insn.ja(0), "filter_done");   // one slot for one slot: the filter's offsets stay valid
+            } else {
+                b.insn(i);
+            }
+        }
+        b.label("filter_done").jmpImm(JmpOp.JEQ, R0, 0, "ret0");
+    }
+
+    // ------------------------------------------------------------------ packet access
+
+    /** r2 = data + r9; continues only if {@code n} bytes from r2 are captured, else jumps to {@code fail}. */
+    private void need(int n, String fail) {
+        b.mov64Reg(R2, R7).alu64Reg(AluOp.ADD, R2, R9);
+        b.mov64Reg(R3, R2).alu64Imm(AluOp.ADD, R3, n);
+        b.jmpReg(JmpOp.JGT, R3, R8, fail);
+    }
+
+    /** r{@code dst} = the big-endian u16 at r2 + off. */
+    private void be16(int dst, int off) {
+        b.ldx(Size.H, dst, R2, off).be(dst, 16);
+    }
+
+    // ------------------------------------------------------------------ pass: link layer
+
+    private void linkLayer(int linkType) {
+        b.mov64Imm(R9, 0);
+        switch (linkType) {
+            case 1 -> ethernetLike(14, 12);
+            case 113 -> ethernetLike(16, 14);
+            case 276 -> ethernetLike(20, 0);
+            case 0, 108 -> {
+                need(4, "notip");
+                b.ldx(Size.B, R1, R2, 0).ldx(Size.B, R3, R2, 3).alu64Reg(AluOp.OR, R1, R3);
+                b.mov64Imm(R9, 4);
+                b.jmpImm(JmpOp.JEQ, R1, 2, "ipv4");
+                b.jmpImm(JmpOp.JEQ, R1, 24, "ipv6").jmpImm(JmpOp.JEQ, R1, 28, "ipv6");
+                b.jmpImm(JmpOp.JEQ, R1, 30, "ipv6").ja("notip");
+            }
+            default -> {   // raw IP: the version nibble decides
+                need(1, "notip");
+                b.ldx(Size.B, R1, R2, 0).alu64Imm(AluOp.RSH, R1, 4);
+                b.jmpImm(JmpOp.JEQ, R1, 4, "ipv4").jmpImm(JmpOp.JEQ, R1, 6, "ipv6").ja("notip");
+            }
+        }
+    }
+
+    private void ethernetLike(int headerLen, int typeOffset) {
+        need(headerLen, "notip");
+        be16(R1, typeOffset);
+        b.mov64Imm(R9, headerLen);
+        for (int round = 0; round < 2; round++) {
+            String tag = "vlan" + round;
+            b.jmpImm(JmpOp.JEQ, R1, 0x8100, tag).jmpImm(JmpOp.JEQ, R1, 0x88a8, tag);
+            b.jmpImm(JmpOp.JEQ, R1, 0x9100, tag).ja("l3");
+            b.label(tag);
+            need(4, "notip");
+            if (round == 0) {   // the outer tag names the flow's VLAN
+                be16(R3, 0);
+                b.alu64Imm(AluOp.AND, R3, 0xfff).stx(Size.H, R10, S_RAW + K_VLAN, R3);
+            }
+            be16(R1, 2);
+            b.alu64Imm(AluOp.ADD, R9, 4);
+        }
+        b.label("l3");
+        b.jmpImm(JmpOp.JEQ, R1, 0x0800, "ipv4").jmpImm(JmpOp.JEQ, R1, 0x86dd, "ipv6").ja("notip");
+    }
+
+    // ------------------------------------------------------------------ pass: IP
+
+    private void ipv4() {
+        b.label("ipv4");
+        need(20, "notip");
+        b.ldx(Size.B, R1, R2, 0).alu64Imm(AluOp.AND, R1, 0xf).alu64Imm(AluOp.LSH, R1, 2);
+        b.jmpImm(JmpOp.JLT, R1, 20, "notip");
+        be16(R3, 2);
+        b.stx(Size.DW, R10, S_IP_BYTES, R3);
+        b.ldx(Size.W, R3, R2, 12).stx(Size.W, R10, S_RAW + K_ADDR_A, R3);
+        b.ldx(Size.W, R3, R2, 16).stx(Size.W, R10, S_RAW + K_ADDR_B, R3);
+        b.ldx(Size.B, R3, R2, 9).stx(Size.B, R10, S_RAW + K_PROTO, R3);
+        b.st(Size.B, R10, S_RAW + K_FAMILY, 4);
+        be16(R3, 4);
+        b.stx(Size.DW, R10, S_FRAG_ID, R3);
+        be16(R3, 6);
+        b.mov64Reg(R4, R3).alu64Imm(AluOp.AND, R4, 0x1fff).jmpImm(JmpOp.JNE, R4, 0, "v4_later");
+        b.alu64Imm(AluOp.AND, R3, 0x2000).jmpImm(JmpOp.JEQ, R3, 0, "v4_l4");
+        b.st(Size.DW, R10, S_FRAG_STATE, FRAG_FIRST).ja("v4_l4");
+        b.label("v4_later").st(Size.DW, R10, S_FRAG_STATE, FRAG_LATER);
+        b.label("v4_l4").alu64Reg(AluOp.ADD, R9, R1).ja("l4");
+    }
+
+    private void ipv6() {
+        b.label("ipv6");
+        need(40, "notip");
+        be16(R3, 4);
+        b.alu64Imm(AluOp.ADD, R3, 40).stx(Size.DW, R10, S_IP_BYTES, R3);
+        for (int k = 0; k < 32; k += 8) {
+            b.ldx(Size.DW, R3, R2, 8 + k).stx(Size.DW, R10, S_RAW + K_ADDR_A + k, R3);
+        }
+        b.st(Size.B, R10, S_RAW + K_FAMILY, 6);
+        b.ldx(Size.B, R1, R2, 6);
+        b.alu64Imm(AluOp.ADD, R9, 40);
+        for (int round = 0; round < IPV6_EXT_ROUNDS; round++) {
+            String gen = "ext_gen" + round, ah = "ext_ah" + round, frag = "ext_frag" + round;
+            String next = "ext_next" + round;
+            b.jmpImm(JmpOp.JEQ, R1, 0, gen).jmpImm(JmpOp.JEQ, R1, 43, gen).jmpImm(JmpOp.JEQ, R1, 60, gen);
+            b.jmpImm(JmpOp.JEQ, R1, 135, gen).jmpImm(JmpOp.JEQ, R1, 51, ah).jmpImm(JmpOp.JEQ, R1, 44, frag);
+            b.ja("v6_proto");
+            b.label(gen);   // hop-by-hop, routing, destination options, mobility: (len + 1) * 8 bytes
+            need(2, "v6_proto");
+            b.ldx(Size.B, R3, R2, 1).alu64Imm(AluOp.ADD, R3, 1).alu64Imm(AluOp.LSH, R3, 3);
+            b.ldx(Size.B, R1, R2, 0).alu64Reg(AluOp.ADD, R9, R3).ja(next);
+            b.label(ah);    // AH: (len + 2) * 4 bytes
+            need(2, "v6_proto");
+            b.ldx(Size.B, R3, R2, 1).alu64Imm(AluOp.ADD, R3, 2).alu64Imm(AluOp.LSH, R3, 2);
+            b.ldx(Size.B, R1, R2, 0).alu64Reg(AluOp.ADD, R9, R3).ja(next);
+            b.label(frag);  // fragment header: offset (13 bits), M, 32-bit id
+            need(8, "v6_proto");
+            b.ldx(Size.W, R3, R2, 4).be(R3, 32).stx(Size.DW, R10, S_FRAG_ID, R3);
+            be16(R3, 2);
+            b.mov64Reg(R4, R3).alu64Imm(AluOp.AND, R4, 0xfff8).jmpImm(JmpOp.JNE, R4, 0, "v6_later" + round);
+            b.alu64Imm(AluOp.AND, R3, 1).jmpImm(JmpOp.JEQ, R3, 0, "v6_fragdone" + round);
+            b.st(Size.DW, R10, S_FRAG_STATE, FRAG_FIRST).ja("v6_fragdone" + round);
+            b.label("v6_later" + round).st(Size.DW, R10, S_FRAG_STATE, FRAG_LATER);
+            b.label("v6_fragdone" + round).ldx(Size.B, R1, R2, 0).alu64Imm(AluOp.ADD, R9, 8);
+            // Bounds the offset for the verifier (and stops a header chain running off any real packet).
+            b.label(next).jmpImm(JmpOp.JGT, R9, MAX_L3_OFFSET, "v6_proto");
+        }
+        b.label("v6_proto").stx(Size.B, R10, S_RAW + K_PROTO, R1);
+    }
+
+    // ------------------------------------------------------------------ pass: transport
+
+    private void transport() {
+        b.label("l4");
+        b.ldx(Size.DW, R3, R10, S_FRAG_STATE).jmpImm(JmpOp.JEQ, R3, FRAG_LATER, "l4_done");
+        b.ldx(Size.B, R1, R10, S_RAW + K_PROTO);
+        b.jmpImm(JmpOp.JEQ, R1, 6, "tcp").jmpImm(JmpOp.JEQ, R1, 17, "ports").jmpImm(JmpOp.JEQ, R1, 132, "ports");
+        b.jmpImm(JmpOp.JEQ, R1, 136, "ports").jmpImm(JmpOp.JEQ, R1, 1, "icmp4").jmpImm(JmpOp.JEQ, R1, 58, "icmp6");
+        b.ja("l4_done");
+        b.label("tcp");
+        need(14, "ports");
+        b.ldx(Size.B, R3, R2, 13).stx(Size.DW, R10, S_TCP_FLAGS, R3);
+        b.label("ports");
+        need(4, "l4_done");
+        b.ldx(Size.W, R3, R2, 0).stx(Size.W, R10, S_RAW + K_PORT_A, R3).ja("l4_done");
+        icmp("icmp4", ICMP4_PAIRS);
+        icmp("icmp6", ICMP6_PAIRS);
+        b.label("l4_done");
+    }
+
+    /** Type as port A; port B the counterpart type of a request/reply pair, else the code (Community ID v1). */
+    private void icmp(String label, int[][] pairs) {
+        b.label(label);
+        need(2, "l4_done");
+        b.ldx(Size.B, R3, R2, 0).ldx(Size.B, R4, R2, 1);
+        b.stx(Size.B, R10, S_RAW + K_PORT_A + 1, R3);
+        for (int k = 0; k < pairs.length; k++) {
+            String skip = label + "_" + k;
+            b.jmpImm(JmpOp.JNE, R3, pairs[k][0], skip).mov64Imm(R4, pairs[k][1]).ja(label + "_store");
+            b.label(skip);
+        }
+        b.label(label + "_store").stx(Size.B, R10, S_RAW + K_PORT_B + 1, R4).ja("l4_done");
+    }
+
+    // ------------------------------------------------------------------ pass: fragments
+
+    private void fragments() {
+        b.ldx(Size.DW, R3, R10, S_FRAG_STATE);
+        b.jmpImm(JmpOp.JEQ, R3, FRAG_FIRST, "frag_remember").jmpImm(JmpOp.JEQ, R3, FRAG_LATER, "frag_lookup");
+        b.ja("key");
+        b.label("frag_remember");
+        fragKey();
+        b.ldx(Size.W, R3, R10, S_RAW + K_PORT_A).stx(Size.W, R10, S_FRAG_VALUE, R3);
+        mapRef(R1, FRAGS_FD);
+        b.mov64Reg(R2, R10).alu64Imm(AluOp.ADD, R2, S_FRAG_KEY);
+        b.mov64Reg(R3, R10).alu64Imm(AluOp.ADD, R3, S_FRAG_VALUE);
+        b.mov64Imm(R4, 0).call(HelperProto.MAP_UPDATE_ELEM).ja("key");
+        b.label("frag_lookup");
+        fragKey();
+        mapRef(R1, FRAGS_FD);
+        b.mov64Reg(R2, R10).alu64Imm(AluOp.ADD, R2, S_FRAG_KEY);
+        b.call(HelperProto.MAP_LOOKUP_ELEM).jmpImm(JmpOp.JEQ, R0, 0, "key");
+        b.ldx(Size.W, R3, R0, 0).stx(Size.W, R10, S_RAW + K_PORT_A, R3);
+    }
+
+    private void fragKey() {
+        for (int k = 0; k < KEY_SIZE; k += 8) {
+            b.ldx(Size.DW, R3, R10, S_RAW + k).stx(Size.DW, R10, S_FRAG_KEY + k, R3);
+        }
+        b.ldx(Size.DW, R3, R10, S_FRAG_ID).stx(Size.W, R10, S_FRAG_KEY + K_FRAG_ID, R3);
+    }
+
+    private void mapRef(int dst, int fd) {
+        b.insn(Insn.of(0x18, dst, 1, 0, fd));   // lddw dst, map_by_fd(fd)
+    }
+
+    // ------------------------------------------------------------------ pass: key
+
+    private void copy(Size size, int from, int to) {
+        b.ldx(size, R3, R10, from).stx(size, R10, to, R3);
+    }
+
+    private void copyAddr(int from, int to) {
+        copy(Size.DW, from, to);
+        copy(Size.DW, from + 8, to + 8);
+    }
+
+    private void key() {
+        b.label("key");
+        for (int k = 0; k < KEY_SIZE; k += 8) {
+            b.st(Size.DW, R10, S_KEY + k, 0);
+        }
+        switch (by) {
+            case FIVE_TUPLE -> {
+                copy(Size.W, S_RAW, S_KEY);   // family, protocol, VLAN
+                ends(true);
+            }
+            case HOST_PAIR -> {
+                copy(Size.B, S_RAW + K_FAMILY, S_KEY + K_FAMILY);
+                ends(false);
+            }
+            case SRC, DST -> {
+                copy(Size.B, S_RAW + K_FAMILY, S_KEY + K_FAMILY);
+                copyAddr(S_RAW + (by == Aggregation.SRC ? K_ADDR_A : K_ADDR_B), S_KEY + K_ADDR_A);
+            }
+            case PORT -> {
+                copy(Size.B, S_RAW + K_PROTO, S_KEY + K_PROTO);
+                b.ldx(Size.H, R3, R10, S_RAW + K_PORT_A).be(R3, 16);
+                b.ldx(Size.H, R4, R10, S_RAW + K_PORT_B).be(R4, 16);
+                b.jmpReg(JmpOp.JLE, R3, R4, "port_min").mov64Reg(R3, R4);
+                b.label("port_min").be(R3, 16).stx(Size.H, R10, S_KEY + K_PORT_A, R3);
+            }
+            case PROTO -> copy(Size.B, S_RAW + K_PROTO, S_KEY + K_PROTO);
+            case VLAN -> copy(Size.H, S_RAW + K_VLAN, S_KEY + K_VLAN);
+            default -> throw new IllegalStateException(by.toString());
+        }
+    }
+
+    /** Puts the packet's two ends into the key, ordered canonically when bidirectional (S_DIR = 1 if swapped). */
+    private void ends(boolean ports) {
+        if (bidirectional) {
+            // Any total order will do, as long as both directions agree: unsigned 64-bit words, then ports.
+            for (int k = 0; k < 16; k += 8) {
+                b.ldx(Size.DW, R3, R10, S_RAW + K_ADDR_A + k).ldx(Size.DW, R4, R10, S_RAW + K_ADDR_B + k);
+                b.jmpReg(JmpOp.JLT, R3, R4, "noswap").jmpReg(JmpOp.JGT, R3, R4, "swap");
+            }
+            if (ports) {
+                b.ldx(Size.H, R3, R10, S_RAW + K_PORT_A).ldx(Size.H, R4, R10, S_RAW + K_PORT_B);
+                b.jmpReg(JmpOp.JGT, R3, R4, "swap");
+            }
+        }
+        b.label("noswap");
+        copyAddr(S_RAW + K_ADDR_A, S_KEY + K_ADDR_A);
+        copyAddr(S_RAW + K_ADDR_B, S_KEY + K_ADDR_B);
+        if (ports) {
+            copy(Size.W, S_RAW + K_PORT_A, S_KEY + K_PORT_A);
+        }
+        b.ja("update");
+        if (bidirectional) {
+            b.label("swap");
+            copyAddr(S_RAW + K_ADDR_B, S_KEY + K_ADDR_A);
+            copyAddr(S_RAW + K_ADDR_A, S_KEY + K_ADDR_B);
+            if (ports) {
+                copy(Size.H, S_RAW + K_PORT_B, S_KEY + K_PORT_A);
+                copy(Size.H, S_RAW + K_PORT_A, S_KEY + K_PORT_B);
+            }
+            b.st(Size.DW, R10, S_DIR, 1);
+        }
+    }
+
+    // ------------------------------------------------------------------ pass: update
+
+    private void lookupFlow() {
+        mapRef(R1, FLOWS_FD);
+        b.mov64Reg(R2, R10).alu64Imm(AluOp.ADD, R2, S_KEY).call(HelperProto.MAP_LOOKUP_ELEM);
+    }
+
+    private void update() {
+        b.label("update");
+        b.call(HelperProto.KTIME_GET_NS).stx(Size.DW, R10, S_TIME, R0);
+        lookupFlow();
+        b.jmpImm(JmpOp.JNE, R0, 0, "have");
+        for (int k = 0; k < VALUE_SIZE; k += 8) {
+            b.st(Size.DW, R10, S_VALUE + k, 0);
+        }
+        b.ldx(Size.DW, R3, R10, S_TIME).stx(Size.DW, R10, S_VALUE + V_FIRST, R3)
+                .stx(Size.DW, R10, S_VALUE + V_LAST, R3);
+        b.ldx(Size.DW, R3, R10, S_DIR).stx(Size.W, R10, S_VALUE + V_ORIG, R3);
+        mapRef(R1, FLOWS_FD);
+        b.mov64Reg(R2, R10).alu64Imm(AluOp.ADD, R2, S_KEY);
+        b.mov64Reg(R3, R10).alu64Imm(AluOp.ADD, R3, S_VALUE);
+        b.mov64Imm(R4, 1).call(HelperProto.MAP_UPDATE_ELEM);   // BPF_NOEXIST: another thread may have won
+        lookupFlow();
+        b.jmpImm(JmpOp.JNE, R0, 0, "have");
+        b.mov64Imm(R0, R_LOST).exit();
+        b.label("have").mov64Reg(R7, R0);
+        b.ldx(Size.DW, R3, R10, S_DIR).jmpImm(JmpOp.JNE, R3, 0, "dir1");
+        counters(0);
+        b.ja("done");
+        b.label("dir1");
+        counters(1);
+        b.label("done").mov64Imm(R0, R_COUNTED).exit();
+    }
+
+    private void counters(int d) {
+        b.mov64Imm(R1, 1).atomic(AtomicOp.ADD, false, Size.DW, R7, V_PACKETS + 8 * d, R1);
+        b.ldx(Size.DW, R1, R10, S_IP_BYTES).atomic(AtomicOp.ADD, false, Size.DW, R7, V_IP_BYTES + 8 * d, R1);
+        b.ldx(Size.W, R1, R6, 0).atomic(AtomicOp.ADD, false, Size.DW, R7, V_WIRE_BYTES + 8 * d, R1);
+        b.ldx(Size.DW, R1, R10, S_TCP_FLAGS).atomic(AtomicOp.OR, false, Size.W, R7, V_FLAGS + 4 * d, R1);
+        String s = "d" + d;
+        b.ldx(Size.DW, R1, R10, S_TIME).ldx(Size.DW, R2, R7, V_LAST).jmpReg(JmpOp.JLE, R1, R2, s + "_last");
+        b.stx(Size.DW, R7, V_LAST, R1);
+        b.label(s + "_last").ldx(Size.DW, R2, R7, V_FIRST).jmpReg(JmpOp.JGE, R1, R2, s + "_first");
+        b.stx(Size.DW, R7, V_FIRST, R1);
+        b.label(s + "_first");
+    }
+}

@@ -1,0 +1,86 @@
+package io.weir.flow;
+
+import static io.weir.flow.FlowLayout.*;
+
+import io.weir.engine.maps.BpfMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A read view of the flow map, safe to use from any thread while a {@link FlowCounter} is counting (map lookups
+ * take no lock; a walk sees every flow that stays in the map during the walk once, and its counters as they are
+ * when it is read). Nothing here changes the map.
+ *
+ * <pre>{@code
+ * FlowTable t = counter.table();
+ * for (FlowRecord r : t.top(20, FlowRecord.Order.PACKETS.comparator())) { ... }
+ * }</pre>
+ */
+public final class FlowTable {
+    private final BpfMap map;
+    private final Aggregation by;
+
+    FlowTable(BpfMap map, Aggregation by) {
+        this.map = map;
+        this.by = by;
+    }
+
+    /** The flows now in the table. */
+    public int size() {
+        return map.size();
+    }
+
+    /** What the flows are keyed by. */
+    public Aggregation aggregation() {
+        return by;
+    }
+
+    /** Every flow now in the table, in map order. */
+    public List<FlowRecord> snapshot() {
+        List<FlowRecord> out = new ArrayList<>(map.size());
+        map.forEach((k, v) -> out.add(decode(k, v, by)));
+        return out;
+    }
+
+    /** The first {@code n} flows in {@code order}. */
+    public List<FlowRecord> top(int n, Comparator<FlowRecord> order) {
+        List<FlowRecord> all = snapshot();
+        all.sort(order);
+        return all.size() <= n ? all : new ArrayList<>(all.subList(0, n));
+    }
+
+    /** The flow of a raw map key and value (layout: {@link FlowLayout}) of a map keyed {@code by}. */
+    public static FlowRecord decode(byte[] k, byte[] v, Aggregation by) {
+        int family = k[K_FAMILY] & 0xff;
+        int len = family == 4 ? 4 : family == 6 ? 16 : 0;
+        byte[] a = Arrays.copyOfRange(k, K_ADDR_A, K_ADDR_A + len);
+        byte[] bAddr = Arrays.copyOfRange(k, K_ADDR_B, K_ADDR_B + len);
+        if (by == Aggregation.SRC || by == Aggregation.DST) {
+            bAddr = new byte[0];
+        }
+        int portA = (k[K_PORT_A] & 0xff) << 8 | (k[K_PORT_A + 1] & 0xff);
+        int portB = (k[K_PORT_B] & 0xff) << 8 | (k[K_PORT_B + 1] & 0xff);
+        int vlan = (k[K_VLAN] & 0xff) | (k[K_VLAN + 1] & 0xff) << 8;
+        int o = (int) le(v, V_ORIG, 4) == 0 ? 0 : 1;
+        int r = 1 - o;
+        byte[] origAddr = o == 0 ? a : bAddr;
+        byte[] respAddr = o == 0 ? bAddr : a;
+        return new FlowRecord(family, k[K_PROTO] & 0xff, vlan, origAddr, o == 0 ? portA : portB, respAddr,
+                o == 0 ? portB : portA,
+                le(v, V_PACKETS + 8 * o, 8), le(v, V_PACKETS + 8 * r, 8),
+                le(v, V_IP_BYTES + 8 * o, 8), le(v, V_IP_BYTES + 8 * r, 8),
+                le(v, V_WIRE_BYTES + 8 * o, 8), le(v, V_WIRE_BYTES + 8 * r, 8),
+                (int) le(v, V_FLAGS + 4 * o, 4), (int) le(v, V_FLAGS + 4 * r, 4),
+                le(v, V_FIRST, 8), le(v, V_LAST, 8));
+    }
+
+    static long le(byte[] b, int at, int n) {
+        long x = 0;
+        for (int i = n - 1; i >= 0; i--) {
+            x = x << 8 | (b[at + i] & 0xff);
+        }
+        return x;
+    }
+}
