@@ -112,7 +112,9 @@ public final class FlowProgram {
         key();
         update();
         b.label("notip").mov64Imm(R0, R_NOT_IP).exit();
-        b.label("ret0").mov64Imm(R0, R_NO_MATCH).exit();
+        if (filter != null) {
+            b.label("ret0").mov64Imm(R0, R_NO_MATCH).exit();
+        }
         return b.build();
     }
 
@@ -237,15 +239,15 @@ public final class FlowProgram {
             b.jmpImm(JmpOp.JEQ, R1, 135, gen).jmpImm(JmpOp.JEQ, R1, 51, ah).jmpImm(JmpOp.JEQ, R1, 44, frag);
             b.ja("v6_proto");
             b.label(gen);   // hop-by-hop, routing, destination options, mobility: (len + 1) * 8 bytes
-            need(2, "v6_proto");
+            need(2, "v6_noports");
             b.ldx(Size.B, R3, R2, 1).alu64Imm(AluOp.ADD, R3, 1).alu64Imm(AluOp.LSH, R3, 3);
             b.ldx(Size.B, R1, R2, 0).alu64Reg(AluOp.ADD, R9, R3).ja(next);
             b.label(ah);    // AH: (len + 2) * 4 bytes
-            need(2, "v6_proto");
+            need(2, "v6_noports");
             b.ldx(Size.B, R3, R2, 1).alu64Imm(AluOp.ADD, R3, 2).alu64Imm(AluOp.LSH, R3, 2);
             b.ldx(Size.B, R1, R2, 0).alu64Reg(AluOp.ADD, R9, R3).ja(next);
             b.label(frag);  // fragment header: offset (13 bits), M, 32-bit id
-            need(8, "v6_proto");
+            need(8, "v6_noports");
             b.ldx(Size.W, R3, R2, 4).be(R3, 32).stx(Size.DW, R10, S_FRAG_ID, R3);
             be16(R3, 2);
             b.mov64Reg(R4, R3).alu64Imm(AluOp.AND, R4, 0xfff8).jmpImm(JmpOp.JNE, R4, 0, "v6_later" + round);
@@ -254,9 +256,11 @@ public final class FlowProgram {
             b.label("v6_later" + round).st(Size.DW, R10, S_FRAG_STATE, FRAG_LATER);
             b.label("v6_fragdone" + round).ldx(Size.B, R1, R2, 0).alu64Imm(AluOp.ADD, R9, 8);
             // Bounds the offset for the verifier (and stops a header chain running off any real packet).
-            b.label(next).jmpImm(JmpOp.JGT, R9, MAX_L3_OFFSET, "v6_proto");
+            b.label(next).jmpImm(JmpOp.JGT, R9, MAX_L3_OFFSET, "v6_noports");
         }
-        b.label("v6_proto").stx(Size.B, R10, S_RAW + K_PROTO, R1);
+        b.label("v6_proto").stx(Size.B, R10, S_RAW + K_PROTO, R1).ja("l4");
+        // A header chain cut short by the capture (or absurdly long): the protocol is the header's, no ports.
+        b.label("v6_noports").stx(Size.B, R10, S_RAW + K_PROTO, R1).ja("l4_done");
     }
 
     // ------------------------------------------------------------------ pass: transport

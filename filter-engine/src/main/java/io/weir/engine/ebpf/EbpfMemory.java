@@ -57,7 +57,11 @@ public final class EbpfMemory {
     /** Scratch copy of a direct ByteBuffer's packet. */
     byte[] scratch = new byte[2048];
 
-    EbpfMemory() {}
+    /**
+     * A fresh memory (stack and scratch) for one engine thread. Engines (the interpreter, the JIT) keep one per
+     * thread and reuse it for every run: nothing is allocated per packet.
+     */
+    public EbpfMemory() {}
 
     /** This thread's memory. */
     static EbpfMemory current() {
@@ -65,7 +69,7 @@ public final class EbpfMemory {
     }
 
     /** Prepares a run on {@code packet[base, base + length)}, zeroing the first {@code stackDepth} stack bytes. */
-    void reset(ProgramType t, byte[] pkt, int base, int length, int wire, boolean writable, int stackDepth) {
+    public void reset(ProgramType t, byte[] pkt, int base, int length, int wire, boolean writable, int stackDepth) {
         this.type = t;
         this.packet = pkt;
         this.packetBase = base;
@@ -79,9 +83,24 @@ public final class EbpfMemory {
     }
 
     /** Drops the reference to the caller's packet so a finished run keeps nothing alive. */
-    void release() {
+    public void release() {
         this.packet = null;
         this.busy = false;
+    }
+
+    /** The stack region's bytes (all frames; frame 0 at the top), for engines that address it directly. */
+    public byte[] stack() {
+        return stack;
+    }
+
+    /** The lowest stack offset the current frame may touch (moves down 512 bytes per local call). */
+    public int stackLow() {
+        return stackLow;
+    }
+
+    /** Sets the lowest reachable stack offset: engines call it on entry to and exit from a local call. */
+    public void stackLow(int low) {
+        this.stackLow = low;
     }
 
     /** Reads {@code size} (1, 2, 4, 8) bytes at {@code addr}, little-endian, zero-extended. */

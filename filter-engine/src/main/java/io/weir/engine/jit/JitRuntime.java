@@ -10,9 +10,7 @@ import io.weir.engine.ebpf.Helper;
 import io.weir.engine.ebpf.HelperTable;
 import io.weir.engine.ebpf.MemoryModel;
 import io.weir.engine.ebpf.ProgramType;
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -39,22 +37,10 @@ final class JitRuntime {
     private static final VarHandle LE64 = MethodHandles.byteArrayViewVarHandle(long[].class,
             ByteOrder.LITTLE_ENDIAN);
 
-    private static final MethodHandle NEW_MEMORY;
-    private static final MethodHandle RESET;
-    private static final MethodHandle RELEASE;
-    private static final MethodHandle STACK;
-    private static final VarHandle STACK_LOW;
     private static final VarHandle OWNER;
 
     static {
         try {
-            MethodHandles.Lookup l = MethodHandles.privateLookupIn(EbpfMemory.class, MethodHandles.lookup());
-            NEW_MEMORY = l.findConstructor(EbpfMemory.class, MethodType.methodType(void.class));
-            RESET = l.findVirtual(EbpfMemory.class, "reset", MethodType.methodType(void.class, ProgramType.class,
-                    byte[].class, int.class, int.class, int.class, boolean.class, int.class));
-            RELEASE = l.findVirtual(EbpfMemory.class, "release", MethodType.methodType(void.class));
-            STACK = l.findGetter(EbpfMemory.class, "stack", byte[].class);
-            STACK_LOW = l.findVarHandle(EbpfMemory.class, "stackLow", int.class);
             OWNER = MethodHandles.lookup().findVarHandle(JitProgram.class, "owner", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -67,29 +53,11 @@ final class JitRuntime {
     private JitRuntime() {}
 
     static EbpfMemory newMemory() {
-        try {
-            return (EbpfMemory) NEW_MEMORY.invokeExact();
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return new EbpfMemory();
     }
 
     static byte[] stackOf(EbpfMemory m) {
-        try {
-            return (byte[]) STACK.invokeExact(m);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException) {
-            throw (RuntimeException) t;
-        }
-        if (t instanceof Error) {
-            throw (Error) t;
-        }
-        throw new IllegalStateException(t);
+        return m.stack();
     }
 
     // ------------------------------------------------------------------ entry points
@@ -146,20 +114,12 @@ final class JitRuntime {
             st = new JitState();
         }
         st.busy = true;
-        try {
-            RESET.invokeExact(st.mem, p.type, packet, base, length, wire, writable, stackDepth);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        st.mem.reset(p.type, packet, base, length, wire, writable, stackDepth);
         return st;
     }
 
     static void release(JitState st) {
-        try {
-            RELEASE.invokeExact(st.mem);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        st.mem.release();
         st.busy = false;
     }
 
@@ -167,13 +127,13 @@ final class JitRuntime {
 
     /** A local call's new frame: the memory's lowest valid stack offset moves down and the frame is zeroed. */
     static void pushFrame(JitState st) {
-        int low = (int) STACK_LOW.get(st.mem) - FRAME_SIZE;
-        STACK_LOW.set(st.mem, low);
+        int low = st.mem.stackLow() - FRAME_SIZE;
+        st.mem.stackLow(low);
         Arrays.fill(st.stack, low, low + FRAME_SIZE, (byte) 0);
     }
 
     static void popFrame(JitState st) {
-        STACK_LOW.set(st.mem, (int) STACK_LOW.get(st.mem) + FRAME_SIZE);
+        st.mem.stackLow(st.mem.stackLow() + FRAME_SIZE);
     }
 
     // ------------------------------------------------------------------ arithmetic corners (as the interpreter)
