@@ -1,5 +1,6 @@
 package io.weir.capture;
 
+import java.io.EOFException;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.zip.ZipException;
 
 /**
  * Reads a capture file, classic pcap or pcapng (detected from its first bytes), one packet at a time through a
@@ -86,6 +88,8 @@ public final class PcapReader implements AutoCloseable {
                 readClassicHeader(magic);
             }
             ok = true;
+        } catch (ZipException | EOFException e) {
+            throw gzipError(e);
         } finally {
             if (!ok) {
                 in.close();
@@ -195,7 +199,12 @@ public final class PcapReader implements AutoCloseable {
      * {@link CaptureFormatException} at a malformed record, after all packets before it.
      */
     public boolean next() throws IOException {
-        boolean more = ng != null ? ng.next(packet) : nextClassic();
+        boolean more;
+        try {
+            more = ng != null ? ng.next(packet) : nextClassic();
+        } catch (ZipException | EOFException e) {
+            throw gzipError(e);
+        }
         if (more) {
             packet.number = ++count;
         }
@@ -247,6 +256,17 @@ public final class PcapReader implements AutoCloseable {
         pk.interfaceId = 0;
         in.skip(total);
         return true;
+    }
+
+    /**
+     * A broken gzip stream as a capture error (found by PcapReaderFuzzTest): the inflater's exceptions name
+     * neither the file nor the offset. The offset is that of the record being read, in the decompressed data.
+     */
+    private CaptureFormatException gzipError(IOException e) {
+        String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return e instanceof EOFException
+                ? new TruncatedCaptureException(name, in.offset(), count, "truncated gzip stream (" + why + ")")
+                : new CaptureFormatException(name, in.offset(), count, "corrupt gzip stream (" + why + ")");
     }
 
     /** The current packet: valid after {@link #next()} returned {@code true}, until the next call. */

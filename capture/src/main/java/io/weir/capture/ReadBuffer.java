@@ -11,8 +11,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * The reader's one large buffer over a channel: refilled by {@code read()} calls, compacted at record
- * boundaries, grown (once, to the record's size) when a record is larger than it. Offsets are {@code long}, so
- * inputs over 2 GiB work; nothing seeks, so pipes work.
+ * boundaries, grown (doubling as the bytes arrive, up to the record's size) when a record is larger than it.
+ * Offsets are {@code long}, so inputs over 2 GiB work; nothing seeks, so pipes work.
  *
  * <p>Why {@code read()} into a direct buffer and not {@code mmap}: it works the same for files, pipes and
  * decompressed streams, and on this machine reading a 1.2 GB cached file into a 1 MiB direct buffer took
@@ -145,9 +145,7 @@ final class ReadBuffer implements AutoCloseable {
         if (avail >= n || eof) {
             return Math.min(avail, n);
         }
-        if (n > buf.capacity()) {
-            grow(n);
-        } else if (pos > 0 && buf.capacity() - pos < n) {
+        if (pos > 0 && buf.capacity() - pos < n) {
             compact();
         } else if (pos > 0 && avail == 0) {
             base += pos;
@@ -155,6 +153,11 @@ final class ReadBuffer implements AutoCloseable {
             lim = 0;
         }
         while (lim - pos < n && !eof) {
+            if (lim == buf.capacity()) {
+                // Grown as the bytes arrive, never straight to n: a length field is only a claim until the data
+                // is there (a 600-byte file claiming a 16 MiB block must not cost 16 MiB).
+                grow(n);
+            }
             int r = readSome(lim, buf.capacity() - lim);
             if (r < 0) {
                 eof = true;
@@ -177,7 +180,7 @@ final class ReadBuffer implements AutoCloseable {
 
     private void grow(int n) {
         int avail = lim - pos;
-        int capacity = Math.max(n, (int) Math.min(Integer.MAX_VALUE - 8, 2L * buf.capacity()));
+        int capacity = (int) Math.min(n, Math.min(Integer.MAX_VALUE - 8, 2L * buf.capacity()));
         ByteBuffer old = buf;
         ByteOrder order = old.order();
         allocate(capacity);

@@ -141,13 +141,14 @@ final class WeirCommand {
     }
 
     /** Words that start a subcommand rather than a filter expression (none is a tcpdump primitive). */
-    static final java.util.Set<String> SUBCOMMANDS = java.util.Set.of("run", "verify", "compile");
+    static final java.util.Set<String> SUBCOMMANDS = java.util.Set.of("run", "verify", "compile", "flows");
 
     private static int subcommand(String name, String[] rest, PrintStream out, PrintStream err) {
         try {
             switch (name) {
                 case "run": return RunCommand.run(rest, out, err);
                 case "compile": return CompileCommand.run(rest, out, err);
+                case "flows": return FlowsCommand.run(rest, out, err);
                 default: return VerifyCommand.run(rest, out, err);
             }
         } finally {

@@ -58,6 +58,7 @@ public final class FlowLayout {
     static final int S_FRAG_ID = -304;
     static final int S_DIR = -312;
     static final int S_TIME = -320;
+    static final int S_OFF = -328;
 
     /** Fragment states in {@link #S_FRAG_STATE}. */
     static final int FRAG_NONE = 0;

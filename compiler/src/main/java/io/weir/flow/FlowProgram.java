@@ -153,6 +153,18 @@ public final class FlowProgram {
         b.ldx(Size.H, dst, R2, off).be(dst, 16);
     }
 
+    /**
+     * Forgets what paths know about r9 and the packet pointers, so that the verifier's states from different
+     * paths meet as one (its pruning needs one state to include the other): r9 goes through a 16-bit stack slot
+     * (an unknown number, then bounded again) and r7 is reloaded from the context with no range proven.
+     * Without this the unrolled header chains multiply the states past the complexity limit.
+     */
+    private void forget(String tooFar) {
+        b.stx(Size.H, R10, S_OFF, R9).ldx(Size.H, R9, R10, S_OFF);
+        b.jmpImm(JmpOp.JGT, R9, MAX_L3_OFFSET, tooFar);
+        b.ldx(Size.W, R7, R6, 76).mov64Imm(R2, 0).mov64Imm(R3, 0).mov64Imm(R4, 0);
+    }
+
     // ------------------------------------------------------------------ pass: link layer
 
     private void linkLayer(int linkType) {
@@ -195,6 +207,7 @@ public final class FlowProgram {
             b.alu64Imm(AluOp.ADD, R9, 4);
         }
         b.label("l3");
+        forget("notip");
         b.jmpImm(JmpOp.JEQ, R1, 0x0800, "ipv4").jmpImm(JmpOp.JEQ, R1, 0x86dd, "ipv6").ja("notip");
     }
 
@@ -256,7 +269,8 @@ public final class FlowProgram {
             b.label("v6_later" + round).st(Size.DW, R10, S_FRAG_STATE, FRAG_LATER);
             b.label("v6_fragdone" + round).ldx(Size.B, R1, R2, 0).alu64Imm(AluOp.ADD, R9, 8);
             // Bounds the offset for the verifier (and stops a header chain running off any real packet).
-            b.label(next).jmpImm(JmpOp.JGT, R9, MAX_L3_OFFSET, "v6_noports");
+            b.label(next);
+            forget("v6_noports");
         }
         b.label("v6_proto").stx(Size.B, R10, S_RAW + K_PROTO, R1).ja("l4");
         // A header chain cut short by the capture (or absurdly long): the protocol is the header's, no ports.
@@ -267,6 +281,7 @@ public final class FlowProgram {
 
     private void transport() {
         b.label("l4");
+        forget("l4_done");
         b.ldx(Size.DW, R3, R10, S_FRAG_STATE).jmpImm(JmpOp.JEQ, R3, FRAG_LATER, "l4_done");
         b.ldx(Size.B, R1, R10, S_RAW + K_PROTO);
         b.jmpImm(JmpOp.JEQ, R1, 6, "tcp").jmpImm(JmpOp.JEQ, R1, 17, "ports").jmpImm(JmpOp.JEQ, R1, 132, "ports");
@@ -281,6 +296,7 @@ public final class FlowProgram {
         icmp("icmp4", ICMP4_PAIRS);
         icmp("icmp6", ICMP6_PAIRS);
         b.label("l4_done");
+        b.mov64Imm(R9, 0).mov64Imm(R7, 0).mov64Imm(R1, 0).mov64Imm(R2, 0).mov64Imm(R3, 0).mov64Imm(R4, 0);
     }
 
     /** Type as port A; port B the counterpart type of a request/reply pair, else the code (Community ID v1). */
@@ -323,6 +339,7 @@ public final class FlowProgram {
             b.ldx(Size.DW, R3, R10, S_RAW + k).stx(Size.DW, R10, S_FRAG_KEY + k, R3);
         }
         b.ldx(Size.DW, R3, R10, S_FRAG_ID).stx(Size.W, R10, S_FRAG_KEY + K_FRAG_ID, R3);
+        b.st(Size.H, R10, S_FRAG_KEY + K_VLAN, 0);   // a datagram is one datagram whatever its fragments' tags
     }
 
     private void mapRef(int dst, int fd) {

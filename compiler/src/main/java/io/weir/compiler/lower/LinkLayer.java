@@ -143,13 +143,9 @@ public final class LinkLayer {
         }
         switch (linkType) {
             case EN10MB:
-                if (etherType <= 1500) {
-                    // An 802.2 LLC SAP: a length field, then the DSAP.
-                    return Pred.and(Pred.not(test(Codes.JGT_K, 1500, load(2, offLinkType))),
-                            cmp(1, offLinkType + 2, etherType));
-                }
-                return cmp(2, offLinkType, etherType);
+                return etherLinktype(etherType);
             case LINUX_SLL:
+                return sllLinktype(etherType);
             case LINUX_SLL2:
                 return cmp(2, offLinkType, etherType);
             case RAW:
@@ -174,6 +170,73 @@ public final class LinkLayer {
             }
             default:
                 throw new IllegalStateException("link type " + linkType);
+        }
+    }
+
+    private static final int LLCSAP_IP = 0x06;
+    private static final int LLCSAP_IPX = 0xe0;
+    private static final int LLCSAP_NETBEUI = 0xf0;
+    private static final int LLCSAP_ISONS = 0xfe;
+    private static final int ETHERTYPE_IPX = 0x8137;
+    private static final int ETHERTYPE_ATALK = 0x809b;
+    private static final int ETHERTYPE_AARP = 0x80f3;
+    /** Linux cooked header protocol for 802.2 LLC frames. */
+    private static final int SLL_P_802_2 = 0x0004;
+    /** Linux cooked header protocol for Novell 802.3 frames without LLC. */
+    private static final int SLL_P_802_3 = 0x0001;
+
+    /** Ethernet: a type field, or an 802.2 LLC/SNAP frame for SAP values and the SNAP-encapsulated types. */
+    private Pred etherLinktype(int etherType) {
+        int lt = offLinkType;
+        Pred llc = Pred.not(test(Codes.JGT_K, 1500, load(2, lt)));
+        switch (etherType) {
+            case LLCSAP_IP: case LLCSAP_NETBEUI: case LLCSAP_ISONS:
+                return Pred.and(llc, cmp(2, lt + 2, (etherType << 8) | etherType));
+            case LLCSAP_IPX: {
+                Pred snap = Pred.and(cmp(4, lt + 6, ETHERTYPE_IPX), cmp(4, lt + 2, 0xaaaa0300));
+                Pred frames = Pred.or(Pred.or(snap, cmp(1, lt + 2, LLCSAP_IPX)), cmp(2, lt + 2, 0xffff));
+                return Pred.or(cmp(2, lt, ETHERTYPE_IPX), Pred.and(llc, frames));
+            }
+            case ETHERTYPE_ATALK:
+            case ETHERTYPE_AARP: {
+                int oui = etherType == ETHERTYPE_ATALK ? 0xaaaa0308 : 0xaaaa0300;
+                int word = etherType == ETHERTYPE_ATALK ? 0x00070000 | etherType : etherType;
+                Pred snap = Pred.and(cmp(4, lt + 6, word), cmp(4, lt + 2, oui));
+                return Pred.or(cmp(2, lt, etherType), Pred.and(llc, snap));
+            }
+            default:
+                if (etherType <= 1500) {
+                    // An 802.2 LLC SAP: a length field, then the DSAP.
+                    return Pred.and(llc, cmp(1, lt + 2, etherType));
+                }
+                return cmp(2, lt, etherType);
+        }
+    }
+
+    /** Linux cooked v1: the protocol field, with libpcap's meaning for LLC SAPs and SNAP types. */
+    private Pred sllLinktype(int etherType) {
+        int lt = offLinkType;
+        Pred llc = cmp(2, lt, SLL_P_802_2);
+        switch (etherType) {
+            case LLCSAP_IP: case LLCSAP_NETBEUI: case LLCSAP_ISONS:
+                return Pred.and(llc, cmp(2, lt + 2, (etherType << 8) | etherType));
+            case LLCSAP_IPX: {
+                Pred snap = Pred.and(cmp(4, lt + 6, ETHERTYPE_IPX), cmp(4, lt + 2, 0xaaaa0300));
+                Pred llcIpx = Pred.and(llc, Pred.or(cmp(1, lt + 2, LLCSAP_IPX), snap));
+                return Pred.or(Pred.or(cmp(2, lt, ETHERTYPE_IPX), cmp(2, lt, SLL_P_802_3)), llcIpx);
+            }
+            case ETHERTYPE_ATALK:
+            case ETHERTYPE_AARP: {
+                int oui = etherType == ETHERTYPE_ATALK ? 0xaaaa0308 : 0xaaaa0300;
+                int word = etherType == ETHERTYPE_ATALK ? 0x00070000 | etherType : etherType;
+                Pred snap = Pred.and(cmp(4, lt + 6, word), cmp(4, lt + 2, oui));
+                return Pred.or(cmp(2, lt, etherType), Pred.and(llc, snap));
+            }
+            default:
+                if (etherType <= 1500) {
+                    return Pred.and(llc, cmp(1, lt + 2, etherType));
+                }
+                return cmp(2, lt, etherType);
         }
     }
 

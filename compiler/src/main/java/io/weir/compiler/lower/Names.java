@@ -25,8 +25,10 @@ public final class Names {
             Map.entry("decnet", 0x6003), Map.entry("lat", 0x6004), Map.entry("sca", 0x6007),
             Map.entry("lanbridge", 0x8038), Map.entry("vexp", 0x805b), Map.entry("vprod", 0x805c),
             Map.entry("atalk", 0x809b), Map.entry("atalkarp", 0x80f3), Map.entry("loopback", 0x9000),
-            Map.entry("802.1q", 0x8100), Map.entry("ipx", 0x8137), Map.entry("pppoed", 0x8863),
-            Map.entry("pppoes", 0x8864));
+            Map.entry("802.1q", 0x8100), Map.entry("pppoed", 0x8863),
+            Map.entry("pppoes", 0x8864),
+            // LLC SAP names, which libpcap tries after the Ethernet types.
+            Map.entry("iso", 0xfe), Map.entry("stp", 0x42), Map.entry("ipx", 0xe0), Map.entry("netbeui", 0xf0));
 
     static {
         read("services.txt", true);

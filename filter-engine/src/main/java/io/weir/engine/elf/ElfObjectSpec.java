@@ -67,6 +67,12 @@ public final class ElfObjectSpec {
             return new Parser(bytes).parse();
         } catch (ElfException e) {
             throw new ElfLoadException("not a readable ELF object: " + e.getMessage(), e);
+        } catch (ElfLoadException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // jelf trusts the file's tables (casts, indexes, sizes); ElfLoaderFuzzTest found several ways to make
+            // it throw something other than ElfException. Any of them means the file is malformed.
+            throw new ElfLoadException("not a readable ELF object: " + e, e);
         }
     }
 
@@ -130,7 +136,42 @@ public final class ElfObjectSpec {
         private Btf btf;
 
         Parser(byte[] bytes) {
+            checkSectionTable(bytes);
             this.elf = ElfFile.from(bytes);
+        }
+
+        /**
+         * Checks every section header's extent against the file before jelf reads a section: jelf allocates what
+         * {@code sh_size} claims, so a 200-byte file could ask for gigabytes (found by ElfLoaderFuzzTest). Only
+         * 64-bit little-endian files are checked here; jelf's own checks and {@link #parse()} reject the rest.
+         */
+        private static void checkSectionTable(byte[] b) {
+            if (b.length < 64 || b[4] != 2 || b[5] != 1) {
+                return;
+            }
+            ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+            long shoff = h.getLong(0x28);
+            int shentsize = h.getShort(0x3A) & 0xffff;
+            int shnum = h.getShort(0x3C) & 0xffff;
+            if (shnum == 0) {
+                return;
+            }
+            if (shentsize < 64 || shoff < 0 || shoff > b.length || (long) shnum * shentsize > b.length - shoff) {
+                throw new ElfLoadException("not a readable ELF object: the section header table (" + shnum + " x "
+                        + shentsize + " bytes at " + shoff + ") does not fit in the " + b.length + "-byte file");
+            }
+            for (int i = 0; i < shnum; i++) {
+                int at = (int) (shoff + (long) i * shentsize);
+                int type = h.getInt(at + 4);
+                long offset = h.getLong(at + 0x18);
+                long size = h.getLong(at + 0x20);
+                boolean fits = type == ElfSectionHeader.SHT_NOBITS ? size >= 0 && size <= MapSpec.MAX_VALUE_SIZE
+                        : type == 0 || offset >= 0 && size >= 0 && offset <= b.length && size <= b.length - offset;
+                if (!fits) {
+                    throw new ElfLoadException("not a readable ELF object: section " + i + " (type " + type + ") claims "
+                            + size + " bytes at offset " + offset + " in a " + b.length + "-byte file");
+                }
+            }
         }
 
         ElfObjectSpec parse() {

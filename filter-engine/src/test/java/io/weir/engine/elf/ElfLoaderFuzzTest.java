@@ -1,0 +1,72 @@
+package io.weir.engine.elf;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.weir.engine.ebpf.Program;
+import io.weir.engine.maps.MapException;
+import io.weir.engine.maps.MapSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Fuzz target: any bytes given to the ELF loader give an {@link ElfObjectSpec} or an {@link ElfLoadException};
+ * a spec whose maps are small enough to make is loaded (maps made, global data written, every program linked),
+ * which either works or fails with an {@link ElfLoadException} or a {@link MapException} (Linux's errno).
+ * Any other exception is a bug.
+ *
+ * <p>Not covered: objects whose maps would preallocate more than {@link #MAX_MAP_BYTES}; Weir preallocates maps
+ * as Linux does, so loading an untrusted object can take memory in proportion to its maps' {@code max_entries}
+ * (see RELIABILITY.md). Seeds: {@code ElfLoaderFuzzTestInputs/objects/}, the clang-built fixtures, copied by
+ * {@link #main}.
+ */
+class ElfLoaderFuzzTest {
+    private static final long MAX_MAP_BYTES = 16L << 20;
+
+    @FuzzTest(maxDuration = "30s")
+    void objects(byte[] input) {
+        ElfObjectSpec spec;
+        try {
+            spec = ElfObjectSpec.parse(input);
+        } catch (ElfLoadException e) {
+            assertNotNull(e.getMessage());
+            return;
+        }
+        for (ElfProgram p : spec.programs()) {
+            Program code = p.program();
+            assertTrue(code.size() > 0, "a program has instructions");
+            assertNotNull(p.section());
+        }
+        long bytes = 0;
+        for (MapSpec m : spec.maps()) {
+            bytes += (long) Math.max(0, m.maxEntries()) * (Math.max(0, m.keySize()) + Math.max(0, m.valueSize()) + 32L);
+        }
+        if (bytes > MAX_MAP_BYTES) {
+            return;
+        }
+        try (BpfObject obj = spec.load()) {
+            for (ElfProgram p : spec.programs()) {
+                assertNotNull(obj.link(p));
+            }
+        } catch (ElfLoadException | MapException e) {
+            assertNotNull(e.getMessage());
+        }
+    }
+
+    /** Copies the fixture objects into the seed directory: {@code main(elfDir, inputsDir)}. */
+    public static void main(String[] args) throws IOException {
+        Path src = Path.of(args[0]);
+        Path dir = Path.of(args[1]);
+        Files.createDirectories(dir);
+        try (var files = Files.list(src)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (f.toString().endsWith(".o")) {
+                    Files.copy(f, dir.resolve(f.getFileName().toString().replace('.', '-')),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}
