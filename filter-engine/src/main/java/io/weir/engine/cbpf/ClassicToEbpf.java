@@ -89,9 +89,14 @@ public final class ClassicToEbpf {
         if ((unset & ClassicFlow.X) != 0) {
             b.mov32Imm(REG_X, 0);
         }
+        // Only reachable instructions are translated: the eBPF verifier rejects unreachable code, and a load that
+        // can never succeed ends the run, so what follows it in line is dead.
+        boolean[] reachable = reachable();
         for (int pc = 0; pc < classic.size(); pc++) {
-            b.label(at(pc));
-            insn(pc, classic.get(pc));
+            if (reachable[pc]) {
+                b.label(at(pc));
+                insn(pc, classic.get(pc));
+            }
         }
         if (ret0Used) {
             b.label(RET0).mov32Imm(REG_A, 0).exit();
@@ -246,6 +251,43 @@ public final class ClassicToEbpf {
     }
 
     /** Whether a load of {@code size} bytes at unsigned offset k lies past any packet (at most 2^31 - 1 bytes). */
+    /** The classic instructions that some path reaches, given that a load past any packet ends the run. */
+    private boolean[] reachable() {
+        int n = classic.size();
+        boolean[] reached = new boolean[n];
+        reached[0] = true;
+        for (int pc = 0; pc < n; pc++) {
+            if (!reached[pc]) {
+                continue;
+            }
+            ClassicInsn insn = classic.get(pc);
+            ClassicOp op = insn.op();
+            if (op == ClassicOp.JA) {
+                reached[pc + 1 + insn.k()] = true;
+            } else if (op.isConditionalJump()) {
+                reached[pc + 1 + insn.jt()] = true;
+                reached[pc + 1 + insn.jf()] = true;
+            } else if (!op.isReturn() && !alwaysFails(insn) && pc + 1 < n) {
+                reached[pc + 1] = true;
+            }
+        }
+        return reached;
+    }
+
+    /** A packet load that no packet can satisfy: it is translated to {@code return 0}. */
+    private static boolean alwaysFails(ClassicInsn insn) {
+        switch (insn.op()) {
+            case LD_ABS: case LDH_ABS: case LDB_ABS:
+                return Ancillary.fromK(insn.k()) == null && beyondAnyPacket(insn.k(), insn.op().loadSize());
+            case LD_IND: case LDH_IND: case LDB_IND:
+                return beyondAnyPacket(insn.k(), insn.op().loadSize());
+            case LDX_MSH:
+                return beyondAnyPacket(insn.k(), 1);
+            default:
+                return false;
+        }
+    }
+
     private static boolean beyondAnyPacket(int k, int size) {
         return Integer.toUnsignedLong(k) > (long) Integer.MAX_VALUE - size;
     }

@@ -116,4 +116,19 @@ class ClassicToEbpfTest {
         assertTrue(e.getMessage().startsWith("insn 0: ancillary load [random] has no eBPF translation"),
                 e.getMessage());
     }
+
+    /** Regression: a load that no packet satisfies ends the run, and what followed it must not reach the verifier. */
+    @Test
+    void codeAfterImpossibleLoadOrBehindJumpIsNotTranslated() {
+        ClassicProgram impossible = ClassicProgram.of(java.util.List.of(
+                ClassicInsn.ldb(0x8000_0000), ClassicInsn.ret(1)));
+        ClassicProgram deadBranch = ClassicProgram.of(java.util.List.of(
+                ClassicInsn.ja(1), ClassicInsn.ret(5), ClassicInsn.ret(1)));
+        for (ClassicProgram p : java.util.List.of(impossible, deadBranch)) {
+            Program e = ClassicToEbpf.translate(p);
+            io.weir.engine.verifier.Verifier.verify(e);
+            byte[] packet = new byte[64];
+            assertEquals(ClassicInterpreter.of(p).run(packet, 0, 64, 64), new EbpfInterpreter(e).run(packet, 0, 64, 64));
+        }
+    }
 }
