@@ -36,7 +36,7 @@ fmt() { awk -v v="$1" -v d="${2:-3}" 'BEGIN { if (v == "") print "-"; else print
 # verdict VALUE OP TARGET: "met" or "missed" for a ratio against its target (OP is >= or <=).
 verdict() {
     awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
-        if (v == "-" || v == "") { print "n/a"; exit }
+        if (v !~ /^-?[0-9.]+$/) { print "n/a"; exit }
         ok = (op == ">=") ? v >= t : v <= t
         print ok ? "met" : "**missed**" }'
 }
@@ -73,7 +73,7 @@ jmh() {
     while :; do
         if java -jar "$BENCH_JAR" "$@" > "$log" 2>&1; then return 0; fi
         grep -q 'Unable to acquire the JMH lock' "$log" || return 1
-        if [[ $waited -ge ${JMH_WAIT:-120} ]]; then
+        if [[ $waited -ge $JMH_WAIT ]]; then
             md ""; md "_(another JMH run held the machine's lock for ${waited} s: this one ran alongside it)_"
             java -Djmh.ignoreLock=true -jar "$BENCH_JAR" "$@" > "$log" 2>&1
             return
@@ -81,4 +81,10 @@ jmh() {
         say "waiting for another JMH run to finish..."
         sleep 10; waited=$((waited + 10))
     done
+}
+
+# jmh_score CSV METHOD PARAM: the score of METHOD in a JMH CSV whose last column (a parameter) is PARAM.
+jmh_score() {
+    awk -F, -v m="$2" -v p="$3" '{ sub(/\r$/, ""); for (i = 1; i <= NF; i++) gsub(/"/, "", $i) }
+        $1 ~ ("\\." m "$") && $NF == p { print $5 }' "$1"
 }

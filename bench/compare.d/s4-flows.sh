@@ -21,13 +21,18 @@ section_flows() {
         pair "$S4_REPS" -- "$ROOT/weir" flows -r "$f" -- "$ROOT/weir" -r "$f" --count || { skipped "4: a run failed"; return; }
         local fw="$A_WALL" cw="$B_WALL" catw tw="" r
         pair "$S4_REPS" -- sh -c "cat '$f' > /dev/null" -- true; catw="$A_WALL"
-        if [[ "$n" == "${SIZES[0]}" ]] && command -v tshark > /dev/null; then
-            pair 1 -- tshark -q -z conv,ip -r "$f" -- true && tw="$A_WALL"
-            tsh=$(ratio "$tw" "$fw")
+        if [[ "$n" != "${SIZES[0]}" ]]; then
+            tw="not run (2M only)"
+        elif [[ $QUICK == 1 ]]; then
+            tw="skipped in --quick"
+        elif ! command -v tshark > /dev/null; then
+            tw="skipped: not installed"
+        elif pair 1 -- tshark -q -z conv,ip -r "$f" -- true; then
+            tw="$(fmt "$A_WALL" 2)"; tsh=$(ratio "$A_WALL" "$fw")
         fi
         r=$(ratio "$fw" "$cw")
         worst=$(awk -v w="$worst" -v r="$r" 'BEGIN { print (w == "" || r > w) ? r : w }')
-        md "| $(human "$n") | $(fmt "$fw" 2) | $(fmt "$cw" 2) | ${r}× | $(fmt "$catw" 2) | ${tw:-skipped$(command -v tshark > /dev/null || echo ': not installed')} | ${tsh:--}× |"
+        md "| $(human "$n") | $(fmt "$fw" 2) | $(fmt "$cw" 2) | ${r}× | $(fmt "$catw" 2) | ${tw:-failed} | ${tsh:--}× |"
     done
     summary "flows vs --count; tshark vs flows (2M)" "${worst}×; ${tsh:-skipped}×" "≤ 1.5×; ≥ 50×" \
         "$(verdict "$worst" '<=' 1.5); $( [[ -n "$tsh" ]] && verdict "$tsh" '>=' 50 || echo 'tshark skipped')"

@@ -16,13 +16,15 @@ section_netty() {
         say "5: NettyUdpEchoBenchmark, run $r"
         jmh "$WORK/netty-$r.log" 'NettyUdpEchoBenchmark' $S5_JMH -rf csv -rff "$WORK/netty-$r.csv" \
             || { skipped "5: NettyUdpEchoBenchmark failed (log: $WORK/netty-$r.log)"; return; }
-        none=$(awk -F, '/roundTrip/ && /"none"/ { gsub(/"/, "", $5); print $5 }' "$WORK/netty-$r.csv")
-        weir=$(awk -F, '/roundTrip/ && /"weir"/ { gsub(/"/, "", $5); print $5 }' "$WORK/netty-$r.csv")
+        none=$(jmh_score "$WORK/netty-$r.csv" roundTrip none)
+        weir=$(jmh_score "$WORK/netty-$r.csv" roundTrip weir)
         nones+=("$none"); weirs+=("$weir")
-        ovs+=("$(awk -v a="$none" -v b="$weir" 'BEGIN { printf "%.2f", 100 * (a / b - 1) }')")
+        [[ -n "$none" && -n "$weir" ]] && ovs+=("$(awk -v a="$none" -v b="$weir" 'BEGIN { printf "%.2f", 100 * (a / b - 1) }')")
     done
     local ov
     ov=$(median "${ovs[@]}")
+    md ""
+    md "The handler's cost is (round trips/s without) / (with) - 1; each run is one JMH fork per variant."
     md ""
     md "| benchmark | without handler | with handler | overhead | target < 5% |"
     md "|---|---:|---:|---:|---|"
@@ -34,7 +36,7 @@ section_netty() {
             md ""
             md "| pipeline read (ns/op) | no handler | handler, packet passes | handler, packet dropped |"
             md "|---|---:|---:|---:|"
-            awk -F, 'FNR > 1 { for (i = 1; i <= NF; i++) gsub(/"/, "", $i); s[$NF "," $(NF - 1)] = $5; fr[$NF] = 1 }
+            awk -F, 'FNR > 1 { sub(/\r$/, ""); for (i = 1; i <= NF; i++) gsub(/"/, "", $i); s[$NF "," $(NF - 1)] = $5; fr[$NF] = 1 }
                 END { for (f in fr) printf "| %s | %.1f | %.1f | %.1f |\n", f, s[f ",none"], s[f ",pass"], s[f ",drop"] }' \
                 "$WORK/handler.csv" | sort >> "$REPORT"
         else

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
 
 /**
@@ -19,10 +20,23 @@ final class RecordSink implements AutoCloseable {
     private final ByteBuffer buf;
     private long written;
     private boolean closed;
+    /** Channel position at the start, or -1 when the channel cannot be truncated back to a record boundary. */
+    private final long origin;
+    /** A write failed: the records after the last whole one are gone, and nothing more may be written. */
+    private IOException failed;
 
     RecordSink(WritableByteChannel channel, ByteOrder order, int capacity) {
         this.channel = channel;
         this.buf = ByteBuffer.allocateDirect(capacity).order(order);
+        long at = -1;
+        if (channel instanceof SeekableByteChannel s) {
+            try {
+                at = s.position();
+            } catch (IOException e) {
+                at = -1;   // not really seekable (a pipe behind a FileChannel): partial writes cannot be undone
+            }
+        }
+        this.origin = at;
     }
 
     static WritableByteChannel channelOf(OutputStream out) {
@@ -37,6 +51,9 @@ final class RecordSink implements AutoCloseable {
         if (closed) {
             throw new IOException("writer is closed");
         }
+        if (failed != null) {
+            throw new IOException("an earlier write failed: " + failed.getMessage(), failed);
+        }
         if (buf.remaining() < size) {
             flushBuffer();
             if (buf.capacity() < size) {
@@ -48,11 +65,36 @@ final class RecordSink implements AutoCloseable {
 
     /** Writes a record that does not fit in the buffer: its parts in order, with nothing buffered before. */
     void writeAlone(ByteBuffer... parts) throws IOException {
-        for (ByteBuffer part : parts) {
-            while (part.hasRemaining()) {
-                written += channel.write(part);
+        long boundary = written;
+        try {
+            for (ByteBuffer part : parts) {
+                while (part.hasRemaining()) {
+                    written += channel.write(part);
+                }
+            }
+        } catch (IOException e) {
+            throw fail(e, boundary);
+        }
+    }
+
+    /**
+     * A write failed part-way (a full disk writes what fits, then fails): cut a file back to the last record
+     * boundary so that it holds whole records only (found by PcapWriterFaultTest), and refuse further writes.
+     */
+    private IOException fail(IOException e, long boundary) {
+        failed = e;
+        buf.clear();
+        if (origin >= 0 && written > boundary) {
+            try {
+                SeekableByteChannel s = (SeekableByteChannel) channel;
+                s.truncate(origin + boundary);
+                s.position(origin + boundary);
+                written = boundary;
+            } catch (IOException | RuntimeException again) {
+                e.addSuppressed(again);
             }
         }
+        return e;
     }
 
     ByteOrder order() {
@@ -65,9 +107,17 @@ final class RecordSink implements AutoCloseable {
     }
 
     private void flushBuffer() throws IOException {
+        if (failed != null) {
+            return;
+        }
+        long boundary = written;
         buf.flip();
-        while (buf.hasRemaining()) {
-            written += channel.write(buf);
+        try {
+            while (buf.hasRemaining()) {
+                written += channel.write(buf);
+            }
+        } catch (IOException e) {
+            throw fail(e, boundary);
         }
         buf.clear();
     }

@@ -2,6 +2,7 @@ package io.weir.cli;
 
 import io.weir.capture.CaptureFormatException;
 import io.weir.capture.PcapReader;
+import io.weir.compiler.CompileOptions;
 import io.weir.compiler.FilterCompiler;
 import io.weir.compiler.FilterSyntaxException;
 import io.weir.engine.cbpf.ClassicProgram;
@@ -39,6 +40,7 @@ final class CompileCommand {
     static int dump(String expression, int level, String readFile, String linkName, Integer snaplen,
             PrintStream out, PrintStream err) {
         int linkType;
+        CompileOptions options = CompileOptions.DEAD;
         int snap = snaplen == null || snaplen == 0 ? FilterCompiler.DEFAULT_SNAPLEN : snaplen;
         if (readFile != null) {
             try (PcapReader r = PcapReader.open(readFile)) {
@@ -52,6 +54,7 @@ final class CompileCommand {
                 }
                 linkType = r.linkType();
                 snap = r.snapLen();
+                options = CompileOptions.savefile(r.byteOrder());
             } catch (CaptureFormatException e) {
                 err.println("weir: " + e.getMessage());
                 return 1;
@@ -72,7 +75,7 @@ final class CompileCommand {
         }
         ClassicProgram p;
         try {
-            p = FilterCompiler.compile(expression, linkType, snap);
+            p = FilterCompiler.compile(expression, linkType, snap, options);
         } catch (FilterSyntaxException e) {
             err.println(e.render());
             return 1;

@@ -189,10 +189,14 @@ public final class FlowsCommand {
                     c.count(p.buffer(), p.offset(), p.capLen(), p.wireLen(), p.timestampNanos());
                 }
                 FlowTable table = c.table();
-                List<FlowRecord> all = table.snapshot();
-                all.sort(o.sort.comparator());
-                List<FlowRecord> shown = o.top == 0 || all.size() <= o.top ? all : all.subList(0, o.top);
-                String totals = totals(c, all, shown, otherLink);
+                List<FlowRecord> shown;
+                if (o.top == 0) {
+                    shown = table.snapshot();
+                    shown.sort(o.sort.comparator());
+                } else {
+                    shown = table.top(o.top, o.sort);
+                }
+                String totals = totals(c, table.size(), shown, otherLink);
                 if (o.json) {
                     printJson(out, shown);
                 } else if (o.csv) {
@@ -216,7 +220,7 @@ public final class FlowsCommand {
         return 0;
     }
 
-    static String totals(FlowCounter c, List<FlowRecord> all, List<FlowRecord> shown, long otherLink) {
+    static String totals(FlowCounter c, int flows, List<FlowRecord> shown, long otherLink) {
         long shownPkts = 0;
         for (FlowRecord r : shown) {
             shownPkts += r.packets();
@@ -226,7 +230,7 @@ public final class FlowsCommand {
         return String.format(Locale.ROOT, "totals: seen %d packets (%d bytes), matched %d (%d bytes), counted %d"
                 + " (%d bytes), not IP %d, flows %d, evicted %d, lost %d, shown %d flows with %s%% of counted packets%s",
                 c.tally(Tally.SEEN), c.tally(Tally.SEEN_BYTES), c.tally(Tally.MATCHED), c.tally(Tally.MATCHED_BYTES),
-                counted, c.tally(Tally.COUNTED_BYTES), c.tally(Tally.NOT_IP), all.size(), c.tally(Tally.EVICTED),
+                counted, c.tally(Tally.COUNTED_BYTES), c.tally(Tally.NOT_IP), flows, c.tally(Tally.EVICTED),
                 c.tally(Tally.LOST), shown.size(), share,
                 otherLink == 0 ? "" : ", skipped " + otherLink + " of another link type");
     }
@@ -294,16 +298,21 @@ public final class FlowsCommand {
         return (v6 ? "[" + host + "]" : host) + ":" + port;
     }
 
+    /** The table's protocol label: Zeek's names, but ICMPv6 apart from ICMP (Zeek calls both "icmp"). */
+    private static String tableProto(FlowRecord r) {
+        return r.proto() == 58 ? "icmp6" : r.protoName();
+    }
+
     static String describe(FlowRecord r, Aggregation by) {
         boolean v6 = r.family() == 6;
         return switch (by) {
-            case FIVE_TUPLE -> r.protoName() + " " + (r.hasPorts()
+            case FIVE_TUPLE -> tableProto(r) + " " + (r.hasPorts()
                     ? endpoint(r.origHost(), r.origPort(), v6) + " > " + endpoint(r.respHost(), r.respPort(), v6)
                     : r.origHost() + " > " + r.respHost());
             case HOST_PAIR -> r.origHost() + " <> " + r.respHost();
             case SRC, DST -> r.origHost();
-            case PORT -> r.protoName() + "/" + r.origPort();
-            case PROTO -> r.protoName();
+            case PORT -> tableProto(r) + "/" + r.origPort();
+            case PROTO -> tableProto(r);
             case VLAN -> "vlan " + r.vlan();
         };
     }

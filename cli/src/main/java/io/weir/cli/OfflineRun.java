@@ -63,6 +63,7 @@ final class OfflineRun {
         long[] matched = new long[1];
         try (PcapReader r = reader) {
             banner(r, err);
+            selector.fileOrder = r.byteOrder();
             selector.prepare(r.firstInterface());
             if (writeFile != null) {
                 copy(r, out, matched);

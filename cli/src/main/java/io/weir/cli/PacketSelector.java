@@ -1,8 +1,8 @@
 package io.weir.cli;
 
 import io.weir.capture.CaptureInterface;
-import io.weir.capture.LinkType;
 import io.weir.capture.Packet;
+import io.weir.compiler.CompileOptions;
 import io.weir.compiler.FilterCompiler;
 import io.weir.compiler.FilterSyntaxException;
 import io.weir.engine.Filter;
@@ -93,6 +93,8 @@ final class PacketSelector {
     private Slot lastSlot;
     private Filter lastFilter;
     private int poll = POLL;
+    /** The capture file's byte order (set by OfflineRun): filters compile as libpcap does for that savefile. */
+    java.nio.ByteOrder fileOrder = java.nio.ByteOrder.nativeOrder();
 
     /** A selector for {@code expression} ({@code null}: every packet matches). */
     PacketSelector(String expression, FilterFactory.Choice engine) {
@@ -188,12 +190,11 @@ final class PacketSelector {
         ClassicProgram classic;
         try {
             // libpcap compiles offline filters with the file's (adjusted) snapshot length as the accept value.
-            classic = FilterCompiler.compile(expression, ci.linkType(), ci.snapLen());
+            classic = FilterCompiler.compile(expression, ci.linkType(), ci.snapLen(), CompileOptions.savefile(fileOrder));
         } catch (FilterSyntaxException e) {
             throw new CompileFailure(e);
         } catch (IllegalArgumentException e) {
-            throw new CompileFailure("Weir does not compile filters for link type "
-                    + LinkType.describe(ci.linkType()));
+            throw new CompileFailure(e.getMessage());
         }
         if (FilterFactory.acceptsAll(classic)) {
             return new Slot(null, null);

@@ -63,25 +63,32 @@ public final class FilterCompiler {
         return LinkLayer.of(linkType) != null;
     }
 
-    /** Compiles with netmask 0 (as tcpdump does when reading a file) and the optimizer on. */
+    /** Compiles for a live or dead handle with netmask 0 and the optimizer on ({@code tcpdump -y TYPE -d}). */
     public static ClassicProgram compile(String expr, int linkType, int snaplen) throws FilterSyntaxException {
-        return compile(expr, linkType, snaplen, 0);
+        return compile(expr, linkType, snaplen, CompileOptions.DEAD);
+    }
+
+    /** Compiles for a live or dead handle with {@code netmask} (see {@link CompileOptions#netmask()}). */
+    public static ClassicProgram compile(String expr, int linkType, int snaplen, long netmask)
+            throws FilterSyntaxException {
+        return compile(expr, linkType, snaplen, CompileOptions.DEAD.withNetmask(netmask));
     }
 
     /**
-     * Compiles {@code expr} for {@code linkType}; accepted packets return {@code snaplen}.
+     * Compiles {@code expr} for {@code linkType} as libpcap compiles for the handle {@code options} describes
+     * (a savefile and its byte order, or a live/dead handle); accepted packets return {@code snaplen}.
      *
-     * @param netmask the IPv4 netmask {@code ip broadcast} uses, or {@link Lowering#NETMASK_UNKNOWN}
      * @throws FilterSyntaxException a located error, libpcap's reason (including "expression rejects all
      *     packets", as libpcap's optimizer reports)
-     * @throws IllegalArgumentException if the link type is not one Weir compiles for
+     * @throws UnsupportedLinkTypeException if the link type is not one Weir compiles for
      */
-    public static ClassicProgram compile(String expr, int linkType, int snaplen, long netmask)
+    public static ClassicProgram compile(String expr, int linkType, int snaplen, CompileOptions options)
             throws FilterSyntaxException {
-        LinkLayer ll = LinkLayer.of(linkType);
+        LinkLayer ll = LinkLayer.of(linkType, options.fileOrder());
         if (ll == null) {
-            throw new IllegalArgumentException("Weir does not compile filters for link type " + linkType);
+            throw new UnsupportedLinkTypeException(linkType);
         }
+        long netmask = options.netmask();
         Ast.Expr ast = Parser.parse(expr);
         Pred pred = Lowering.lower(ast, expr, ll, netmask);
         Cfg built = new Cfg();

@@ -19,7 +19,6 @@ import io.weir.engine.verifier.Verifier;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -31,7 +30,7 @@ import java.util.function.Consumer;
  *
  * <p><b>Eviction.</b> The map has one spare entry, so the program's insert never makes the LRU map drop a flow
  * by itself; when a packet brings the table above {@code maxFlows}, the counter removes the flows idle longest
- * (an eighth of the table, so the scan is amortised) and hands each to the eviction listener before it is
+ * (a quarter of the table, so the scan is amortised) and hands each to the eviction listener before it is
  * gone. Every counted packet is thus either in the table or in an evicted record.
  *
  * <p>{@link #count} is for one thread; {@link #table()} may be read from any thread meanwhile.
@@ -190,20 +189,44 @@ public final class FlowCounter implements AutoCloseable {
         return r;
     }
 
-    private record Entry(byte[] key, byte[] value, long last) {}
-
-    /** Removes the flows idle longest, down to 7/8 of {@code maxFlows}, handing each to the listener. */
+    /**
+     * Removes the flows idle longest, down to 3/4 of {@code maxFlows}, handing each to the listener. One walk of
+     * the map copies keys, values and last-packet times into flat arrays (no object per flow); a sorted copy of
+     * the times gives the cut-off. A quarter at a time keeps the walks few when most flows are short.
+     */
     private void evict() {
-        List<Entry> all = new ArrayList<>(flows.size());
-        flows.forEach((k, v) -> all.add(new Entry(k.clone(), v.clone(), FlowTable.le(v, V_LAST, 8))));
-        all.sort(Comparator.comparingLong(Entry::last).thenComparing(Entry::key, Arrays::compareUnsigned));
-        int target = maxFlows - maxFlows / 8 - 1;
-        int n = Math.max(1, all.size() - Math.max(0, target));
-        for (int i = 0; i < n && i < all.size(); i++) {
-            Entry e = all.get(i);
-            flows.delete(e.key);
-            tally[Tally.EVICTED.ordinal()]++;
-            onEvict.accept(FlowTable.decode(e.key, e.value, table.aggregation()));
+        int cap = flows.size() + 1;
+        byte[] keys = new byte[cap * KEY_SIZE];
+        byte[] values = new byte[cap * VALUE_SIZE];
+        long[] lasts = new long[cap];
+        int[] n = {0};
+        flows.forEach((k, v) -> {
+            int at = n[0];
+            if (at < cap) {
+                System.arraycopy(k, 0, keys, at * KEY_SIZE, KEY_SIZE);
+                System.arraycopy(v, 0, values, at * VALUE_SIZE, VALUE_SIZE);
+                lasts[at] = FlowTable.le(v, V_LAST, 8);
+                n[0]++;
+            }
+        });
+        int m = n[0];
+        int target = Math.max(0, maxFlows - maxFlows / 4 - 1);
+        int toEvict = Math.max(1, Math.min(m, m - target));
+        long[] sorted = Arrays.copyOf(lasts, m);
+        Arrays.sort(sorted);
+        long cut = sorted[toEvict - 1];
+        int atCut = toEvict;
+        for (int i = 0; i < m && sorted[i] < cut; i++) {
+            atCut--;   // what remains are the flows idle exactly since the cut-off time still to take
+        }
+        for (int i = 0; i < m; i++) {
+            if (lasts[i] < cut || (lasts[i] == cut && atCut-- > 0)) {
+                byte[] k = Arrays.copyOfRange(keys, i * KEY_SIZE, (i + 1) * KEY_SIZE);
+                flows.delete(k);
+                tally[Tally.EVICTED.ordinal()]++;
+                onEvict.accept(FlowTable.decode(k, Arrays.copyOfRange(values, i * VALUE_SIZE, (i + 1) * VALUE_SIZE),
+                        table.aggregation()));
+            }
         }
     }
 

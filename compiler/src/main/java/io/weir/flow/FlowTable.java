@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 
 /**
  * A read view of the flow map, safe to use from any thread while a {@link FlowCounter} is counting (map lookups
@@ -44,11 +45,60 @@ public final class FlowTable {
         return out;
     }
 
-    /** The first {@code n} flows in {@code order}. */
+    /** The first {@code n} flows in {@code order} (decodes every flow: for a custom order). */
     public List<FlowRecord> top(int n, Comparator<FlowRecord> order) {
         List<FlowRecord> all = snapshot();
         all.sort(order);
         return all.size() <= n ? all : new ArrayList<>(all.subList(0, n));
+    }
+
+    private record Candidate(double metric, long first, byte[] key, byte[] value) {}
+
+    /**
+     * The first {@code n} flows in {@code order}: one walk reading the sort figure from the raw values into a
+     * bounded heap, so only the {@code n} winners are decoded (a table of a million flows costs no million
+     * objects). Ties: the earlier first packet, then the key's bytes.
+     */
+    public List<FlowRecord> top(int n, FlowRecord.Order order) {
+        if (n <= 0) {
+            return List.of();
+        }
+        Comparator<Candidate> worstFirst = Comparator.comparingDouble(Candidate::metric)
+                .thenComparing(Comparator.comparingLong(Candidate::first).reversed())
+                .thenComparing((x, y) -> Arrays.compareUnsigned(y.key(), x.key()));
+        PriorityQueue<Candidate> heap = new PriorityQueue<>(n + 1, worstFirst);
+        map.forEach((k, v) -> {
+            long first = le(v, V_FIRST, 8);
+            double metric = metric(order, v, first);
+            if (heap.size() < n) {
+                heap.add(new Candidate(metric, first, k.clone(), v.clone()));
+            } else {
+                Candidate worst = heap.peek();
+                Candidate c = new Candidate(metric, first, k, v);
+                if (worstFirst.compare(c, worst) > 0) {
+                    heap.poll();
+                    heap.add(new Candidate(metric, first, k.clone(), v.clone()));
+                }
+            }
+        });
+        List<Candidate> best = new ArrayList<>(heap);
+        best.sort(worstFirst.reversed());
+        List<FlowRecord> out = new ArrayList<>(best.size());
+        for (Candidate c : best) {
+            out.add(decode(c.key(), c.value(), by));
+        }
+        return out;
+    }
+
+    private static double metric(FlowRecord.Order order, byte[] v, long first) {
+        long bytes = le(v, V_IP_BYTES, 8) + le(v, V_IP_BYTES + 8, 8);
+        long duration = le(v, V_LAST, 8) - first;
+        return switch (order) {
+            case PACKETS -> le(v, V_PACKETS, 8) + le(v, V_PACKETS + 8, 8);
+            case BYTES -> bytes;
+            case DURATION -> duration;
+            case RATE -> duration <= 0 ? 0 : bytes * 1e9 / duration;
+        };
     }
 
     /** The flow of a raw map key and value (layout: {@link FlowLayout}) of a map keyed {@code by}. */

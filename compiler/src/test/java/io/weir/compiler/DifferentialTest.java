@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.jna.Memory;
+import io.weir.compiler.lower.LinkLayer;
 import io.weir.engine.Engine;
 import io.weir.engine.Engines;
 import io.weir.engine.Filter;
@@ -18,6 +19,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +64,20 @@ class DifferentialTest {
         return exprs.stream().map(e -> DynamicTest.dynamicTest(e, () -> check(e)));
     }
 
+    /**
+     * The same, compiled for savefiles of both byte orders (libpcap's {@code pcap_open_offline}, as
+     * {@code tcpdump -r}), on the link types where gencode depends on it: NULL and LOOP.
+     */
+    @TestFactory
+    Stream<DynamicTest> weirAgreesWithLibpcapOnSavefiles() throws IOException {
+        List<String> exprs = expressions("/differential/expressions.txt");
+        int[] loopbacks = {LinkLayer.NULL, LinkLayer.LOOP};
+        return exprs.stream().map(e -> DynamicTest.dynamicTest(e, () -> {
+            check(e, true, ByteOrder.LITTLE_ENDIAN, loopbacks);
+            check(e, true, ByteOrder.BIG_ENDIAN, loopbacks);
+        }));
+    }
+
     /** Checks one expression on every link type and every packet; reports every disagreement at once. */
     static void check(String expr) {
         check(expr, true);
@@ -72,46 +88,50 @@ class DifferentialTest {
      * (caplen equal to the wire length).
      */
     static void check(String expr, boolean truncated) {
+        check(expr, truncated, null, TestPackets.LINK_TYPES);
+    }
+
+    /**
+     * Checks one expression on {@code linkTypes}, compiled by both for a live/dead handle ({@code savefile}
+     * null) or for a savefile written in the byte order {@code savefile}.
+     */
+    static void check(String expr, boolean truncated, ByteOrder savefile, int[] linkTypes) {
         LibPcap.require();
         Map<Integer, List<TestPackets.Pkt>> packets = TestPackets.byLinkType();
         List<String> problems = new ArrayList<>();
-        for (int lt : TestPackets.LINK_TYPES) {
+        String mode = savefile == null ? "" : " (savefile, " + savefile + ")";
+        for (int lt : linkTypes) {
             String pcapError = null;
             ClassicProgram ref = null;
             try {
-                ref = LibPcap.compile(expr, lt, SNAPLEN);
+                ref = savefile == null ? LibPcap.compile(expr, lt, SNAPLEN)
+                        : LibPcap.compileSavefile(expr, lt, SNAPLEN, savefile);
             } catch (LibPcap.Rejected r) {
                 pcapError = r.getMessage();
             }
             ClassicProgram weir = null;
             String weirError = null;
             try {
-                weir = FilterCompiler.compile(expr, lt, SNAPLEN);
+                weir = FilterCompiler.compile(expr, lt, SNAPLEN,
+                        savefile == null ? CompileOptions.DEAD : CompileOptions.savefile(savefile));
             } catch (FilterSyntaxException e) {
                 weirError = e.getMessage();
             }
             if (pcapError != null) {
                 if (weir != null) {
-                    problems.add("linktype " + lt + ": libpcap rejects (" + pcapError + ") but Weir compiles:\n"
+                    problems.add("linktype " + lt + mode + ": libpcap rejects (" + pcapError + ") but Weir compiles:\n"
                             + TcpdumpFormat.listing(weir));
                 }
                 continue;
             }
             if (weir == null) {
                 if (!weirError.contains("does not resolve")) {
-                    problems.add("linktype " + lt + ": libpcap compiles but Weir rejects: " + weirError);
+                    problems.add("linktype " + lt + mode + ": libpcap compiles but Weir rejects: " + weirError);
                 }
                 continue;
             }
-            synchronized (DifferentialTest.class) {
-                programs++;
-                weirInsns += weir.size();
-                pcapInsns += ref.size();
-                if (weir.size() > ref.size()) {
-                    longer++;
-                } else if (weir.size() < ref.size()) {
-                    shorter++;
-                }
+            if (savefile == null) {
+                count(weir, ref);
             }
             Memory refMem = LibPcap.load(ref);
             List<String> names = new ArrayList<>();
@@ -129,7 +149,7 @@ class DifferentialTest {
                     engines.add(Engines.filter(ebpf, Engine.JIT));
                 }
             } catch (RuntimeException e) {
-                problems.add("linktype " + lt + ": " + e + " after " + names + "\n" + TcpdumpFormat.listing(weir));
+                problems.add("linktype " + lt + mode + ": " + e + " after " + names + "\n" + TcpdumpFormat.listing(weir));
             }
             List<TestPackets.Pkt> pkts = new ArrayList<>();
             for (TestPackets.Pkt p : packets.get(lt)) {
@@ -150,7 +170,7 @@ class DifferentialTest {
                     long got = engine.run(p.data(), 0, p.data().length, p.wireLen());
                     if (got != want) {
                         long weirOnLibpcap = LibPcap.run(LibPcap.load(weir), p.mem(), p.data().length, p.wireLen());
-                        problems.add("linktype " + lt + ", " + names.get(e) + ", packet " + p.origin() + " (caplen "
+                        problems.add("linktype " + lt + mode + ", " + names.get(e) + ", packet " + p.origin() + " (caplen "
                                 + p.data().length + ", len " + p.wireLen() + "): libpcap " + want + ", Weir " + got
                                 + " (Weir's program under libpcap's bpf_filter: " + weirOnLibpcap + ")\nWeir:\n"
                                 + TcpdumpFormat.listing(weir) + "libpcap:\n" + TcpdumpFormat.listing(ref));
@@ -161,6 +181,18 @@ class DifferentialTest {
         }
         if (!problems.isEmpty()) {
             fail("'" + expr + "':\n" + String.join("\n", problems));
+        }
+    }
+
+    /** The instruction-count figures, over dead-handle programs as {@code tcpdump -d} prints them. */
+    private static synchronized void count(ClassicProgram weir, ClassicProgram ref) {
+        programs++;
+        weirInsns += weir.size();
+        pcapInsns += ref.size();
+        if (weir.size() > ref.size()) {
+            longer++;
+        } else if (weir.size() < ref.size()) {
+            shorter++;
         }
     }
 

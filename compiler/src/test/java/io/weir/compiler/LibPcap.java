@@ -7,8 +7,16 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 import io.weir.engine.cbpf.ClassicInsn;
 import io.weir.engine.cbpf.ClassicProgram;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -76,7 +84,46 @@ final class LibPcap {
 
     /** libpcap's optimized program for {@code expr}, or its error message as a {@link RuntimeException}. */
     static ClassicProgram compile(String expr, int linkType, int snaplen) {
-        Pointer pcap = API.pcap_open_dead(linkType, snaplen);
+        return compile(API.pcap_open_dead(linkType, snaplen), expr);
+    }
+
+    /**
+     * libpcap's optimized program for {@code expr} compiled against a savefile ({@code pcap_open_offline}, as
+     * {@code tcpdump -r} does) of {@code linkType} written in {@code order}: an empty pcap file made for it.
+     */
+    static ClassicProgram compileSavefile(String expr, int linkType, int snaplen, ByteOrder order) {
+        File f = savefile(linkType, snaplen, order);
+        byte[] err = new byte[512];
+        Pointer pcap = API.pcap_open_offline(f.getPath(), err);
+        if (pcap == null) {
+            throw new IllegalStateException("pcap_open_offline " + f + ": " + Native.toString(err));
+        }
+        return compile(pcap, expr);
+    }
+
+    private static final Map<String, File> SAVEFILES = new HashMap<>();
+
+    /** An empty classic pcap file (header only) of the link type, snapshot length and byte order. */
+    private static synchronized File savefile(int linkType, int snaplen, ByteOrder order) {
+        String key = linkType + "/" + snaplen + "/" + order;
+        File f = SAVEFILES.get(key);
+        if (f == null) {
+            ByteBuffer b = ByteBuffer.allocate(24).order(order);
+            b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(snaplen)
+                    .putInt(linkType);
+            try {
+                f = File.createTempFile("weir-savefile-" + linkType + "-", ".pcap");
+                f.deleteOnExit();
+                Files.write(f.toPath(), b.array());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            SAVEFILES.put(key, f);
+        }
+        return f;
+    }
+
+    private static ClassicProgram compile(Pointer pcap, String expr) {
         Memory prog = new Memory(16);
         prog.clear();
         try {

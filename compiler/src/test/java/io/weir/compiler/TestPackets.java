@@ -26,6 +26,8 @@ final class TestPackets {
     static final int[] LINK_TYPES = {LinkLayer.EN10MB, LinkLayer.RAW, LinkLayer.LINUX_SLL, LinkLayer.LINUX_SLL2,
         LinkLayer.NULL, LinkLayer.LOOP};
 
+    private static final int[] AF_INET6S = {10, 24, 28, 30};
+
     private static Map<Integer, List<Pkt>> cache;
 
     private TestPackets() {
@@ -112,8 +114,10 @@ final class TestPackets {
             boolean ip6 = type == 0x86dd;
             if (ip4 || ip6) {
                 add(raw, LinkLayer.RAW, payload, wire, o + "raw");
-                int af = ip4 ? 2 : (n % 4 == 0 ? 24 : 10);
-                add(raw, LinkLayer.NULL, concat(le32(af), payload), wire + 4, o + "null");
+                // Linux's AF_INET6 and the three BSD values a savefile's filter checks; some NULL headers
+                // big-endian, as a big-endian host writes them.
+                int af = ip4 ? 2 : AF_INET6S[n % AF_INET6S.length];
+                add(raw, LinkLayer.NULL, concat(n % 3 == 2 ? be32(af) : le32(af), payload), wire + 4, o + "null");
                 add(raw, LinkLayer.LOOP, concat(be32(af), payload), wire + 4, o + "loop");
             }
             byte[] sll = new byte[16];

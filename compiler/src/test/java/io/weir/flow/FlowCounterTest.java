@@ -134,6 +134,36 @@ class FlowCounterTest {
                 "transport found behind IPv6 extension headers");
     }
 
+    /** The bounded-heap top-N gives the same figures, in the same order, as sorting every decoded flow. */
+    @Test
+    void topMatchesAFullSort() throws Exception {
+        try (PcapReader r = PcapReader.open(PCAPS.resolve("mixed-ether.pcap"));
+                FlowCounter c = FlowCounter.builder().linkType(r.linkType()).build()) {
+            while (r.next()) {
+                Packet p = r.packet();
+                c.count(p.buffer(), p.offset(), p.capLen(), p.wireLen(), p.timestampNanos());
+            }
+            for (FlowRecord.Order order : FlowRecord.Order.values()) {
+                List<FlowRecord> all = c.table().snapshot();
+                all.sort(order.comparator());
+                List<FlowRecord> top = c.table().top(10, order);
+                assertEquals(10, top.size());
+                for (int i = 0; i < 10; i++) {
+                    assertEquals(figure(order, all.get(i)), figure(order, top.get(i)), order + " rank " + i);
+                }
+            }
+        }
+    }
+
+    private static double figure(FlowRecord.Order order, FlowRecord r) {
+        return switch (order) {
+            case PACKETS -> r.packets();
+            case BYTES -> r.ipBytes();
+            case DURATION -> r.durationNanos();
+            case RATE -> r.rate();
+        };
+    }
+
     /** More flows than --max-flows: table plus evicted records add up to the reference, flow by flow. */
     @Test
     void evictionLosesNoPacket() throws Exception {

@@ -90,7 +90,7 @@ public final class BpfFilterHandler extends ChannelInboundHandlerAdapter {
         this.flows = b.flows;
         this.datagramSnaplen = b.datagramSnaplen;
         this.adapterTypes = b.adapterTypes.toArray(new Class<?>[0]);
-        this.adapters = b.adapters.toArray(new PacketAdapter[0]);
+        this.adapters = (PacketAdapter<Object>[]) b.adapters.toArray(new PacketAdapter<?>[0]);
     }
 
     /** A builder: by default the filter accepts everything, matches pass and misses are dropped. */

@@ -2,6 +2,7 @@ package io.weir.compiler.lower;
 
 import io.weir.engine.cbpf.ClassicInsn;
 import io.weir.engine.cbpf.ClassicOp.Codes;
+import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -33,7 +34,10 @@ public final class LinkLayer {
     static final int ETHERTYPE_REVARP = 0x8035;
     static final int ETHERTYPE_MPLS = 0x8847;
     private static final int AF_INET = 2;
+    /** Linux's AF_INET6: what libpcap checks on a live or dead handle (compiled on Linux). */
     private static final int AF_INET6 = 10;
+    /** The BSDs' AF_INET6 values libpcap checks when compiling for a savefile (NetBSD/OpenBSD, FreeBSD, Darwin). */
+    private static final int[] BSD_AF_INET6 = {24, 28, 30};
 
     private final int linkType;
     private final String name;
@@ -43,6 +47,10 @@ public final class LinkLayer {
     private int offNl;
     private int mplsDepth;
     private boolean vlanSeen;
+    /** Compiling for a savefile: libpcap then checks every BSD AF_INET6 value on NULL/LOOP. */
+    private boolean savefile;
+    /** The byte order DLT_NULL's host-order address family is written in. */
+    private ByteOrder nullOrder = ByteOrder.nativeOrder();
 
     private LinkLayer(int linkType, String name, int offLinkType, int offNl) {
         this.linkType = linkType;
@@ -51,7 +59,21 @@ public final class LinkLayer {
         this.offNl = offNl;
     }
 
-    /** The layout of {@code linkType}, or null if Weir does not compile filters for it. */
+    /**
+     * The layout of {@code linkType} when compiling for a savefile written in {@code fileOrder} (libpcap's
+     * {@code rfile != NULL}, with {@code swapped} when that order is not the host's), or for a live or dead
+     * handle when {@code fileOrder} is null; null if Weir does not compile filters for the link type.
+     */
+    public static LinkLayer of(int linkType, ByteOrder fileOrder) {
+        LinkLayer ll = of(linkType);
+        if (ll != null && fileOrder != null) {
+            ll.savefile = true;
+            ll.nullOrder = fileOrder;
+        }
+        return ll;
+    }
+
+    /** The layout of {@code linkType} for a live or dead handle, or null if Weir does not compile filters for it. */
     public static LinkLayer of(int linkType) {
         switch (linkType) {
             case EN10MB: return new LinkLayer(EN10MB, "Ethernet", 12, 14);
@@ -157,20 +179,31 @@ public final class LinkLayer {
                 }
                 return Pred.FALSE;
             case NULL:
-            case LOOP: {
-                int af;
+            case LOOP:
                 if (etherType == ETHERTYPE_IP) {
-                    af = AF_INET;
-                } else if (etherType == ETHERTYPE_IPV6) {
-                    af = AF_INET6;
-                } else {
-                    return Pred.FALSE;
+                    return loopback(AF_INET);
                 }
-                return cmp(4, 0, linkType == NULL ? Integer.reverseBytes(af) : af);
-            }
+                if (etherType == ETHERTYPE_IPV6) {
+                    if (!savefile) {
+                        return loopback(AF_INET6);
+                    }
+                    // libpcap ORs 28 after 24, then puts 30 in front: 30, 24, 28 in program order.
+                    return Pred.or(loopback(BSD_AF_INET6[2]),
+                            Pred.or(loopback(BSD_AF_INET6[0]), loopback(BSD_AF_INET6[1])));
+                }
+                return Pred.FALSE;
             default:
                 throw new IllegalStateException("link type " + linkType);
         }
+    }
+
+    /**
+     * libpcap's {@code gen_loopback_linktype}: the 4-byte family, which DLT_LOOP writes in network order and
+     * DLT_NULL in the writer's host order (the file's byte order, or this host's for a live handle).
+     */
+    private Pred loopback(int af) {
+        boolean little = linkType == NULL && nullOrder == ByteOrder.LITTLE_ENDIAN;
+        return cmp(4, 0, little ? Integer.reverseBytes(af) : af);
     }
 
     private static final int LLCSAP_IP = 0x06;

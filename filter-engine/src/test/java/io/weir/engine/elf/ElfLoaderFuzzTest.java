@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.weir.engine.ebpf.EbpfFormatException;
 import io.weir.engine.ebpf.Program;
 import io.weir.engine.maps.MapException;
 import io.weir.engine.maps.MapSpec;
@@ -14,7 +15,8 @@ import java.nio.file.Path;
 /**
  * Fuzz target: any bytes given to the ELF loader give an {@link ElfObjectSpec} or an {@link ElfLoadException};
  * a spec whose maps are small enough to make is loaded (maps made, global data written, every program linked),
- * which either works or fails with an {@link ElfLoadException} or a {@link MapException} (Linux's errno).
+ * which either works or fails with an {@link ElfLoadException}, a {@link MapException} (Linux's errno) or, when
+ * linking, an {@link EbpfFormatException} naming the instruction.
  * Any other exception is a bug.
  *
  * <p>Not covered: objects whose maps would preallocate more than {@link #MAX_MAP_BYTES}; Weir preallocates maps
@@ -50,7 +52,7 @@ class ElfLoaderFuzzTest {
             for (ElfProgram p : spec.programs()) {
                 assertNotNull(obj.link(p));
             }
-        } catch (ElfLoadException | MapException e) {
+        } catch (ElfLoadException | MapException | EbpfFormatException e) {
             assertNotNull(e.getMessage());
         }
     }
