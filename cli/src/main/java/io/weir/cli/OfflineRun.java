@@ -7,6 +7,8 @@ import io.weir.capture.Packet;
 import io.weir.capture.PcapNgWriter;
 import io.weir.capture.PcapReader;
 import io.weir.capture.PcapWriter;
+import io.weir.cli.print.JsonPrinter;
+import io.weir.cli.print.PrintOptions;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -39,6 +41,7 @@ final class OfflineRun {
     private final long limit;
     private final boolean countOnly;
     private final PacketSelector selector;
+    private PrintOptions printOptions;
 
     OfflineRun(String readFile, String writeFile, long limit, boolean countOnly, PacketSelector selector) {
         this.readFile = readFile;
@@ -46,6 +49,12 @@ final class OfflineRun {
         this.limit = limit;
         this.countOnly = countOnly;
         this.selector = selector;
+    }
+
+    /** Sets how packets are printed (tcpdump's printing flags, --json); plain -nn lines when never called. */
+    OfflineRun printing(PrintOptions options) {
+        this.printOptions = options;
+        return this;
     }
 
     /** Runs; returns the exit status. Every error is one line on {@code err} (a bad expression: three). */
@@ -135,20 +144,42 @@ final class OfflineRun {
     }
 
     private void print(PcapReader r, PrintStream out, ZoneId zone, long[] matched) throws IOException {
-        PacketPrinter printer = new PacketPrinter(zone);
+        PrintOptions o = printOptions;
+        if (o == null) {
+            o = new PrintOptions();
+        }
+        if (o.zone == null) {
+            o.zone = zone;
+        }
         PacketSelector s = selector;
         // A writer of our own over the stream: one encode per line, flushed at the end (and on errors).
         Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+        PacketPrinter printer = o.json ? null : new PacketPrinter(o);
+        JsonPrinter json = o.json ? new JsonPrinter(w, o) : null;
+        boolean flushEach = o.flushEach;
         long n = 0;
         try {
             while (n < limit && r.next()) {
                 Packet p = r.packet();
                 if (s.matches(p)) {
-                    w.append(printer.format(p)).append('\n');
+                    if (json != null) {
+                        json.write(p);
+                    } else {
+                        w.append(printer.format(p)).append('\n');
+                    }
                     n++;
+                    if (flushEach) {
+                        if (json != null) {
+                            json.flush();
+                        }
+                        w.flush();
+                    }
                 }
             }
         } finally {
+            if (json != null) {
+                json.flush();
+            }
             matched[0] = n;
             w.flush();
         }

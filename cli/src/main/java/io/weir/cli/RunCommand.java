@@ -68,7 +68,7 @@ public final class RunCommand {
         } catch (IllegalArgumentException e) {
             err.println("weir run: " + e.getMessage());
             err.println(USAGE);
-            return 2;
+            return 1;
         }
         if (o.help) {
             out.println(USAGE);

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import io.weir.cli.print.PrintFlags;
+import io.weir.cli.print.PrintOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -40,6 +42,8 @@ final class WeirCommand {
     String filterFile;
     String engine;
     List<String> expression = new ArrayList<>();
+    /** Printing flags (-e, -q, -t..., -v, -x/-X/-A, -S, -l, -U, --json, --time-stamp-precision). */
+    final PrintOptions print = new PrintOptions();
 
     private WeirCommand() {}
 
@@ -63,8 +67,9 @@ final class WeirCommand {
                         + " else pcap; - for standard output).").build());
         spec.addOption(OptionSpec.builder("-c").paramLabel("COUNT").type(Long.class)
                 .description("Exit after COUNT packets.").build());
-        spec.addOption(OptionSpec.builder("-n").arity("0").type(boolean.class)
-                .description("Don't convert addresses to names (Weir never does yet).").build());
+        spec.addOption(OptionSpec.builder("-n").arity("0").type(boolean[].class)
+                .description("Don't convert addresses to names (Weir never does: -n and -nn are accepted).").build());
+        PrintFlags.addTo(spec);
         spec.addOption(OptionSpec.builder("--count").arity("0").type(boolean.class)
                 .description("Print only the number of matching packets.").build());
         spec.addOption(OptionSpec.builder("-F").paramLabel("FILE").type(String.class)
@@ -176,6 +181,7 @@ final class WeirCommand {
         }
         cmd.filterFile = pr.matchedOptionValue("-F", null);
         cmd.engine = pr.matchedOptionValue("--engine", null);
+        PrintFlags.fromPicocli(pr, cmd.print);
         cmd.expression = Arrays.asList(pr.matchedPositionalValue(0, new String[0]));
         return cmd;
     }
@@ -268,6 +274,19 @@ final class WeirCommand {
                     n = true;
                     cmd.numeric = true;
                     break;
+                case "-nn":
+                    if (n) {
+                        return null;
+                    }
+                    n = true;
+                    cmd.numeric = true;
+                    break;
+                case "--time-stamp-precision":
+                    if (i + 1 >= args.length || !PrintFlags.precision(args[i + 1], cmd.print)) {
+                        return null;
+                    }
+                    i++;
+                    break;
                 case "--count":
                     if (cmd.countOnly) {
                         return null;
@@ -275,6 +294,9 @@ final class WeirCommand {
                     cmd.countOnly = true;
                     break;
                 default:
+                    if (PrintFlags.quick(a, cmd.print)) {
+                        break;
+                    }
                     if (a.startsWith("-")) {
                         return null;
                     }
@@ -308,7 +330,7 @@ final class WeirCommand {
                 && countOnly == c.countOnly && dumpLevel == c.dumpLevel
                 && java.util.Objects.equals(linkName, c.linkName) && java.util.Objects.equals(snaplen, c.snaplen)
                 && java.util.Objects.equals(filterFile, c.filterFile) && java.util.Objects.equals(engine, c.engine)
-                && expression.equals(c.expression);
+                && expression.equals(c.expression) && PrintFlags.key(print).equals(PrintFlags.key(c.print));
     }
 
     @Override
@@ -321,7 +343,8 @@ final class WeirCommand {
     public String toString() {
         return "WeirCommand[r=" + readFile + ", w=" + writeFile + ", c=" + maxPackets + ", n=" + numeric
                 + ", count=" + countOnly + ", d=" + dumpLevel + ", y=" + linkName + ", s=" + snaplen + ", F="
-                + filterFile + ", engine=" + engine + ", expression=" + expression + "]";
+                + filterFile + ", engine=" + engine + ", expression=" + expression + ", print=" + PrintFlags.key(print)
+                + "]";
     }
 
     private static String oneLine(String s) {
@@ -385,8 +408,9 @@ final class WeirCommand {
             return 1;
         }
         long limit = maxPackets == null ? Long.MAX_VALUE : maxPackets;
+        print.zone = zone;
         return new OfflineRun(readFile, writeFile, limit, countOnly, new PacketSelector(expr, choice))
-                .run(out, err, zone);
+                .printing(print).run(out, err, zone);
     }
 
     /** The version: from the jar's Maven properties, or "development build" when run from classes. */

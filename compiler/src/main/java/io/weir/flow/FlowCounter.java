@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  *
  * <p><b>Eviction.</b> The map has one spare entry, so the program's insert never makes the LRU map drop a flow
  * by itself; when a packet brings the table above {@code maxFlows}, the counter removes the flows idle longest
- * (a quarter of the table, so the scan is amortised) and hands each to the eviction listener before it is
+ * (half the table, so the walk is amortised) and hands each to the eviction listener before it is
  * gone. Every counted packet is thus either in the table or in an evicted record.
  *
  * <p>{@link #count} is for one thread; {@link #table()} may be read from any thread meanwhile.
@@ -109,7 +109,7 @@ public final class FlowCounter implements AutoCloseable {
         private boolean bidirectional = true;
         private int maxFlows = DEFAULT_MAX_FLOWS;
         private Engine engine = Engine.AUTO;
-        private Consumer<FlowRecord> onEvict = r -> { };
+        private Consumer<FlowRecord> onEvict;
 
         private Builder() {}
 
@@ -140,7 +140,7 @@ public final class FlowCounter implements AutoCloseable {
         /** The engine (AUTO: the JIT, falling back to the interpreter). */
         public Builder engine(Engine e) { this.engine = e; return this; }
 
-        /** Receives each evicted flow, on the counting thread. */
+        /** Receives each evicted flow, on the counting thread (none: evicted flows are only counted). */
         public Builder onEvict(Consumer<FlowRecord> c) { this.onEvict = c; return this; }
 
         /**
@@ -190,9 +190,10 @@ public final class FlowCounter implements AutoCloseable {
     }
 
     /**
-     * Removes the flows idle longest, down to 3/4 of {@code maxFlows}, handing each to the listener. One walk of
+     * Removes the flows idle longest, down to half of {@code maxFlows}, handing each to the listener. One walk of
      * the map copies keys, values and last-packet times into flat arrays (no object per flow); a sorted copy of
-     * the times gives the cut-off. A quarter at a time keeps the walks few when most flows are short.
+     * the times gives the cut-off. Half the table at a time keeps the walks few when most flows are short (a walk
+     * costs about as much as counting a packet per flow).
      */
     private void evict() {
         int cap = flows.size() + 1;
@@ -210,7 +211,7 @@ public final class FlowCounter implements AutoCloseable {
             }
         });
         int m = n[0];
-        int target = Math.max(0, maxFlows - maxFlows / 4 - 1);
+        int target = Math.max(0, maxFlows / 2);
         int toEvict = Math.max(1, Math.min(m, m - target));
         long[] sorted = Arrays.copyOf(lasts, m);
         Arrays.sort(sorted);
@@ -224,8 +225,10 @@ public final class FlowCounter implements AutoCloseable {
                 byte[] k = Arrays.copyOfRange(keys, i * KEY_SIZE, (i + 1) * KEY_SIZE);
                 flows.delete(k);
                 tally[Tally.EVICTED.ordinal()]++;
-                onEvict.accept(FlowTable.decode(k, Arrays.copyOfRange(values, i * VALUE_SIZE, (i + 1) * VALUE_SIZE),
-                        table.aggregation()));
+                if (onEvict != null) {
+                    onEvict.accept(FlowTable.decode(k, Arrays.copyOfRange(values, i * VALUE_SIZE,
+                            (i + 1) * VALUE_SIZE), table.aggregation()));
+                }
             }
         }
     }

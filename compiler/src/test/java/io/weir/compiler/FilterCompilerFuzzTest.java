@@ -29,7 +29,7 @@ class FilterCompilerFuzzTest {
     /** The link types the compiler supports (DLT numbers), indexed by the first input byte. */
     private static final int[] LINK_TYPES = {1, 12, 101, 113, 276, 0, 108, 228, 229};
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "25s")
     void expressions(FuzzedDataProvider data) {
         int linkType = LINK_TYPES[Math.floorMod(data.consumeByte(), LINK_TYPES.length)];
         long packetSeed = data.consumeLong();

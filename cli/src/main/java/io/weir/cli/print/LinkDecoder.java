@@ -1,7 +1,11 @@
 package io.weir.cli.print;
 
+import java.io.IOException;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -119,6 +123,7 @@ final class LinkDecoder {
                 ip.ipv6(o, wireLen - o);
                 break;
             case 0x0806:
+            case 0x8035:
                 arp(o, wireLen - o);
                 break;
             default:
@@ -214,18 +219,32 @@ final class LinkDecoder {
         return 20;
     }
 
-    /** tcpdump names the interface with this machine's if_indextoname, else prints the number. */
+    /**
+     * tcpdump names the interface with this machine's if_indextoname, else prints the number. Linux lists every
+     * interface (up or down, with or without addresses) in /sys/class/net; Java's NetworkInterface does not.
+     */
     private String ifName(long index) {
         String name = ifNames.get(index);
         if (name == null) {
-            name = Long.toString(index);
-            try {
-                NetworkInterface ni = index <= Integer.MAX_VALUE ? NetworkInterface.getByIndex((int) index) : null;
-                if (ni != null) {
-                    name = ni.getName();
+            name = "?";
+            try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/sys/class/net"))) {
+                for (Path p : dir) {
+                    Path idx = p.resolve("ifindex");
+                    if (Files.isReadable(idx) && Files.readString(idx).trim().equals(Long.toString(index))) {
+                        name = p.getFileName().toString();
+                        break;
+                    }
                 }
-            } catch (SocketException ignored) {
-                // keep the number
+            } catch (IOException | RuntimeException ignored) {
+                // not Linux: try Java's view
+                try {
+                    NetworkInterface ni = index <= Integer.MAX_VALUE ? NetworkInterface.getByIndex((int) index) : null;
+                    if (ni != null) {
+                        name = ni.getName();
+                    }
+                } catch (SocketException alsoIgnored) {
+                    // keep the number
+                }
             }
             ifNames.put(index, name);
         }

@@ -26,6 +26,10 @@ public final class PrintOptions {
     public int hexAscii;
     /** {@code -A} count: ASCII only ({@code -AA} would be the same with the link header). */
     public int ascii;
+    /** {@code --json}: one JSON object per packet instead of tcpdump's lines. */
+    public boolean json;
+    /** {@code -l} or {@code -U}: flush standard output after every packet. */
+    public boolean flushEach;
     /** The zone of printed times; null for the system's. */
     public ZoneId zone;
 

@@ -15,9 +15,6 @@ import java.util.Map;
  * machine's {@code /etc/services} or {@code /etc/protocols}, and never resolves host names.
  */
 public final class Names {
-    private static final Map<String, Integer> TCP = new HashMap<>();
-    private static final Map<String, Integer> UDP = new HashMap<>();
-    private static final Map<String, Integer> PROTOCOLS = new HashMap<>();
     private static final Map<String, Integer> ETHER = Map.ofEntries(
             Map.entry("ip", 0x0800), Map.entry("ip6", 0x86dd), Map.entry("arp", 0x0806),
             Map.entry("rarp", 0x8035), Map.entry("pup", 0x0200), Map.entry("xns", 0x0600),
@@ -30,12 +27,22 @@ public final class Names {
             // LLC SAP names, which libpcap tries after the Ethernet types.
             Map.entry("iso", 0xfe), Map.entry("stp", 0x42), Map.entry("ipx", 0xe0), Map.entry("netbeui", 0xf0));
 
-    static {
-        read("services.txt", true);
-        read("protocols.txt", false);
+    private Names() {
     }
 
-    private Names() {
+    /**
+     * The IANA tables, read on first use (a holder class): most filters name no service or protocol, and
+     * reading some 600 lines would otherwise cost every cold compile.
+     */
+    private static final class Iana {
+        static final Map<String, Integer> TCP = new HashMap<>();
+        static final Map<String, Integer> UDP = new HashMap<>();
+        static final Map<String, Integer> PROTOCOLS = new HashMap<>();
+
+        static {
+            read("services.txt", true);
+            read("protocols.txt", false);
+        }
     }
 
     private static void read(String resource, boolean services) {
@@ -45,14 +52,14 @@ public final class Names {
             }
             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
             for (String line = r.readLine(); line != null; line = r.readLine()) {
-                String[] f = line.trim().split("\\s+");
+                String[] f = fields(line);
                 if (services && f.length == 3) {
-                    Map<String, Integer> m = f[2].equals("tcp") ? TCP : f[2].equals("udp") ? UDP : null;
+                    Map<String, Integer> m = f[2].equals("tcp") ? Iana.TCP : f[2].equals("udp") ? Iana.UDP : null;
                     if (m != null) {
                         m.putIfAbsent(f[0], Integer.parseInt(f[1]));
                     }
                 } else if (!services && f.length == 2) {
-                    PROTOCOLS.putIfAbsent(f[0], Integer.parseInt(f[1]));
+                    Iana.PROTOCOLS.putIfAbsent(f[0], Integer.parseInt(f[1]));
                 }
             }
         } catch (IOException e) {
@@ -60,19 +67,39 @@ public final class Names {
         }
     }
 
+    /** The whitespace-separated fields of a line (what {@code trim().split("\\s+")} gives), without regex. */
+    static String[] fields(String line) {
+        java.util.List<String> out = new java.util.ArrayList<>(3);
+        int i = 0;
+        int n = line.length();
+        while (i < n) {
+            while (i < n && Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < n && !Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            if (i > start) {
+                out.add(line.substring(start, i));
+            }
+        }
+        return out.isEmpty() ? new String[] {""} : out.toArray(new String[0]);
+    }
+
     /** The TCP port of a service name, or -1. */
     public static int tcpPort(String name) {
-        return TCP.getOrDefault(name, -1);
+        return Iana.TCP.getOrDefault(name, -1);
     }
 
     /** The UDP port of a service name, or -1. */
     public static int udpPort(String name) {
-        return UDP.getOrDefault(name, -1);
+        return Iana.UDP.getOrDefault(name, -1);
     }
 
     /** The IP protocol number of a name ({@code tcp}, {@code ospf}...), or -1. */
     public static int ipProtocol(String name) {
-        return PROTOCOLS.getOrDefault(name, -1);
+        return Iana.PROTOCOLS.getOrDefault(name, -1);
     }
 
     /** The Ethernet type of a name ({@code ip}, {@code arp}...), or -1. */

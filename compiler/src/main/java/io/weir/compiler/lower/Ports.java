@@ -105,7 +105,7 @@ final class Ports {
     }
 
     private static int parseNumber(String s) {
-        if (s.isEmpty() || s.length() > 10 || !s.chars().allMatch(Character::isDigit)) {
+        if (s.isEmpty() || s.length() > 10 || !io.weir.compiler.parse.Lexer.allDigits(s)) {
             return -1;
         }
         long v = Long.parseLong(s);

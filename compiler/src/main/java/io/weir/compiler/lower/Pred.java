@@ -14,6 +14,15 @@ public sealed interface Pred permits Pred.Const, Pred.Test, Pred.And, Pred.Or, P
 
     /** Always true or always false. */
     record Const(boolean value) implements Pred {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Const c && c.value == value;
+        }
+
+        @Override
+        public int hashCode() {
+            return value ? 1 : 0;
+        }
     }
 
     /**
@@ -38,6 +47,19 @@ public sealed interface Pred permits Pred.Const, Pred.Test, Pred.And, Pred.Or, P
         /** What the test compares: its statements, and whether it belongs to a relation. */
         public Object value() {
             return relation ? List.of("relation", stmts) : stmts;
+        }
+
+        // Written out: a record's generated equals/hashCode bootstrap java.lang.invoke (ObjectMethods) on first
+        // use, some 150 classes and tens of milliseconds of a cold compile.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Test t && jcode == t.jcode && k == t.k && relation == t.relation
+                    && stmts.equals(t.stmts);
+        }
+
+        @Override
+        public int hashCode() {
+            return ((stmts.hashCode() * 31 + jcode) * 31 + k) * 31 + (relation ? 1 : 0);
         }
     }
 

@@ -47,6 +47,16 @@ public final class Cfg {
     }
 
     private record Key(Pred.Test test, int t, int f) {
+        // Written out to keep the cold path off java.lang.invoke (see Pred.Test).
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key x && x.t == t && x.f == f && x.test.equals(test);
+        }
+
+        @Override
+        public int hashCode() {
+            return (test.hashCode() * 31 + t) * 31 + f;
+        }
     }
 
     /** The accepting leaf. */

@@ -21,6 +21,16 @@ import java.util.Set;
 public final class EdgeThreading {
     /** A known outcome of a test. */
     private record Fact(Pred.Test test, boolean outcome) {
+        // Written out to keep compiles off java.lang.invoke (see Pred.Test).
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Fact x && x.outcome == outcome && x.test.equals(test);
+        }
+
+        @Override
+        public int hashCode() {
+            return test.hashCode() * 2 + (outcome ? 1 : 0);
+        }
     }
 
     /** A mutable block for edge surgery. */

@@ -19,9 +19,28 @@ import java.util.Set;
 public final class JumpThreading {
     /** A known outcome of a test on the current path. */
     record Fact(Pred.Test test, boolean outcome) {
+        // Written out to keep the cold path off java.lang.invoke (see Pred.Test).
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Fact x && x.outcome == outcome && x.test.equals(test);
+        }
+
+        @Override
+        public int hashCode() {
+            return test.hashCode() * 2 + (outcome ? 1 : 0);
+        }
     }
 
     private record MemoKey(Cfg.Node node, Set<Fact> facts) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof MemoKey x && x.node == node && x.facts.equals(facts);
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(node) * 31 + facts.hashCode();
+        }
     }
 
     private static final int MAX_MEMO = 50_000;

@@ -3,7 +3,6 @@ package io.weir.compiler.parse;
 import io.weir.compiler.FilterSyntaxException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Splits a filter expression into tokens the way libpcap's scanner does.
@@ -13,13 +12,8 @@ import java.util.regex.Pattern;
  * Colons join a word only when the result is a MAC or IPv6 address, so {@code ip[0:2]} still splits.
  */
 public final class Lexer {
-    private static final Pattern NUM = Pattern.compile("0[xX][0-9a-fA-F]+|[0-9]+");
-    private static final Pattern HID = Pattern.compile("[0-9]+(\\.[0-9]+){1,3}");
-    private static final String B = "[0-9a-fA-F]{1,2}";
-    private static final Pattern EID = Pattern.compile(
-            B + "(:" + B + "){5}|" + B + "(-" + B + "){5}|" + B + "(\\." + B + "){5}"
-                    + "|[0-9a-fA-F]{4}\\.[0-9a-fA-F]{4}\\.[0-9a-fA-F]{4}|[0-9a-fA-F]{12}");
-    private static final Pattern HID6 = Pattern.compile("[0-9a-fA-F:]*:[0-9a-fA-F:.]*");
+    // The word classes are matched by hand, not with java.util.regex: compiling the patterns was a large part
+    // of the first compile in a fresh JVM (the CLI's -d path).
 
     private final String src;
     private int pos;
@@ -105,11 +99,11 @@ public final class Lexer {
                 if (cand.indexOf(':') < 0) {
                     break;
                 }
-                if (EID.matcher(cand).matches()) {
+                if (isEid(cand)) {
                     pos = e;
                     return new Token(Token.Kind.EID, cand, new Span(start, e), 0);
                 }
-                if (HID6.matcher(cand).matches() && Addresses.parseIpv6(cand) != null) {
+                if (isHid6(cand) && Addresses.parseIpv6(cand) != null) {
                     pos = e;
                     return new Token(Token.Kind.HID6, cand, new Span(start, e), 0);
                 }
@@ -121,13 +115,13 @@ public final class Lexer {
         pos = start;
         String w = word();
         Span span = new Span(start, pos);
-        if (NUM.matcher(w).matches()) {
+        if (isNum(w)) {
             return new Token(Token.Kind.NUM, w, span, parseNumber(w, span));
         }
-        if (EID.matcher(w).matches() && !w.chars().allMatch(Character::isDigit)) {
+        if (isEid(w) && !allDigits(w)) {
             return new Token(Token.Kind.EID, w, span, 0);
         }
-        if (HID.matcher(w).matches()) {
+        if (isHid(w)) {
             return new Token(Token.Kind.HID, w, span, 0);
         }
         // "length" is libpcap's synonym of "len".
@@ -140,7 +134,7 @@ public final class Lexer {
             if (w.startsWith("0x") || w.startsWith("0X")) {
                 v = Long.parseLong(w.substring(2), 16);
             } else if (w.length() > 1 && w.charAt(0) == '0') {
-                if (!w.chars().allMatch(ch -> ch >= '0' && ch <= '7')) {
+                if (!allOctal(w)) {
                     throw new FilterSyntaxException("number " + w + " contains non-octal digit", src,
                             span.start(), span.end());
                 }
@@ -155,5 +149,116 @@ public final class Lexer {
         } catch (NumberFormatException e) {
             throw new FilterSyntaxException("number " + w + " overflows 32 bits", src, span.start(), span.end());
         }
+    }
+
+    /** Whether {@code s} is non-empty and all ASCII decimal digits. */
+    public static boolean allDigits(String s) {
+        return !s.isEmpty() && run(s, 0, DEC) == s.length();
+    }
+
+    private static boolean allOctal(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '7') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final int DEC = 10;
+    private static final int HEX = 16;
+
+    private static boolean isDigit(char c, int radix) {
+        return (c >= '0' && c <= '9') || (radix == HEX && ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')));
+    }
+
+    /** The end of the run of {@code radix} digits starting at {@code i}. */
+    private static int run(String s, int i, int radix) {
+        while (i < s.length() && isDigit(s.charAt(i), radix)) {
+            i++;
+        }
+        return i;
+    }
+
+    /** {@code 0[xX][0-9a-fA-F]+|[0-9]+}. */
+    static boolean isNum(String s) {
+        if (s.length() > 2 && s.charAt(0) == '0' && (s.charAt(1) == 'x' || s.charAt(1) == 'X')) {
+            return run(s, 2, HEX) == s.length();
+        }
+        return allDigits(s);
+    }
+
+    /** {@code [0-9]+(\.[0-9]+){1,3}}: two to four dotted decimal parts. */
+    static boolean isHid(String s) {
+        int parts = 0;
+        int i = 0;
+        while (true) {
+            int e = run(s, i, DEC);
+            if (e == i) {
+                return false;
+            }
+            parts++;
+            if (e == s.length()) {
+                return parts >= 2 && parts <= 4;
+            }
+            if (s.charAt(e) != '.') {
+                return false;
+            }
+            i = e + 1;
+        }
+    }
+
+    /**
+     * A MAC address: six groups of one or two hex digits joined by one of {@code : - .}, three groups of four
+     * joined by dots, or twelve hex digits.
+     */
+    static boolean isEid(String s) {
+        if (s.length() == 12 && run(s, 0, HEX) == 12) {
+            return true;
+        }
+        if (s.length() == 14 && s.charAt(4) == '.' && s.charAt(9) == '.' && run(s, 0, HEX) == 4
+                && run(s, 5, HEX) == 9 && run(s, 10, HEX) == 14) {
+            return true;
+        }
+        char sep = 0;
+        int i = 0;
+        for (int g = 0; g < 6; g++) {
+            if (g > 0) {
+                if (i >= s.length()) {
+                    return false;
+                }
+                char c = s.charAt(i);
+                if (g == 1 && (c == ':' || c == '-' || c == '.')) {
+                    sep = c;
+                } else if (c != sep) {
+                    return false;
+                }
+                i++;
+            }
+            int e = run(s, i, HEX);
+            if (e == i || e - i > 2) {
+                return false;
+            }
+            i = e;
+        }
+        return i == s.length();
+    }
+
+    /** {@code [0-9a-fA-F:]*:[0-9a-fA-F:.]*}: a colon before any dot, and only hex digits, colons and dots. */
+    static boolean isHid6(String s) {
+        boolean colon = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == ':') {
+                colon = true;
+            } else if (c == '.') {
+                if (!colon) {
+                    return false;
+                }
+            } else if (!isDigit(c, HEX)) {
+                return false;
+            }
+        }
+        return colon;
     }
 }

@@ -27,7 +27,7 @@ import java.nio.file.Path;
 class ElfLoaderFuzzTest {
     private static final long MAX_MAP_BYTES = 16L << 20;
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "25s")
     void objects(byte[] input) {
         ElfObjectSpec spec;
         try {

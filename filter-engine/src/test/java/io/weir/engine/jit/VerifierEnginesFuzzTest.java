@@ -34,7 +34,7 @@ class VerifierEnginesFuzzTest {
             new Verifier(Verifier.Options.DEFAULT.withComplexityLimit(COMPLEXITY).withBriefLog());
     private static final HelperTable HELPERS = MapHelpers.table();
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "25s")
     void programs(byte[] input) {
         if (input.length < 9) {
             return;

@@ -43,8 +43,9 @@ class VerifierLimitsFaultTest {
                         dflt, "complexity limit 1000000"),
                 Arguments.of("loop under a lowered limit", (Supplier<Program>) () -> loop(10_000_000),
                         dflt.withComplexityLimit(5_000), "complexity limit 5000"),
-                Arguments.of("2^40 paths of distinct states", (Supplier<Program>) () -> branches(40),
-                        dflt, "complexity limit 1000000"),
+                // 2^40 paths: the analysis joins them (as bounded ranges) instead of walking each, so it ends.
+                Arguments.of("2^40 paths of distinct constants", (Supplier<Program>) () -> branches(40),
+                        dflt, null),
                 Arguments.of("8 frames: the deepest call chain", (Supplier<Program>) () -> calls(7, false),
                         dflt, null),
                 Arguments.of("9 frames: one too deep", (Supplier<Program>) () -> calls(8, false),
@@ -91,8 +92,8 @@ class VerifierLimitsFaultTest {
     }
 
     /**
-     * {@code n} tests of the packet length, each setting a register to a value of its own on one side: every
-     * path has a state no other path includes, so pruning cannot help.
+     * {@code n} tests of the packet length, each adding a constant of its own on one side: walked path by path,
+     * no state would include another (the register's value indexes the stack at the end).
      */
     private static Program branches(int n) {
         List<Insn> insns = new ArrayList<>();
