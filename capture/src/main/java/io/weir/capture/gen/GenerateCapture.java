@@ -27,8 +27,8 @@ import java.nio.file.Path;
 public final class GenerateCapture {
     private GenerateCapture() {}
 
-    /** Settings of one run. */
-    public record Options(long count, long seed, int linkType, String format, ByteOrder order, String out) {}
+    /** What to write: {@code flows} 0 draws ports afresh per packet, N > 0 draws packets from about N conversations. */
+    public record Options(long count, long seed, int linkType, String format, ByteOrder order, String out, int flows) {}
 
     public static void main(String[] args) {
         try {
@@ -38,7 +38,7 @@ public final class GenerateCapture {
         } catch (IllegalArgumentException e) {
             System.err.println("generate: " + e.getMessage());
             System.err.println("usage: GenerateCapture --count N [--seed S] [--link ether|sll|sll2|raw|null]"
-                    + " [--format pcap|pcap-ns|pcapng] [--order le|be] --out FILE|-");
+                    + " [--format pcap|pcap-ns|pcapng] [--order le|be] [--flows N] --out FILE|-");
             System.exit(2);
         } catch (IOException e) {
             System.err.println("generate: " + e.getMessage());
@@ -54,6 +54,7 @@ public final class GenerateCapture {
         String format = "pcap";
         ByteOrder order = ByteOrder.LITTLE_ENDIAN;
         String out = null;
+        int flows = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -77,13 +78,14 @@ public final class GenerateCapture {
                     order = v.equals("le") ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
                     break;
                 case "--out": out = v; break;
+                case "--flows": flows = Integer.parseInt(v); break;
                 default: throw new IllegalArgumentException("unknown option " + a);
             }
         }
         if (count < 0 || out == null) {
             throw new IllegalArgumentException("--count and --out are required");
         }
-        return new Options(count, seed, link, format, order, out);
+        return new Options(count, seed, link, format, order, out, flows);
     }
 
     /** LINKTYPE for a framing name. */
@@ -103,7 +105,7 @@ public final class GenerateCapture {
         OutputStream os = "-".equals(o.out()) ? new FileOutputStream(FileDescriptor.out)
                 : Files.newOutputStream(Path.of(o.out()));
         CountingStream counted = new CountingStream(new BufferedOutputStream(os, 1 << 16));
-        TrafficGenerator g = new TrafficGenerator(o.seed());
+        TrafficGenerator g = new TrafficGenerator(o.seed(), o.flows());
         byte[] frame = new byte[Framing.MAX_FRAME];
         if (o.format().equals("pcapng")) {
             try (PcapNgWriter w = PcapNgWriter.open(counted, o.order())) {

@@ -43,9 +43,26 @@ public final class TrafficGenerator {
     private int fragDst;
     private final byte[] fragPayload = new byte[4096];
 
-    /** A generator whose packets depend only on {@code seed}. */
+    /** With a flow pool: how many TCP/UDP conversations packets are drawn from (0: every packet a fresh one). */
+    private final int flowPool;
+    /** The conversation of the current packet, when there is a flow pool. */
+    private int flow;
+
+    /** A generator whose packets depend only on {@code seed}; ports are drawn afresh for every packet. */
     public TrafficGenerator(long seed) {
+        this(seed, 0);
+    }
+
+    /**
+     * A generator whose TCP and DNS packets belong to about {@code flows} conversations (host pair and ports
+     * fixed per conversation), as benchmarks of flow counting need; 0 draws ports afresh for every packet.
+     */
+    public TrafficGenerator(long seed, int flows) {
+        if (flows < 0) {
+            throw new IllegalArgumentException("flows < 0: " + flows);
+        }
         this.state = seed;
+        this.flowPool = flows;
     }
 
     private long nextLong() {
@@ -73,8 +90,16 @@ public final class TrafficGenerator {
             nextFragment();
             return p;
         }
-        int host = below(16);
-        int peer = 16 + below(16);
+        int host;
+        int peer;
+        if (flowPool > 0) {
+            flow = below(flowPool);
+            host = flow & 15;
+            peer = 16 + ((flow >>> 4) & 15);
+        } else {
+            host = below(16);
+            peer = 16 + below(16);
+        }
         int kind = below(100);
         if (kind < 34) {
             tcp4(host, peer);
@@ -255,8 +280,15 @@ public final class TrafficGenerator {
 
     private void tcp(int at, boolean out, int payload) {
         byte[] b = p.l3;
-        int service = TCP_PORTS[below(TCP_PORTS.length)];
-        int eph = 32768 + below(28000);
+        int service;
+        int eph;
+        if (flowPool > 0) {   // host pair from the low 8 bits of the flow, ports from the rest
+            service = TCP_PORTS[(flow >>> 8) % TCP_PORTS.length];
+            eph = 32768 + (flow >>> 8) / TCP_PORTS.length % 28000;
+        } else {
+            service = TCP_PORTS[below(TCP_PORTS.length)];
+            eph = 32768 + below(28000);
+        }
         put16(b, at, out ? eph : service);
         put16(b, at + 2, out ? service : eph);
         put32(b, at + 4, (int) nextLong());
@@ -293,7 +325,7 @@ public final class TrafficGenerator {
         int dnsLen = 12 + qlen + (answer ? 16 : 0);
         int at = v6 ? ipv6(answer ? 30 : host, answer ? host : 30, UDP, 8 + dnsLen, false)
                 : ipv4(ip4(answer ? 30 : host), ip4(answer ? host : 30), UDP, 8 + dnsLen, -1);
-        int eph = 1024 + below(60000);
+        int eph = flowPool > 0 ? 1024 + (flow >>> 4) % 60000 : 1024 + below(60000);
         udpHeader(at, answer ? 53 : eph, answer ? eph : 53, dnsLen);
         int d = at + 8;
         put16(b, d, below(65536));

@@ -161,4 +161,29 @@ class CaptureGeneratorTest {
             }
         }
     }
+
+    /** With a flow pool, TCP packets fall into about that many conversations; without, nearly each is new. */
+    @Test
+    void flowPoolBoundsTheNumberOfTcpConversations() {
+        assertTrue(tcpConversations(new TrafficGenerator(7, 500), 20_000) <= 500);
+        assertTrue(tcpConversations(new TrafficGenerator(7, 500), 20_000) > 300);
+        assertTrue(tcpConversations(new TrafficGenerator(7), 20_000) > 5_000);
+    }
+
+    /** Distinct unordered (address, port) pairs of the IPv4 TCP packets among the first {@code n}. */
+    private static int tcpConversations(TrafficGenerator g, int n) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            GeneratedPacket p = g.next();
+            byte[] b = p.l3;
+            if (p.etherType() != 0x0800 || b[9] != 6 || (((b[6] & 0x1f) << 8 | (b[7] & 0xff)) != 0)) {
+                continue;
+            }
+            int at = (b[0] & 0x0f) * 4;
+            String a = Arrays.toString(Arrays.copyOfRange(b, 12, 16)) + ":" + ((b[at] & 0xff) << 8 | (b[at + 1] & 0xff));
+            String z = Arrays.toString(Arrays.copyOfRange(b, 16, 20)) + ":" + ((b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff));
+            seen.add(a.compareTo(z) < 0 ? a + "-" + z : z + "-" + a);
+        }
+        return seen.size();
+    }
 }
