@@ -100,7 +100,8 @@ public final class TrafficGenerator {
             host = below(16);
             peer = 16 + below(16);
         }
-        int kind = below(100);
+        // A conversation keeps its protocol: with a flow pool the kind is a function of the flow.
+        int kind = flowPool > 0 ? (int) (Integer.toUnsignedLong(flow * 0x9E3779B1) % 100) : below(100);
         if (kind < 34) {
             tcp4(host, peer);
         } else if (kind < 44) {

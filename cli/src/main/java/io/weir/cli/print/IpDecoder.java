@@ -67,6 +67,10 @@ final class IpDecoder {
         int total = f.u16(o + 2);
         int frag = f.u16(o + 6);
         int proto = f.u8(o + 9);
+        if (total < hl && hl >= 20) {
+            sb.append("bad-len ").append(total);   // tcpdump's word for a total length shorter than the header
+            return;
+        }
         if (opt.verbose > 0) {
             sb.append("(tos 0x");
             f.hex(f.u8(o + 1));
@@ -90,6 +94,7 @@ final class IpDecoder {
             sb.append("[|ip]");
             return;
         }
+
         int payload = total - hl;
         if ((frag & 0x1FFF) != 0) {
             f.ip4(o + 12);
@@ -234,6 +239,17 @@ final class IpDecoder {
             case 58:
                 addresses(version, src, dst, portsOnly);
                 icmp.icmp6(l4, payload);
+                return;
+            case 4:
+            case 41:
+                // IP in IP: tcpdump prints the inner packet's line after the outer addresses.
+                addresses(version, src, dst, portsOnly);
+                f.need(l4, 1, proto == 4 ? Frame.T_IP : Frame.T_IP6);
+                if (proto == 4) {
+                    ipv4(l4, payload);
+                } else {
+                    ipv6(l4, payload);
+                }
                 return;
             default:
                 addresses(version, src, dst, portsOnly);

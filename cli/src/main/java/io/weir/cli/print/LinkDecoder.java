@@ -189,8 +189,11 @@ final class LinkDecoder {
         f.need(0, 16, Frame.T_LINK);
         int type = f.u16(14);
         if (e) {
-            pad(pktType(f.u16(0)), 3);
-            sb.append(' ');
+            String t = pktType(f.u16(0));   // v1 right-aligns the direction ("%3s"), v2 left-aligns it
+            for (int i = t.length(); i < 3; i++) {
+                sb.append(' ');
+            }
+            sb.append(t).append(' ');
             linkAddr(6, f.u16(4));
             sb.append(' ');
             ethertype(type);

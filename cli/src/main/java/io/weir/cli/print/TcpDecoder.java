@@ -55,7 +55,12 @@ final class TcpDecoder {
 
     void decode(int version, int src, int dst, int l4, int payload, boolean portsOnly) {
         if (!f.has(l4, 20)) {
-            ip.addresses(version, src, dst, portsOnly);
+            if (f.has(l4, 4)) {
+                ip.endpoints(version, src, dst, f.u16(l4), f.u16(l4 + 2), portsOnly);
+                sb.append(' ');   // tcpdump's " [|tcp]" after "ports: "
+            } else {
+                ip.addresses(version, src, dst, portsOnly);
+            }
             throw Frame.T_TCP;
         }
         int sport = f.u16(l4);
