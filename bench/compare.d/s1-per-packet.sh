@@ -14,7 +14,7 @@ section_per_packet() {
         skipped "section 1: JitFilters failed ($(tail -1 "$out/filters.err"))"; return
     fi
     local have_c=1
-    [[ -x "$CBENCH" ]] || { have_c=0; md ""; md "_libpcap peer skipped: $CBENCH_WHY_MISSING_"; }
+    [[ -x "$CBENCH" ]] || { have_c=0; md ""; md "_libpcap peer skipped: ${CBENCH_MISSING}_"; }
     md ""
     md "| filter | libpcap | JIT | eBPF interp. | classic interp. | libpcap / JIT | target ≥ 2 |"
     md "|---|---:|---:|---:|---:|---:|---|"

@@ -1,7 +1,8 @@
 # Section 2 of bench/compare (sourced): offline filtering end to end, JVM start included, on the generated
 # captures: `./weir -r F -w OUT EXPR` against `tcpdump -r F -w OUT EXPR` and `./weir -r F --count EXPR` against
 # `tcpdump -r F --count EXPR`, for expressions from under 1% to about 70% of the packets (the five of
-# bench/e2e-vs-tcpdump.sh). Both tools must count the same packets; the output goes next to the input.
+# bench/e2e-vs-tcpdump.sh, which uses its own captures). Both tools must count the same packets; the output
+# goes next to the input.
 
 # count CMD...: the first word of the command's standard output (both tools print "N packets"-like lines).
 first_word() { "$@" 2> /dev/null | awk 'NR == 1 { print $1 }'; }

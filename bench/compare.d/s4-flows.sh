@@ -19,7 +19,7 @@ section_flows() {
         f="$(capture_file "$n")"
         say "4: $(human "$n")"
         pair "$S4_REPS" -- "$ROOT/weir" flows -r "$f" -- "$ROOT/weir" -r "$f" --count || { skipped "4: a run failed"; return; }
-        local fw="$A_WALL" cw="$B_WALL" catw tw="" r
+        local fw="$A_WALL" cw="$B_WALL" catw tw="" r rt="-"
         pair "$S4_REPS" -- sh -c "cat '$f' > /dev/null" -- true; catw="$A_WALL"
         if [[ "$n" != "${SIZES[0]}" ]]; then
             tw="not run (2M only)"
@@ -28,12 +28,12 @@ section_flows() {
         elif ! command -v tshark > /dev/null; then
             tw="skipped: not installed"
         elif pair 1 -- tshark -q -z conv,ip -r "$f" -- true; then
-            tw="$(fmt "$A_WALL" 2)"; tsh=$(ratio "$A_WALL" "$fw")
+            tw="$(fmt "$A_WALL" 2)"; tsh=$(ratio "$A_WALL" "$fw"); rt="${tsh}×"
         fi
         r=$(ratio "$fw" "$cw")
         worst=$(awk -v w="$worst" -v r="$r" 'BEGIN { print (w == "" || r > w) ? r : w }')
-        md "| $(human "$n") | $(fmt "$fw" 2) | $(fmt "$cw" 2) | ${r}× | $(fmt "$catw" 2) | ${tw:-failed} | ${tsh:--}× |"
+        md "| $(human "$n") | $(fmt "$fw" 2) | $(fmt "$cw" 2) | ${r}× | $(fmt "$catw" 2) | ${tw:-failed} | $rt |"
     done
-    summary "flows vs --count; tshark vs flows (2M)" "${worst}×; ${tsh:-skipped}×" "≤ 1.5×; ≥ 50×" \
+    summary "flows vs --count; tshark vs flows (2M)" "${worst}×; $( [[ -n "$tsh" ]] && echo "${tsh}×" || echo 'tshark not run')" "≤ 1.5×; ≥ 50×" \
         "$(verdict "$worst" '<=' 1.5); $( [[ -n "$tsh" ]] && verdict "$tsh" '>=' 50 || echo 'tshark skipped')"
 }

@@ -25,6 +25,8 @@ import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The main job on a capture file: read it, keep the packets the expression matches, and print them, write them
@@ -36,6 +38,12 @@ import java.util.Map;
  * (known when its first packet is read) is written as pcapng, as is any output named {@code *.pcapng}.
  */
 final class OfflineRun {
+    /** Set by the shutdown hook (SIGINT, SIGTERM): the loops stop after the packet in hand. */
+    private volatile boolean stop;
+    /** Released when the output is closed, so the shutdown hook lets the JVM end only then. */
+    private final CountDownLatch finished = new CountDownLatch(1);
+    /** Arbitrates the output file between the copy loop and the shutdown hook. */
+    private final OutputGuard guard = new OutputGuard();
     private final String readFile;
     private final String writeFile;
     private final long limit;
@@ -70,6 +78,7 @@ final class OfflineRun {
             return 1;
         }
         long[] matched = new long[1];
+        Thread hook = installStopHook();
         try (PcapReader r = reader) {
             banner(r, err);
             selector.fileOrder = r.byteOrder();
@@ -114,6 +123,44 @@ final class OfflineRun {
         } catch (IOException e) {
             err.println("weir: " + ioMessage(readFile, e));
             return 1;
+        } finally {
+            removeStopHook(hook);
+        }
+    }
+
+    /**
+     * On SIGINT or SIGTERM the JVM runs shutdown hooks while this thread goes on: the hook asks the loop to stop,
+     * then waits until the output has been closed, so the file ends with whole records and nothing read is lost.
+     */
+    private Thread installStopHook() {
+        Thread hook = new Thread(() -> {
+            stop = true;
+            try {
+                // A loop that is reading a regular file stops at once; one blocked on a pipe never returns, so
+                // after a short wait the hook closes the output itself (between two records).
+                if (!finished.await(1, TimeUnit.SECONDS)) {
+                    guard.closeFromHook();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "weir-stop");
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            return null;    // already shutting down
+        }
+        return hook;
+    }
+
+    private void removeStopHook(Thread hook) {
+        finished.countDown();
+        if (hook != null && !stop) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down: the hook is running and has just been released
+            }
         }
     }
 
@@ -133,7 +180,7 @@ final class OfflineRun {
         PacketSelector s = selector;
         long n = 0;
         try {
-            while (n < limit && r.next()) {
+            while (n < limit && !stop && r.next()) {
                 if (s.matches(r.packet())) {
                     n++;
                 }
@@ -159,7 +206,7 @@ final class OfflineRun {
         boolean flushEach = o.flushEach;
         long n = 0;
         try {
-            while (n < limit && r.next()) {
+            while (n < limit && !stop && r.next()) {
                 Packet p = r.packet();
                 if (s.matches(p)) {
                     if (json != null) {
@@ -208,14 +255,20 @@ final class OfflineRun {
         boolean ng = writeFile.endsWith(".pcapng") || mixedLinkTypes(r);
         if (ng) {
             Map<CaptureInterface, Integer> ids = new HashMap<>();
-            try (PcapNgWriter w = openNg(stdout, r)) {
-                for (; more && n < limit; more = n < limit && r.next()) {
+            PcapNgWriter w = openNg(stdout, r);
+            guard.guard(w::close);
+            Throwable failure = null;
+            try {
+                for (; more && n < limit && !stop; more = n < limit && !stop && r.next()) {
                     Packet p = r.packet();
                     if (!s.matches(p)) {
                         continue;
                     }
                     CaptureInterface ci = p.captureInterface();
                     Integer id = ids.get(ci);
+                    if (!guard.beginWrite()) {
+                        break;      // the shutdown hook closed the output
+                    }
                     try {
                         if (id == null) {
                             id = w.addInterface(ci.linkType(), ci.fileSnapLen(), ci.tsResolCode(), ci.name());
@@ -224,18 +277,29 @@ final class OfflineRun {
                         w.write(id, p);
                     } catch (IOException e) {
                         throw new WriteFailure(e);
+                    } finally {
+                        guard.endWrite();
                     }
                     n++;
                 }
+            } catch (IOException | RuntimeException | Error e) {
+                failure = e;
+                throw e;
             } finally {
                 matched[0] = n;
+                if (guard.claimClose()) {
+                    closeOutput(w::close, failure);
+                }
             }
             return;
         }
         CaptureInterface first = r.firstInterface();
         int linkType = first == null ? LinkType.ETHERNET : first.linkType();
-        try (PcapWriter w = openPcap(stdout, out, linkType, r, finerThanMicros(first))) {
-            for (; more && n < limit; more = n < limit && r.next()) {
+        PcapWriter w = openPcap(stdout, out, linkType, r, finerThanMicros(first));
+        guard.guard(w::close);
+        Throwable failure = null;
+        try {
+            for (; more && n < limit && !stop; more = n < limit && !stop && r.next()) {
                 Packet p = r.packet();
                 if (!s.matches(p)) {
                     continue;
@@ -245,15 +309,41 @@ final class OfflineRun {
                             + LinkType.describe(p.linkType()) + ", but a pcap file holds one link type ("
                             + LinkType.describe(linkType) + "): write a .pcapng file to keep several"));
                 }
+                if (!guard.beginWrite()) {
+                    break;      // the shutdown hook closed the output
+                }
                 try {
                     w.write(p);
                 } catch (IOException e) {
                     throw new WriteFailure(e);
+                } finally {
+                    guard.endWrite();
                 }
                 n++;
             }
+        } catch (IOException | RuntimeException | Error e) {
+            failure = e;
+            throw e;
         } finally {
             matched[0] = n;
+            if (guard.claimClose()) {
+                closeOutput(w::close, failure);
+            }
+        }
+    }
+
+    /**
+     * Closes the output (its last flush may fail: a full disk shows here), blaming the output, not the input; an
+     * error already on its way keeps the close failure as suppressed.
+     */
+    private static void closeOutput(OutputGuard.Closer w, Throwable failure) throws WriteFailure {
+        try {
+            w.close();
+        } catch (IOException e) {
+            if (failure == null) {
+                throw new WriteFailure(e);
+            }
+            failure.addSuppressed(e);
         }
     }
 

@@ -3,6 +3,7 @@ package io.weir.cli;
 import io.weir.capture.Packet;
 import io.weir.cli.print.LinePrinter;
 import io.weir.cli.print.PrintOptions;
+import java.time.ZoneId;
 
 /**
  * The offline run's printer: tcpdump's text lines ({@link LinePrinter}) or, with {@code --json}, one JSON object
@@ -11,6 +12,17 @@ import io.weir.cli.print.PrintOptions;
  */
 final class PacketPrinter {
     private final LinePrinter lines;
+
+    /** Plain {@code tcpdump -nn} lines with time stamps in {@code zone}. */
+    PacketPrinter(ZoneId zone) {
+        this(plain(zone));
+    }
+
+    private static PrintOptions plain(ZoneId zone) {
+        PrintOptions o = new PrintOptions();
+        o.zone = zone;
+        return o;
+    }
 
     PacketPrinter(PrintOptions options) {
         this.lines = new LinePrinter(options);

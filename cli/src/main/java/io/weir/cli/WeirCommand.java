@@ -44,6 +44,8 @@ final class WeirCommand {
     List<String> expression = new ArrayList<>();
     /** Printing flags (-e, -q, -t..., -v, -x/-X/-A, -S, -l, -U, --json, --time-stamp-precision). */
     final PrintOptions print = new PrintOptions();
+    /** Live-capture flags (-D, -i, -p, -B, --immediate-mode, -Q). */
+    final LiveFlags live = new LiveFlags();
 
     private WeirCommand() {}
 
@@ -88,6 +90,7 @@ final class WeirCommand {
         spec.addOption(OptionSpec.builder("--engine").paramLabel("ENGINE").type(String.class)
                 .description("What runs the filter: auto (the JIT, default), jit, interpreter (eBPF) or"
                         + " classic.").build());
+        LiveFlags.addOptions(spec);
         spec.addOption(OptionSpec.builder("-h", "--help").arity("0").type(boolean.class).usageHelp(true)
                 .description("Show this help and exit.").build());
         spec.addOption(OptionSpec.builder("--version").arity("0").type(boolean.class).versionHelp(true)
@@ -182,6 +185,7 @@ final class WeirCommand {
         cmd.filterFile = pr.matchedOptionValue("-F", null);
         cmd.engine = pr.matchedOptionValue("--engine", null);
         PrintFlags.fromPicocli(pr, cmd.print);
+        LiveFlags.fromPicocli(pr, cmd.live);
         cmd.expression = Arrays.asList(pr.matchedPositionalValue(0, new String[0]));
         return cmd;
     }
@@ -388,13 +392,12 @@ final class WeirCommand {
             err.println("weir: " + OfflineRun.ioMessage(filterFile, e));
             return 1;
         }
+        if (live.listInterfaces) {
+            return LiveRun.listInterfaces(out, err);
+        }
         if (dumpLevel > 0) {
             return CompileCommand.dump(expr == null ? "" : expr, Math.min(dumpLevel, 3), readFile, linkName, snaplen,
                     out, err);
-        }
-        if (readFile == null) {
-            err.println("weir: live capture is not supported yet; read a file with -r FILE");
-            return 1;
         }
         if (maxPackets != null && maxPackets <= 0) {
             err.println("weir: invalid packet count " + maxPackets);
@@ -409,6 +412,9 @@ final class WeirCommand {
         }
         long limit = maxPackets == null ? Long.MAX_VALUE : maxPackets;
         print.zone = zone;
+        if (readFile == null) {
+            return LiveRun.capture(live, snaplen, writeFile, limit, countOnly, print, expr, choice, out, err, zone);
+        }
         return new OfflineRun(readFile, writeFile, limit, countOnly, new PacketSelector(expr, choice))
                 .printing(print).run(out, err, zone);
     }

@@ -24,7 +24,13 @@ import java.util.Map;
  * checks and libpcap's meaning of each primitive, to a tree of self-contained tests), {@link Cfg} (short-circuit
  * graph, identical blocks merged), {@link JumpThreading} (tests decided by earlier ones bypassed), {@link Pullup} (tests on one value
  * regrouped as libpcap's optimizer does, which fixes the verdicts on truncated packets), threading again, and
- * {@link Emitter} (layout, redundant-load removal, labels resolved).
+ * {@link Emitter} (layout, redundant-load removal, labels resolved). {@link CompileOptions} says whether the
+ * handle is a savefile (and its byte order), which changes NULL/LOOP programs as it does in libpcap.
+ *
+ * <p>Cold start matters (the CLI compiles once per run): the path of a first compile uses no regex, no lambda
+ * or stream, no record-generated {@code equals}/{@code hashCode} and no indy string concatenation (the module
+ * compiles with {@code -XDstringConcat=inline}), so it loads about 90 classes instead of about 390; the IANA
+ * name tables are read on first use.
  * <pre>{@code
  * ClassicProgram p = FilterCompiler.compile("tcp port 80", FilterCompiler.linkType("EN10MB"), 262144);
  * System.out.print(FilterCompiler.dump(p, 1));    // tcpdump -d
@@ -93,6 +99,7 @@ public final class FilterCompiler {
         Pred pred = Lowering.lower(ast, expr, ll, netmask);
         Cfg built = new Cfg();
         Cfg.Node root = built.build(pred);
+        Cfg.Node first = root;
         Cfg threaded = new Cfg();
         root = JumpThreading.run(root, built, threaded);
         Cfg pulled = new Cfg();
@@ -100,6 +107,9 @@ public final class FilterCompiler {
         Cfg rethreaded = new Cfg();
         root = JumpThreading.run(root, pulled, rethreaded);
         ClassicProgram p = Emitter.emit(root, snaplen);
+        if (p != null) {
+            p = keepRootStatements(first, p);
+        }
         if (p == null) {
             // libpcap reports this only when its (edge-only) threading proves it; otherwise it compiles a
             // program that never accepts, which ret #0 matches on every packet.
@@ -109,6 +119,27 @@ public final class FilterCompiler {
             p = ClassicProgram.of(io.weir.engine.cbpf.ClassicInsn.ret(0));
         }
         return p;
+    }
+
+    /**
+     * libpcap's optimizer never removes the first block of the program: when threading leaves both of its
+     * branches going to the same place, {@code opt_root} keeps its statements in front of the next block (and
+     * drops them only if that is a return). Its loads then still run first, and reject a packet too short for
+     * them. Weir drops a decided test whole, so it puts the first test's statements back in front when its
+     * program does not start with them: {@code icmp6 and dst host 127.0.0.1 or ether multicast} keeps libpcap's
+     * {@code ldh [12]} before {@code ldb [0]}, and a 10-byte packet is rejected by both.
+     */
+    private static ClassicProgram keepRootStatements(Cfg.Node first, ClassicProgram p) {
+        if (first.isLeaf() || p.size() < 2) {
+            return p;
+        }
+        java.util.List<io.weir.engine.cbpf.ClassicInsn> stmts = first.test().stmts();
+        if (stmts.isEmpty() || p.size() >= stmts.size() && p.insns().subList(0, stmts.size()).equals(stmts)) {
+            return p;
+        }
+        java.util.List<io.weir.engine.cbpf.ClassicInsn> all = new java.util.ArrayList<>(stmts);
+        all.addAll(p.insns());
+        return ClassicProgram.of(all);
     }
 
     /**

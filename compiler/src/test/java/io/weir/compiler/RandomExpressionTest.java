@@ -13,11 +13,18 @@ import org.junit.jupiter.api.TestFactory;
  * fixed so runs repeat; change it with {@code -Dweir.random.seed=N}, and the count with
  * {@code -Dweir.random.count=N}. Every failure names the seed and the expression.
  *
- * <p>Truncated packets are left out here on purpose: on odd compounds (a contradiction such as
- * {@code icmp6 and dst host 127.0.0.1} or-ed with something else) libpcap's optimizer keeps or drops loads in
- * ways Weir does not reproduce, so a packet cut before such a load can get a different verdict (about 1.5% of
- * random compounds, always on truncated packets). The curated table ({@link DifferentialTest}) checks
- * truncated packets too; {@code -Dweir.random.truncated=true} puts them back here, to study the gap.
+ * <p>Truncated packets are left out here on purpose. Weir's verdicts on complete packets are exact; on packets
+ * cut short of a load, a few odd compounds still differ (2 of the 248 distinct expressions of the default seed,
+ * always on truncated packets). The cause is the strength of jump threading: libpcap's {@code opt_j} only uses
+ * facts from edges that dominate a block, so at a join (the ARP/RARP and IPv4 paths meeting before
+ * {@code ether host}, or a savefile's three-way {@code ip6}) it forgets which protocol matched and keeps tests
+ * (and their loads) that Weir's path-wise {@code JumpThreading} proves redundant; e.g.
+ * {@code (net 10.0.0.0/8) or ether host ff:ff:ff:ff:ff:ff or not icmp6} loads {@code [26]} before accepting
+ * IPv4 in libpcap, not in Weir. The one fix made so far is libpcap's {@code opt_root} (the first block's loads
+ * always run first; see {@code FilterCompiler}), which removed the third case. Matching the rest means threading
+ * with {@code EdgeThreading}'s (libpcap's) strength in the main pipeline, which gives longer programs: not done.
+ * The curated table ({@link DifferentialTest}) checks truncated packets too and passes;
+ * {@code -Dweir.random.truncated=true} puts them back here, to study the gap.
  */
 class RandomExpressionTest {
     private static final List<String> ATOMS = List.of("ip", "ip6", "arp", "tcp", "udp", "icmp", "icmp6", "sctp",

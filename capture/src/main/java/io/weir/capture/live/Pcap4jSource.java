@@ -7,6 +7,7 @@ import java.io.EOFException;
 import java.nio.ByteBuffer;
 import java.sql.Timestamp;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
@@ -26,6 +27,11 @@ import org.pcap4j.packet.namednumber.DataLinkType;
  * allocations; it is not needed for the rates tcpdump users see, and would reach into pcap4j's private handle.)
  */
 final class Pcap4jSource implements LiveSource {
+    /** The longest sleep of an idle read: the latency of the first packet after a quiet spell. */
+    private static final long MAX_IDLE_SLEEP_NANOS = 2_000_000L;
+    /** The first sleep of an idle read; it doubles up to {@link #MAX_IDLE_SLEEP_NANOS}. */
+    private static final long MIN_IDLE_SLEEP_NANOS = 50_000L;
+
     /** libpcap's error codes from {@code pcap_activate}. */
     private static final int PCAP_ERROR_NO_SUCH_DEVICE = -5;
     private static final int PCAP_ERROR_PERM_DENIED = -8;
@@ -34,14 +40,17 @@ final class Pcap4jSource implements LiveSource {
     private final PcapHandle handle;
     private final CaptureInterface iface;
     private final boolean nanos;
+    private final long timeoutNanos;
     private final Packet packet;
     private ByteBuffer buffer;
     private long number;
     private volatile boolean breakRequested;
     private volatile boolean closed;
 
-    private Pcap4jSource(String device, PcapHandle handle, CaptureInterface iface, boolean nanos, int snapLen) {
+    private Pcap4jSource(String device, PcapHandle handle, CaptureInterface iface, boolean nanos, int snapLen,
+            int timeoutMillis) {
         this.device = device;
+        this.timeoutNanos = timeoutMillis * 1_000_000L;
         this.handle = handle;
         this.iface = iface;
         this.nanos = nanos;
@@ -81,6 +90,10 @@ final class Pcap4jSource implements LiveSource {
             throw activateFailure(o.device(), e);
         }
         try {
+            // Non-blocking reads with a short sleep when idle: on Linux, libpcap's blocking read (TPACKET_V3) waits
+            // in poll() with no time limit until the kernel retires a non-empty block, so a quiet interface would
+            // block next() forever and the loop could never see its stop flag.
+            h.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
             if (o.direction() != LiveOptions.Direction.INOUT) {
                 h.setDirection(o.direction() == LiveOptions.Direction.IN ? PcapHandle.PcapDirection.IN
                         : PcapHandle.PcapDirection.OUT);
@@ -92,7 +105,7 @@ final class Pcap4jSource implements LiveSource {
             boolean nanos = h.getTimestampPrecision() == PcapHandle.TimestampPrecision.NANO;
             int snap = h.getSnapshot();
             CaptureInterface ci = new CaptureInterface(linkTypeOf(dlt), snap, nanos ? 9 : 6, 0, o.device(), 0);
-            return new Pcap4jSource(o.device(), h, ci, nanos, snap);
+            return new Pcap4jSource(o.device(), h, ci, nanos, snap, o.timeoutMillis());
         } catch (PcapNativeException | NotOpenException | RuntimeException e) {
             h.close();
             throw new LiveCaptureException(LiveCaptureException.Kind.OTHER, o.device() + ": " + e.getMessage(), e);
@@ -164,25 +177,49 @@ final class Pcap4jSource implements LiveSource {
 
     @Override
     public boolean next() throws LiveCaptureException {
-        if (breakRequested || closed) {
-            return false;
+        long deadline = 0;
+        long sleep = MIN_IDLE_SLEEP_NANOS;
+        byte[] data = null;
+        while (data == null) {
+            if (breakRequested || closed) {
+                return false;
+            }
+            data = read();
+            if (data == null) {
+                long now = System.nanoTime();
+                if (deadline == 0) {
+                    deadline = now + timeoutNanos;
+                } else if (now - deadline >= 0) {
+                    return false;
+                }
+                LockSupport.parkNanos(sleep);
+                sleep = Math.min(sleep * 2, MAX_IDLE_SLEEP_NANOS);
+            }
         }
-        byte[] data;
+        deliver(data);
+        return true;
+    }
+
+    /** One non-blocking read: the bytes, or {@code null} when nothing is waiting or the loop was broken. */
+    private byte[] read() throws LiveCaptureException {
         try {
-            data = handle.getNextRawPacketEx();
+            return handle.getNextRawPacketEx();
         } catch (TimeoutException e) {
-            return false;
+            return null;   // non-blocking mode: nothing waiting (pcap4j signals it as a timeout, allocating once)
         } catch (EOFException e) {
-            return false;   // pcap_breakloop: the caller looks at its own stop flag
+            return null;   // pcap_breakloop: the caller looks at its own stop flag
         } catch (PcapNativeException e) {
             throw new LiveCaptureException(LiveCaptureException.Kind.OTHER,
                     device + ": " + Natives.firstLine(String.valueOf(e.getMessage())), e);
         } catch (NotOpenException e) {
             if (closed || breakRequested) {
-                return false;
+                return null;
             }
             throw closedFailure(e);
         }
+    }
+
+    private void deliver(byte[] data) {
         int capLen = data.length;
         if (buffer.capacity() < capLen) {
             buffer = ByteBuffer.allocate(capLen);
@@ -193,7 +230,6 @@ final class Pcap4jSource implements LiveSource {
         // Timestamp keeps the whole second in getTime() (with millis) and the fraction, down to ns, in getNanos().
         long tsNanos = ts == null ? 0 : Math.floorDiv(ts.getTime(), 1000L) * 1_000_000_000L + ts.getNanos();
         PacketAccess.fill(packet, buffer, capLen, len == null ? capLen : len, tsNanos, ++number);
-        return true;
     }
 
     @Override

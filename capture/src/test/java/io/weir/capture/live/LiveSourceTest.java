@@ -29,7 +29,10 @@ class LiveSourceTest {
         LiveTestSupport.requireLiveCapture();
         int port = LiveTestSupport.freeUdpPort();
         int n = 25;
-        try (LiveSource s = LiveSource.open(LiveOptions.builder("lo").immediate(true).timeoutMillis(50).build())) {
+        try (LiveSource s = LiveSource.open(LiveOptions.builder("lo").immediate(true).timeoutMillis(50)
+                // In immediate mode libpcap uses one ring frame per packet, each as large as the snapshot length:
+                // libpcap's default 2 MiB ring holds only a few of the burst below, hence a larger buffer.
+                .bufferBytes(32 << 20).build())) {
             assertEquals(LinkType.ETHERNET, s.captureInterface().linkType());
             assertEquals(LinkType.MAXIMUM_SNAPLEN, s.captureInterface().snapLen());
             s.setKernelFilter("udp and dst port " + port);
@@ -55,7 +58,7 @@ class LiveSourceTest {
                     }
                 }
             }
-            assertEquals(n, firstBytes.size(), "datagrams captured");
+            assertEquals(n, firstBytes.size(), "datagrams captured " + firstBytes + ", " + s.stats());
             for (int i = 0; i < n; i++) {
                 assertEquals(i, firstBytes.get(i), "datagrams in order");
             }
@@ -81,7 +84,9 @@ class LiveSourceTest {
                 got = s.next();
             }
             assertTrue(got, "the datagram arrives");
-            assertEquals(60, s.packet().capLen(), "snapshot length applied");
+            // libpcap on Linux may keep a little less than asked (it reserves room for a VLAN tag it could insert).
+            int cap = s.packet().capLen();
+            assertTrue(cap <= 60 && cap >= 54, "snapshot length applied: " + cap);
             assertEquals(14 + 20 + 8 + 500, s.packet().wireLen());
             s.breakLoop();
             long t0 = System.nanoTime();

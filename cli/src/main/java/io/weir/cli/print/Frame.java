@@ -29,10 +29,17 @@ final class Frame {
     static final class Truncated extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final String proto;
+        /** Printed after the marker (tcpdump closes a cut TCP option list with "&gt;"). */
+        final String suffix;
 
         Truncated(String proto) {
+            this(proto, "");
+        }
+
+        Truncated(String proto, String suffix) {
             super(proto, null, false, false);
             this.proto = proto;
+            this.suffix = suffix;
         }
     }
 
@@ -41,6 +48,7 @@ final class Frame {
     static final Truncated T_IP = new Truncated("ip");
     static final Truncated T_IP6 = new Truncated("ip6");
     static final Truncated T_TCP = new Truncated("tcp");
+    static final Truncated T_TCP_OPTIONS = new Truncated("tcp", ">");
     static final Truncated T_UDP = new Truncated("udp");
     static final Truncated T_ICMP = new Truncated("icmp");
     static final Truncated T_ICMP6 = new Truncated("icmp6");

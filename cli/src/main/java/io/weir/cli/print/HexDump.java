@@ -2,7 +2,7 @@ package io.weir.cli.print;
 
 /**
  * tcpdump's packet dumps after the summary line: {@code -x} (hex, 16 bytes a line in 2-byte groups), {@code -X}
- * (hex and ASCII, graphic characters only), {@code -A} (ASCII, a trailing CR before LF dropped); doubled, they
+ * (hex and ASCII, graphic characters only), {@code -A} (ASCII; a CR before LF or at the very end dropped); doubled, they
  * start at the link header instead of the network header.
  */
 final class HexDump {
@@ -61,7 +61,8 @@ final class HexDump {
         for (int i = 0; i < len; i++) {
             int c = f.u8(from + i);
             if (c == '\r') {
-                if (i + 1 >= len || f.u8(from + i + 1) != '\n') {
+                // tcpdump's test: a '.' only with more than one byte after the CR, the next not a LF.
+                if (len - i - 1 > 1 && f.u8(from + i + 1) != '\n') {
                     sb.append('.');
                 }
             } else if ((c > 0x20 && c < 0x7F) || c == '\t' || c == ' ' || c == '\n') {

@@ -50,7 +50,7 @@ public final class LinePrinter {
             if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ' ') {
                 sb.append(' ');
             }
-            sb.append("[|").append(t.proto).append(']');
+            sb.append("[|").append(t.proto).append(']').append(t.suffix);
         }
         dumps(p.capLen(), hdr);
         return sb;

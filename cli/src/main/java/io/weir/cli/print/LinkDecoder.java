@@ -29,6 +29,8 @@ final class LinkDecoder {
     private final IpDecoder ip;
     private final boolean e;
     private final Map<Long, String> ifNames = new HashMap<>();
+    /** Whether the packet's link header has been printed (-e, or a type tcpdump cannot decode). */
+    private boolean headerPrinted;
 
     LinkDecoder(Frame f, IpDecoder ip) {
         this.f = f;
@@ -75,7 +77,8 @@ final class LinkDecoder {
     private int ethernet(int wireLen) {
         f.need(0, 14, Frame.T_ETHER);
         int type = f.u16(12);
-        if (e || (type <= 1500 || !known(type))) {
+        headerPrinted = e || type <= 1500 || !known(type) && !knownAfterTags(type);
+        if (headerPrinted) {
             f.mac(6);
             sb.append(" > ");
             f.mac(0);
@@ -108,6 +111,19 @@ final class LinkDecoder {
         return o;
     }
 
+    /** Whether a tagged frame's inner type is decoded (tcpdump prints no link header for it without -e). */
+    private boolean knownAfterTags(int type) {
+        if (type != 0x8100 && type != 0x88a8 && type != 0x9100) {
+            return false;
+        }
+        int o = 14;
+        while ((type == 0x8100 || type == 0x88a8 || type == 0x9100) && f.has(o, 4)) {
+            type = f.u16(o + 2);
+            o += 4;
+        }
+        return known(type) && type != 0x8100 && type != 0x88a8 && type != 0x9100;
+    }
+
     private static boolean known(int type) {
         return type == 0x0800 || type == 0x86dd || type == 0x0806 || type == 0x8100 || type == 0x88a8
                 || type == 0x9100;
@@ -127,16 +143,32 @@ final class LinkDecoder {
                 arp(o, wireLen - o);
                 break;
             default:
-                if (!e) {
-                    ethertype(type);
-                    sb.append(", length ").append(wireLen - o);
-                } else {
-                    sb.append("length ").append(wireLen - o);
+                // A type Weir does not decode: after a printed link header nothing more (tcpdump hex-dumps the
+                // payload on the following lines); after silent VLAN tags, a short fallback.
+                if (!headerPrinted) {
+                    if (type <= 1500) {
+                        sb.append("802.3, length ").append(type).append(": ");
+                        llc(o, type);
+                    } else {
+                        ethertype(type);
+                        sb.append(", length ").append(wireLen - o);
+                    }
                 }
         }
     }
 
     private void ethertype(int type) {
+        if (f.opt.quick) {   // -q: the name alone
+            String n = etherName(type);
+            if (n.equals("Unknown")) {
+                sb.append("Unknown Ethertype (0x");
+                f.hex4(type);
+                sb.append(')');
+            } else {
+                sb.append(n);
+            }
+            return;
+        }
         sb.append("ethertype ").append(etherName(type)).append(" (0x");
         f.hex4(type);
         sb.append(')');
@@ -188,6 +220,7 @@ final class LinkDecoder {
     private int sll(int wireLen) {
         f.need(0, 16, Frame.T_LINK);
         int type = f.u16(14);
+        headerPrinted = e;
         if (e) {
             String t = pktType(f.u16(0));   // v1 right-aligns the direction ("%3s"), v2 left-aligns it
             for (int i = t.length(); i < 3; i++) {
@@ -196,8 +229,10 @@ final class LinkDecoder {
             sb.append(t).append(' ');
             linkAddr(6, f.u16(4));
             sb.append(' ');
-            ethertype(type);
-            sb.append(", length ").append(wireLen).append(": ");
+            if (!f.opt.quick) {   // -q: the direction and address only
+                ethertype(type);
+                sb.append(", length ").append(wireLen).append(": ");
+            }
         }
         payload(type, 16, wireLen);
         return 16;
@@ -211,12 +246,15 @@ final class LinkDecoder {
         pad(pktType(f.u8(10)), 3);
         sb.append(' ');
         int type = f.u16(0);
+        headerPrinted = e;
         if (e) {
             sb.append("ifindex ").append(index).append(' ');
             linkAddr(12, f.u8(11));
             sb.append(' ');
-            ethertype(type);
-            sb.append(", length ").append(wireLen).append(": ");
+            if (!f.opt.quick) {
+                ethertype(type);
+                sb.append(", length ").append(wireLen).append(": ");
+            }
         }
         payload(type, 20, wireLen);
         return 20;
@@ -228,6 +266,9 @@ final class LinkDecoder {
      */
     private String ifName(long index) {
         String name = ifNames.get(index);
+        if (name == null && !f.opt.localInterfaceNames) {
+            return "?";
+        }
         if (name == null) {
             name = "?";
             try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/sys/class/net"))) {
@@ -288,7 +329,9 @@ final class LinkDecoder {
                 : family == 7 ? "OSI" : family == 23 ? "IPX" : family == 16 ? "Appletalk" : "Unknown";
         boolean v4 = family == 2;
         boolean v6 = name.equals("IPv6");
-        if (e || !(v4 || v6)) {
+        if (e && f.opt.quick) {
+            sb.append(name).append(", length ").append(wireLen).append(": ");
+        } else if (e || !(v4 || v6)) {
             sb.append("AF ").append(name).append(" (").append(family).append("), length ").append(wireLen)
                     .append(": ");
         }

@@ -30,6 +30,12 @@ public final class PrintOptions {
     public boolean json;
     /** {@code -l} or {@code -U}: flush standard output after every packet. */
     public boolean flushEach;
+    /**
+     * Whether Linux cooked v2 interface indexes are named with this machine's interfaces, as tcpdump does (else
+     * "?", as tcpdump prints an unknown index): false makes output independent of the machine, for golden files.
+     * Default: true, unless the system property {@code weir.print.localIfNames} is "false".
+     */
+    public boolean localInterfaceNames = !"false".equals(System.getProperty("weir.print.localIfNames"));
     /** The zone of printed times; null for the system's. */
     public ZoneId zone;
 

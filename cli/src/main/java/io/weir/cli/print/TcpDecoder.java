@@ -140,7 +140,6 @@ final class TcpDecoder {
         }
         if (doff > 20) {
             sb.append(", options [");
-            f.need(l4, doff, Frame.T_TCP);
             options(l4 + 20, doff - 20, rev, thseq, thack);
             sb.append(']');
         }
@@ -184,6 +183,7 @@ final class TcpDecoder {
         int end = o + len;
         boolean first = true;
         while (o < end) {
+            f.need(o, 1, Frame.T_TCP_OPTIONS);
             int kind = f.u8(o);
             if (!first) {
                 sb.append(',');
@@ -202,12 +202,19 @@ final class TcpDecoder {
                 sb.append(optName(kind)).append(" [bad opt]");
                 return;
             }
+            if (!f.has(o, 2)) {
+                sb.append(optName(kind));
+                throw Frame.T_TCP_OPTIONS;
+            }
             int l = f.u8(o + 1);
             if (l < 2 || o + l > end) {
                 sb.append(optName(kind)).append(" [bad opt]");
                 return;
             }
             sb.append(optName(kind));
+            if (!f.has(o, l)) {
+                throw Frame.T_TCP_OPTIONS;
+            }
             int d = o + 2;
             int dl = l - 2;
             switch (kind) {

@@ -63,6 +63,7 @@ final class TcpdumpRunner {
     /** Weir's packets for {@code file}, printed with {@code opt} (its zone is set to UTC). */
     static List<List<String>> weir(Path file, PrintOptions opt) throws IOException {
         opt.zone = ZoneId.of("UTC");
+        opt.localInterfaceNames = true;   // tcpdump names cooked-v2 interfaces with this machine's
         LinePrinter printer = new LinePrinter(opt);
         StringBuilder all = new StringBuilder();
         try (PcapReader r = PcapReader.open(file)) {

@@ -40,6 +40,11 @@ public final class Cfg {
             return test == null;
         }
 
+        /** The block's test; null for a leaf. */
+        public Pred.Test test() {
+            return test;
+        }
+
         @Override
         public String toString() {
             return isLeaf() ? (accept ? "ACCEPT" : fault ? "FAULT" : "REJECT") : "b" + id;

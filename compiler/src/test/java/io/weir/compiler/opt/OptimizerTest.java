@@ -34,7 +34,9 @@ class OptimizerTest {
             new Case("portrange 1-1024", 27, 27, "range tests on one load"),
             new Case("ether[-1] = 0", 1, 4, "a load that always faults returns 0 at once"),
             new Case("ip[0] & 0 = 0", 4, 6, "x & 0 folded, its load dropped"),
-            new Case("ip or arp or ip6", 6, 6, "ethertype loaded once"));
+            new Case("ip or arp or ip6", 6, 6, "ethertype loaded once"),
+            new Case("icmp6 and dst host 127.0.0.1 or ether multicast", 5, 5,
+                    "opt_root: the first block's load (ldh [12]) kept in front of the decided test"));
 
     @TestFactory
     Stream<DynamicTest> neverLongerThanLibpcap() {
@@ -43,5 +45,16 @@ class OptimizerTest {
             assertEquals(c.weir, p.size(), TcpdumpFormat.listing(p));
             assertEquals(true, p.size() <= c.libpcap, "longer than libpcap");
         }));
+    }
+
+    /** libpcap's opt_root: the first block's statements run first even when its test is decided. */
+    @org.junit.jupiter.api.Test
+    void firstBlockLoadsRunFirst() throws Exception {
+        ClassicProgram p = FilterCompiler.compile("icmp6 and dst host 127.0.0.1 or ether multicast", 1, 262144);
+        String listing = TcpdumpFormat.listing(p);
+        assertEquals(true, listing.startsWith("(000) ldh      [12]\n(001) ldb      [0]\n"), listing);
+        // A program whose first test stays keeps it once.
+        ClassicProgram q = FilterCompiler.compile("ip", 1, 262144);
+        assertEquals(4, q.size(), TcpdumpFormat.listing(q));
     }
 }
