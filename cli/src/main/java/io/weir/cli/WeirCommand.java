@@ -412,6 +412,10 @@ final class WeirCommand {
         }
         long limit = maxPackets == null ? Long.MAX_VALUE : maxPackets;
         print.zone = zone;
+        if (readFile == null && !live.any()) {
+            err.println("weir: no input: read a file with -r FILE or capture with -i INTERFACE (see weir -D)");
+            return 1;
+        }
         if (readFile == null) {
             return LiveRun.capture(live, snaplen, writeFile, limit, countOnly, print, expr, choice, out, err, zone);
         }

@@ -68,7 +68,7 @@ class WeirCommandTest {
         assertEquals("reading from file " + pcap(file) + ", link-type " + link + ", snapshot length 262144\n", r.err());
         assertEquals(packets, r.lines().size());
         for (String line : r.lines()) {
-            assertTrue(line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{6} (IP|IP6|ARP), .*|\\d\\d:\\d\\d:\\d\\d\\.\\d{6} (IP|IP6) .*"),
+            assertTrue(line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{6} (\\S+ +(In|Out|B|M|P) +)?(IP|IP6|ARP),? .*"),
                     line);
         }
         Run count = run("-r", pcap(file), "--count");
@@ -196,7 +196,7 @@ class WeirCommandTest {
                         "weir: /nonexistent/x.pcap: No such file or directory"),
                 Arguments.of(new String[] {"--bogus"}, 1, "weir: Unknown option: '--bogus' (see weir --help)"),
                 Arguments.of(new String[] {"-c", "many", "-r", "x"}, 1, "weir: Invalid value for option '-c'..."),
-                Arguments.of(new String[] {}, 1, "weir: live capture is not supported yet; read a file with -r FILE"),
+                Arguments.of(new String[] {}, 1, "weir: no input: read a file with -r FILE or capture with -i INTERFACE (see weir -D)"),
                 Arguments.of(new String[] {"-r", "README.md"}, 1, "weir: README.md: unknown file format..."));
     }
 
@@ -283,7 +283,7 @@ class WeirCommandTest {
             cl.setStopAtPositional(true);
             assertEquals(WeirCommand.fromPicocli(cl.parseArgs(args)), quick, String.join(" ", args));
         }
-        assertEquals(15, answered);
+        assertEquals(16, answered);
         assertTrue(WeirCommand.quickParse(new String[] {"--help"}) == null);
     }
 }
