@@ -361,6 +361,9 @@ public final class ElfObjectSpec {
                 }
             }
             byte[] main = bytes(section);
+            if (main.length == 0) {
+                throw new ElfLoadException("section '" + name + "': a program section with no instructions");
+            }
             int text = index(".text");
             List<int[]> mainRels = relocations(section);
             boolean callsText = false;
