@@ -246,57 +246,52 @@ final class OfflineRun {
         }
     }
 
+    /** Writes one matching packet to the output; made once per run (one target per call site). */
+    private interface PacketSink {
+        void write(Packet p) throws IOException;
+    }
+
     private void copy(PcapReader r, PrintStream out, long[] matched) throws IOException {
         boolean stdout = "-".equals(writeFile);
-        PacketSelector s = selector;
-        long n = 0;
         boolean more = r.next();
         // The format is chosen once the first packet is read: by then a pcapng file has declared its interfaces.
         boolean ng = writeFile.endsWith(".pcapng") || mixedLinkTypes(r);
         if (ng) {
             Map<CaptureInterface, Integer> ids = new HashMap<>();
             PcapNgWriter w = openNg(stdout, r);
-            guard.guard(w::close);
-            Throwable failure = null;
-            try {
-                for (; more && n < limit && !stop; more = n < limit && !stop && r.next()) {
-                    Packet p = r.packet();
-                    if (!s.matches(p)) {
-                        continue;
-                    }
-                    CaptureInterface ci = p.captureInterface();
-                    Integer id = ids.get(ci);
-                    if (!guard.beginWrite()) {
-                        break;      // the shutdown hook closed the output
-                    }
-                    try {
-                        if (id == null) {
-                            id = w.addInterface(ci.linkType(), ci.fileSnapLen(), ci.tsResolCode(), ci.name());
-                            ids.put(ci, id);
-                        }
-                        w.write(id, p);
-                    } catch (IOException e) {
-                        throw new WriteFailure(e);
-                    } finally {
-                        guard.endWrite();
-                    }
-                    n++;
+            copy(r, more, matched, w::close, p -> {
+                CaptureInterface ci = p.captureInterface();
+                Integer id = ids.get(ci);
+                if (id == null) {
+                    id = w.addInterface(ci.linkType(), ci.fileSnapLen(), ci.tsResolCode(), ci.name());
+                    ids.put(ci, id);
                 }
-            } catch (IOException | RuntimeException | Error e) {
-                failure = e;
-                throw e;
-            } finally {
-                matched[0] = n;
-                if (guard.claimClose()) {
-                    closeOutput(w::close, failure);
-                }
-            }
+                w.write(id, p);
+            });
             return;
         }
         CaptureInterface first = r.firstInterface();
         int linkType = first == null ? LinkType.ETHERNET : first.linkType();
         PcapWriter w = openPcap(stdout, out, linkType, r, finerThanMicros(first));
-        guard.guard(w::close);
+        copy(r, more, matched, w::close, p -> {
+            if (p.linkType() != linkType) {
+                throw new WriteFailure(new IOException("packet " + p.number() + " has link type "
+                        + LinkType.describe(p.linkType()) + ", but a pcap file holds one link type ("
+                        + LinkType.describe(linkType) + "): write a .pcapng file to keep several"));
+            }
+            w.write(p);
+        });
+    }
+
+    /**
+     * The copy loop over an open output: matching packets go to {@code sink} (its failures are the output's), the
+     * shutdown hook may stop it between two packets, and the output is closed once, by the loop or by the hook.
+     */
+    private void copy(PcapReader r, boolean more, long[] matched, OutputGuard.Closer output, PacketSink sink)
+            throws IOException {
+        PacketSelector s = selector;
+        long n = 0;
+        guard.guard(output);
         Throwable failure = null;
         try {
             for (; more && n < limit && !stop; more = n < limit && !stop && r.next()) {
@@ -304,16 +299,13 @@ final class OfflineRun {
                 if (!s.matches(p)) {
                     continue;
                 }
-                if (p.linkType() != linkType) {
-                    throw new WriteFailure(new IOException("packet " + p.number() + " has link type "
-                            + LinkType.describe(p.linkType()) + ", but a pcap file holds one link type ("
-                            + LinkType.describe(linkType) + "): write a .pcapng file to keep several"));
-                }
                 if (!guard.beginWrite()) {
                     break;      // the shutdown hook closed the output
                 }
                 try {
-                    w.write(p);
+                    sink.write(p);
+                } catch (WriteFailure e) {
+                    throw e;
                 } catch (IOException e) {
                     throw new WriteFailure(e);
                 } finally {
@@ -327,7 +319,7 @@ final class OfflineRun {
         } finally {
             matched[0] = n;
             if (guard.claimClose()) {
-                closeOutput(w::close, failure);
+                closeOutput(output, failure);
             }
         }
     }
