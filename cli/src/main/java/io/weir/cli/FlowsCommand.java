@@ -146,7 +146,7 @@ public final class FlowsCommand {
             err.println("weir flows: " + e.getMessage());
             return 1;
         } catch (IOException e) {
-            err.println("weir flows: " + ioMessage(o.read, e));
+            err.println("weir flows: " + OfflineRun.ioMessage(o.read, e));
             return 1;
         } catch (UncheckedIOException e) {
             err.println("weir flows: " + e.getCause().getMessage());
@@ -155,18 +155,6 @@ public final class FlowsCommand {
             err.println("weir flows: " + e.getMessage());
             return 1;
         }
-    }
-
-    /** An I/O error as tcpdump words it ("FILE: No such file or directory"). */
-    private static String ioMessage(String file, IOException e) {
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return file + ": No such file or directory";
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return file + ": Permission denied";
-        }
-        String m = e.getMessage();
-        return m == null ? file + ": " + e.getClass().getSimpleName() : m.contains(file) ? m : file + ": " + m;
     }
 
     private static int execute(Options o, PrintStream out, PrintStream err) throws IOException,
