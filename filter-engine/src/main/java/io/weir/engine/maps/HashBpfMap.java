@@ -325,16 +325,7 @@ final class HashBpfMap extends BpfMap {
 
     @Override
     public long deleteFrom(EbpfMemory memory, long keyAddr) {
-        long[] k = readKey(memory, keyAddr, keySize);
-        int h = hash(k);
-        synchronized (this) {
-            int i = find(k, h);
-            if (i < 0) {
-                return -Errno.ENOENT;
-            }
-            remove(i);
-            return 0;
-        }
+        return deleteKey(readKey(memory, keyAddr, keySize));
     }
 
     // ------------------------------------------------------------------ Java API
@@ -397,7 +388,11 @@ final class HashBpfMap extends BpfMap {
 
     @Override
     public int delete(byte[] key) {
-        long[] k = readKey(key);
+        return deleteKey(readKey(key));
+    }
+
+    /** Deletes a key read by either API (the program's helper or Java): 0, or -ENOENT when absent. */
+    private int deleteKey(long[] k) {
         int h = hash(k);
         synchronized (this) {
             int i = find(k, h);
