@@ -4,6 +4,6 @@
 set -eu
 cd "$(dirname "$0")"
 MULTIARCH=$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
-for src in proto_count lru_flows ringbuf_events global_data bounded_loop kfunc core; do
+for src in proto_count lru_flows ringbuf_events global_data bounded_loop ringbuf_leak kfunc core; do
     clang -O2 -g -target bpf -I/usr/include/"$MULTIARCH" -c "$src.c" -o "$src.o"
 done

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Heap bytes per entry of a full 1M-entry counter table (4-byte key, 8-byte value): a Weir {@code hash} and
  * {@code lru_hash} map against a {@code ConcurrentHashMap<Integer, AtomicLong>}, measured as the used-heap
- * difference after full collections. Run: {@code java -cp bench/target/benchmarks.jar io.weir.bench.MapMemory}.
+ * difference after full collections; and an empty 1M-entry hash (its buckets: entries are allocated as it fills).
+ * Run: {@code java -cp bench/target/benchmarks.jar io.weir.bench.MapMemory}.
  */
 public final class MapMemory {
     private static final int N = 1_000_000;
@@ -18,6 +19,8 @@ public final class MapMemory {
 
     public static void main(String[] args) {
         System.out.printf("hash       %6.1f bytes/entry%n", measure(() -> fill(MapType.HASH)));
+        System.out.printf("hash, empty (max 1M) %6.1f bytes/max entry%n",
+                measure(() -> new MapSpec("m", MapType.HASH, 4, 8, N, 0).create()));
         System.out.printf("lru_hash   %6.1f bytes/entry%n", measure(() -> fill(MapType.LRU_HASH)));
         System.out.printf("CHM        %6.1f bytes/entry%n", measure(() -> {
             ConcurrentHashMap<Integer, AtomicLong> m = new ConcurrentHashMap<>();

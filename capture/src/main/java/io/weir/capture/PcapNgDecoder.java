@@ -35,6 +35,8 @@ final class PcapNgDecoder {
     private int maxBlock = INITIAL_MAX_BLOCK;
     private ByteOrder firstOrder;
     private String firstVersion;
+    private long sectionOffset;
+    private boolean borrowed;   // after a seek: this section's interfaces may be incomplete (split readers)
 
     PcapNgDecoder(PcapReader reader, ReadBuffer in) {
         this.reader = reader;
@@ -68,9 +70,41 @@ final class PcapNgDecoder {
         }
     }
 
-    /** Reads blocks until a packet; returns {@code false} at the end of the input. */
-    boolean next(Packet packet) throws IOException {
+    int maxBlock() {
+        return maxBlock;
+    }
+
+    long sectionOffset() {
+        return sectionOffset;
+    }
+
+    void borrowContext() {
+        borrowed = true;
+    }
+
+    /** Reads the blocks before the next packet block or section (see {@link PcapReader#readSectionHead()}). */
+    void readHead() throws IOException {
+        long startAt = in.offset();
         for (;;) {
+            int avail = in.ensure(8);
+            if (avail < 8) {
+                return;
+            }
+            int type = in.buf().getInt(in.pos());
+            if (type == BT_EPB || type == BT_SPB || type == BT_PB || (type == BT_SHB && in.offset() != startAt)) {
+                return;
+            }
+            readBlock(null);
+        }
+    }
+
+    /** Reads blocks until a packet; returns {@code false} at the end of the input or at the reader's limit. */
+    boolean next(Packet packet) throws IOException {
+        long limit = reader.limitOffset();
+        for (;;) {
+            if (in.offset() >= limit) {
+                return false;
+            }
             int r = readBlock(packet);
             if (r != 0) {
                 return r > 0;
@@ -179,11 +213,17 @@ final class PcapNgDecoder {
         }
         sectionIndex++;
         section.clear();
+        sectionOffset = at;
+        borrowed = false;
     }
 
     private void iface(ByteBuffer b, int p, int len, long at, long count) throws IOException {
         if (len < 20) {
             throw new CaptureFormatException(name, at, count, "block of type 1 in pcapng dump file is too short");
+        }
+        if (borrowed) {
+            throw new PcapReader.ContextException(name, at, count,
+                    "an Interface Description Block after a seek: the section's interfaces must be read from its start");
         }
         int linkType = b.getShort(p + 8) & 0xFFFF;
         long snapLen = b.getInt(p + 12) & 0xFFFFFFFFL;
@@ -257,6 +297,10 @@ final class PcapNgDecoder {
     }
 
     private CaptureInterface lookup(int id, long at, long count) throws CaptureFormatException {
+        if ((id < 0 || id >= section.size()) && borrowed) {
+            throw new PcapReader.ContextException(name, at, count, "a packet on interface "
+                    + Integer.toUnsignedString(id) + " after a seek: the section's interfaces must be read from its start");
+        }
         if (id < 0 || id >= section.size()) {
             throw new CaptureFormatException(name, at, count, "a packet arrived on interface "
                     + Integer.toUnsignedString(id) + ", but there's no Interface Description Block for that interface");

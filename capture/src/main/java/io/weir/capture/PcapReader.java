@@ -63,6 +63,7 @@ public final class PcapReader implements AutoCloseable {
     private ByteOrder order;
 
     private final PcapNgDecoder ng;
+    private long limit = Long.MAX_VALUE;   // no record or block starting here or later is read (split readers)
 
     private PcapReader(String name, ReadBuffer in) throws IOException {
         this.name = name;
@@ -214,6 +215,9 @@ public final class PcapReader implements AutoCloseable {
     private boolean nextClassic() throws IOException {
         int h = recordHeaderSize;
         long recordOffset = in.offset();
+        if (recordOffset >= limit) {
+            return false;
+        }
         int avail = in.ensure(h);
         if (avail < h) {
             if (avail == 0) {
@@ -226,13 +230,8 @@ public final class PcapReader implements AutoCloseable {
         int p = in.pos();
         long seconds = b.getInt(p) & 0xFFFFFFFFL;
         long frac = b.getInt(p + 4) & 0xFFFFFFFFL;
-        int capLen = b.getInt(p + 8);
-        int wireLen = b.getInt(p + 12);
-        if (lengthsSwapped != 0 && (lengthsSwapped == 1 || Integer.compareUnsigned(capLen, wireLen) > 0)) {
-            int t = capLen;
-            capLen = wireLen;
-            wireLen = t;
-        }
+        int capLen = classicCapLen(b, p);
+        int wireLen = b.getInt(p + 8) ^ b.getInt(p + 12) ^ capLen;   // whichever field capLen is not
         if (Integer.compareUnsigned(capLen, maxCapLen) > 0) {
             throw new CaptureLengthException(name, recordOffset, count, "invalid packet capture length "
                     + Integer.toUnsignedString(capLen) + ", bigger than the maximum of " + maxCapLen
@@ -256,6 +255,99 @@ public final class PcapReader implements AutoCloseable {
         pk.interfaceId = 0;
         in.skip(total);
         return true;
+    }
+
+    /** The record's captured length field, after the swap that old versions need (see {@code lengthsSwapped}). */
+    private int classicCapLen(ByteBuffer b, int p) {
+        int capLen = b.getInt(p + 8);
+        int wireLen = b.getInt(p + 12);
+        return lengthsSwapped != 0 && (lengthsSwapped == 1 || Integer.compareUnsigned(capLen, wireLen) > 0)
+                ? wireLen : capLen;
+    }
+
+    /**
+     * Classic pcap: the length (header and data) of the record whose header is at index {@code p} of {@code b}
+     * (ordered as the file, see {@link #byteOrder()}; at least {@link #recordHeaderLength()} bytes from
+     * {@code p}), or -1 if {@link #next()} would reject that header. The split readers' resync uses exactly
+     * this test, so a record the reader accepts is never taken for garbage.
+     */
+    public int classicRecordLength(ByteBuffer b, int p) {
+        int capLen = classicCapLen(b, p);
+        return Integer.compareUnsigned(capLen, maxCapLen) > 0 ? -1 : recordHeaderSize + capLen;
+    }
+
+    /** Classic pcap: the captured length field of the record header at {@code p}, as {@link #next()} reads it. */
+    public int classicCapturedLength(ByteBuffer b, int p) {
+        return classicCapLen(b, p);
+    }
+
+    /** Classic pcap: the original (wire) length field of the record header at {@code p}, as {@link #next()} reads it. */
+    public int classicWireLength(ByteBuffer b, int p) {
+        return b.getInt(p + 8) ^ b.getInt(p + 12) ^ classicCapLen(b, p);
+    }
+
+    /** Classic pcap: bytes of a record header (16, or 24 in Kuznetzov's format); 0 for pcapng. */
+    public int recordHeaderLength() {
+        return ng != null ? 0 : recordHeaderSize;
+    }
+
+    /**
+     * The longest record (pcap: header and the link type's maximum captured length) or block (pcapng: the
+     * limit for the interfaces seen so far) that {@link #next()} accepts.
+     */
+    public int maxRecordLength() {
+        return ng != null ? ng.maxBlock() : recordHeaderSize + maxCapLen;
+    }
+
+    /**
+     * Repositions the reader at {@code offset}, a record (pcap) or block (pcapng) boundary the caller has
+     * proven; the file header and, for pcapng, the current section's interfaces stay in force. Files only, not
+     * gzip. After a seek a pcapng reader treats its interfaces as borrowed: an Interface Description Block, or a
+     * packet on an interface it does not know, raises a {@link ContextException} (the caller must read
+     * sequentially from the section's start instead) until a Section Header Block brings a fresh context.
+     */
+    public void seek(long offset) throws IOException {
+        in.seek(offset);
+        if (ng != null) {
+            ng.borrowContext();
+        }
+    }
+
+    /** Makes {@link #next()} return {@code false} before a record or block starting at or after {@code end}. */
+    public void limit(long end) {
+        this.limit = end;
+    }
+
+    long limitOffset() {
+        return limit;
+    }
+
+    /**
+     * pcapng: reads the blocks from the current position up to the first packet block, another section, or the
+     * end (the section header and the interfaces declared before the first packet). Nothing for classic pcap.
+     */
+    public void readSectionHead() throws IOException {
+        if (ng != null) {
+            ng.readHead();
+        }
+    }
+
+    /** Byte offset of the current pcapng section's header block (0 for classic pcap). */
+    public long sectionOffset() {
+        return ng != null ? ng.sectionOffset() : 0;
+    }
+
+    /**
+     * A pcapng reader positioned by {@link #seek} met an interface it has no context for: an Interface
+     * Description Block, or a packet on an unknown interface id. Not a fault of the file: the caller reads
+     * sequentially from the section start instead.
+     */
+    public static final class ContextException extends CaptureFormatException {
+        private static final long serialVersionUID = 1L;
+
+        ContextException(String file, long offset, long packetsRead, String detail) {
+            super(file, offset, packetsRead, detail);
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -128,6 +129,26 @@ final class ReadBuffer implements AutoCloseable {
     /** File offset of the next unconsumed byte. */
     long offset() {
         return base + pos;
+    }
+
+    /**
+     * Moves to file offset {@code offset}: within the buffered bytes if they hold it, else by repositioning the
+     * channel. Only for seekable channels read as they are (not gzip); for split readers, which start at a
+     * record boundary proven elsewhere.
+     */
+    void seek(long offset) throws IOException {
+        if (offset >= base && offset <= base + lim) {
+            pos = (int) (offset - base);
+            return;
+        }
+        if (stream != null || !(channel instanceof SeekableByteChannel)) {
+            throw new IOException("cannot seek: the input is compressed or not a file");
+        }
+        ((SeekableByteChannel) channel).position(offset);
+        base = offset;
+        pos = 0;
+        lim = 0;
+        eof = false;
     }
 
     /** Consumes {@code n} bytes (already made available by {@link #ensure}). */

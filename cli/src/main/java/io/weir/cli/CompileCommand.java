@@ -10,15 +10,22 @@ import io.weir.engine.cbpf.ClassicToEbpf;
 import io.weir.engine.cbpf.ClassicValidationException;
 import io.weir.engine.ebpf.Disassembler;
 import io.weir.engine.ebpf.Program;
+import io.weir.engine.verifier.VerifiedProgram;
+import io.weir.engine.verifier.Verifier;
+import io.weir.engine.verifier.VerifierException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * Prints compiled programs: tcpdump's {@code -d}, {@code -dd} and {@code -ddd} at the top level, and the
  * {@code weir compile} subcommand, which prints the same text (and, with {@code --ebpf}, the eBPF program the
- * filter runs as).
+ * filter runs as; with {@code --verifier-log}, the verifier's full log of that program).
  *
  * <p>The link type follows tcpdump: the file's with {@code -r} (then {@code -y} and {@code -s} are ignored, as
  * tcpdump ignores them), else {@code -y NAME}, else Ethernet with {@code Warning: assuming Ethernet} on standard
@@ -29,6 +36,8 @@ final class CompileCommand {
 
     /** What to print: 1, 2, 3 for -d, -dd, -ddd; {@link #EBPF} for the eBPF disassembly. */
     static final int EBPF = 1000;
+    /** What to print: the verifier's log of the eBPF program ({@code --verifier-log}). */
+    static final int VERIFIER_LOG = 1001;
 
     /**
      * Compiles {@code expression} and prints it at {@code level}; returns the exit status.
@@ -75,7 +84,7 @@ final class CompileCommand {
         }
         ClassicProgram p;
         try {
-            p = FilterCompiler.compile(expression, linkType, snap, options);
+            p = FilterCompiler.compile(expression, linkType, snap, ExtensionFlags.current().applyTo(options));
         } catch (FilterSyntaxException e) {
             err.println(e.render());
             return 1;
@@ -83,16 +92,23 @@ final class CompileCommand {
             err.println("weir: error: " + e.getMessage());
             return 1;
         }
-        if (level == EBPF) {
+        if (level == EBPF || level == VERIFIER_LOG) {
             Program ebpf;
+            VerifiedProgram v;
             try {
                 ebpf = ClassicToEbpf.translate(p);
-                FilterFactory.verify(ebpf);
+                // The full log only when asked for: it is one line per instruction analysed, with register states.
+                v = level == VERIFIER_LOG ? new Verifier(Verifier.Options.DEFAULT).check(ebpf)
+                        : FilterFactory.verify(ebpf);
             } catch (ClassicValidationException | FilterFactory.BackendException e) {
                 err.println("weir: error: " + e.getMessage());
                 return 1;
+            } catch (VerifierException e) {
+                err.print(e.log());
+                err.println("weir: error: the verifier rejected the compiled filter (a Weir bug): " + e.getMessage());
+                return 1;
             }
-            out.print(Disassembler.kernel(ebpf));
+            out.print(level == EBPF ? Disassembler.kernel(ebpf) : v.log());
         } else {
             out.print(FilterCompiler.dump(p, Math.min(level, 3)));
         }
@@ -100,19 +116,49 @@ final class CompileCommand {
         return 0;
     }
 
-    private static final String USAGE = String.join("\n",
-            "Usage: weir compile (-d | -dd | -ddd | --ebpf) [-y LINKTYPE] [-s SNAPLEN] [-r FILE] [-F FILE] EXPRESSION...",
-            "Compiles a filter expression and prints the program, as tcpdump -d/-dd/-ddd do.",
-            "  -d           the program as an assembly listing (the default)",
-            "  -dd          the program as a C array",
-            "  -ddd         the program as decimal numbers",
-            "  --ebpf       the verified eBPF program the filter runs as",
-            "  -y LINKTYPE  link type: EN10MB, RAW, LINUX_SLL, LINUX_SLL2, NULL, LOOP or a number (default EN10MB)",
-            "  -s SNAPLEN   the value returned for matching packets (default 262144)",
-            "  -r FILE      take the link type and snapshot length from a capture file",
-            "  -F FILE      read the expression from FILE",
-            "  -h, --help   show this help and exit",
-            "");
+    /**
+     * The command's options for {@code --help} and shell completion (the parser below is a hand one: this command
+     * runs under the C1-only start-up, where picocli's set-up would cost more than the compile).
+     */
+    static CommandSpec spec() {
+        CommandSpec spec = CommandSpec.create().name("weir compile");
+        spec.usageMessage().description("Compiles a filter expression and prints the program, as tcpdump -d, -dd"
+                + " and -ddd do; or the eBPF program it runs as, or the verifier's log of that program.")
+                .sortOptions(false);
+        spec.addOption(flag("-d", "The program as an assembly listing (the default)."));
+        spec.addOption(flag("-dd", "The program as a C array."));
+        spec.addOption(flag("-ddd", "The program as decimal numbers."));
+        spec.addOption(flag("--ebpf", "The verified eBPF program the filter runs as."));
+        spec.addOption(flag("--verifier-log", "The verifier's log of that eBPF program: one line per instruction"
+                + " analysed, with the register states."));
+        spec.addOption(OptionSpec.builder("-y").paramLabel("LINKTYPE").type(String.class)
+                .description("Link type: EN10MB, RAW, LINUX_SLL, LINUX_SLL2, NULL, LOOP or a number (default"
+                        + " EN10MB).").build());
+        spec.addOption(OptionSpec.builder("-s").paramLabel("SNAPLEN").type(String.class)
+                .description("The value returned for matching packets (default 262144).").build());
+        spec.addOption(OptionSpec.builder("-r").paramLabel("FILE").type(String.class)
+                .description("Take the link type and snapshot length from a capture file.").build());
+        spec.addOption(OptionSpec.builder("-F").paramLabel("FILE").type(String.class)
+                .description("Read the expression from FILE.").build());
+        spec.addOption(flag("--ip6-transport", "Extension: tcp[], udp[], sctp[], icmp6[] over IPv6 too."));
+        spec.addOption(flag("--vlan-any", "Extension: match with or without 1 or 2 VLAN tags."));
+        spec.addOption(OptionSpec.builder("--defs").paramLabel("FILE").type(String.class)
+                .description("Extension: named filters ('define NAME EXPRESSION'), used as $NAME.").build());
+        spec.addOption(OptionSpec.builder("-h", "--help").arity("0").type(boolean.class).usageHelp(true)
+                .description("Show this help and exit.").build());
+        spec.addPositional(PositionalParamSpec.builder().paramLabel("EXPRESSION").arity("0..*").type(String[].class)
+                .description("The filter expression (all packets when absent).").build());
+        java.util.Map<String, List<String>> groups = new java.util.LinkedHashMap<>();
+        groups.put("What to print:", List.of("-d", "-dd", "-ddd", "--ebpf", "--verifier-log"));
+        groups.put("The link and the expression:", List.of("-y", "-s", "-r", "-F", "--ip6-transport", "--vlan-any",
+                "--defs"));
+        HelpGroups.apply(spec, groups, "Other options:");
+        return spec;
+    }
+
+    private static OptionSpec flag(String name, String description) {
+        return OptionSpec.builder(name).arity("0").type(boolean.class).description(description).build();
+    }
 
     /** {@code weir compile ARGS}: returns the exit status. */
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -121,6 +167,9 @@ final class CompileCommand {
         String readFile = null;
         String filterFile = null;
         Integer snaplen = null;
+        boolean ip6Transport = false;
+        boolean vlanAny = false;
+        String defsFile = null;
         List<String> words = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -133,13 +182,17 @@ final class CompileCommand {
                 case "-dd": level += 2; break;
                 case "-ddd": level += 3; break;
                 case "--ebpf": level = EBPF; break;
+                case "--verifier-log": level = VERIFIER_LOG; break;
+                case "--ip6-transport": ip6Transport = true; break;
+                case "--vlan-any": vlanAny = true; break;
                 case "-h":
                 case "--help":
-                    out.print(USAGE);
+                    new CommandLine(spec()).usage(out);
                     return 0;
                 case "-y":
                 case "-s":
                 case "-r":
+                case "--defs":
                 case "-F": {
                     if (i + 1 >= args.length) {
                         err.println("weir: compile: option " + a + " needs a value (see weir compile --help)");
@@ -152,6 +205,8 @@ final class CompileCommand {
                         readFile = v;
                     } else if (a.equals("-F")) {
                         filterFile = v;
+                    } else if (a.equals("--defs")) {
+                        defsFile = v;
                     } else {
                         snaplen = WeirCommand.parseSnaplen(v);
                         if (snaplen == null) {
@@ -171,6 +226,15 @@ final class CompileCommand {
             expression = WeirCommand.expression(filterFile, words);
         } catch (IOException e) {
             err.println("weir: " + OfflineRun.ioMessage(filterFile, e));
+            return 1;
+        }
+        try {
+            ExtensionFlags.set(ExtensionFlags.of(ip6Transport, vlanAny, defsFile));
+        } catch (IOException e) {
+            err.println("weir: " + OfflineRun.ioMessage(defsFile, e));
+            return 1;
+        } catch (FilterSyntaxException e) {
+            err.println(e.render());
             return 1;
         }
         return dump(expression == null ? "" : expression, level == 0 ? 1 : level, readFile, link, snaplen, out, err);

@@ -2,6 +2,7 @@ package io.weir.cli;
 
 import io.weir.compiler.FilterCompiler;
 import io.weir.compiler.FilterSyntaxException;
+import io.weir.compiler.ebpf.CompiledFilter;
 import io.weir.engine.Engine;
 import io.weir.engine.Engines;
 import io.weir.engine.Filter;
@@ -71,7 +72,31 @@ final class FilterFactory {
      * @throws BackendException        the verifier or the JIT refused the compiled program (a Weir bug)
      */
     static Filter create(String expr, int linkType, int snaplen, Choice choice) throws FilterSyntaxException {
-        return of(FilterCompiler.compile(expr, linkType, snaplen), choice);
+        return of(FilterCompiler.compile(expr, linkType, snaplen,
+                ExtensionFlags.current().applyTo(io.weir.compiler.CompileOptions.DEAD)), choice);
+    }
+
+    /**
+     * The filter of an eBPF-path compile: its classic program's filter when it needs no maps, else the program
+     * with its set maps (sets too large for comparisons), verified and loaded on the engine asked for.
+     *
+     * @throws BackendException with {@code --engine classic} (classic BPF cannot hold the maps), or when the
+     *     verifier refuses the program (a Weir bug)
+     */
+    static Filter of(CompiledFilter spec, Choice choice) {
+        if (!spec.usesMaps()) {
+            return of(spec.classic(), choice);
+        }
+        if (choice == Choice.CLASSIC) {
+            throw new BackendException("this filter's sets need map lookups, which classic BPF cannot hold: use "
+                    + "--engine auto, jit or interpreter", null);
+        }
+        try {
+            return spec.load(choice == Choice.JIT ? Engine.JIT : choice == Choice.INTERPRETER ? Engine.INTERPRETER
+                    : Engine.AUTO);
+        } catch (VerifierException e) {
+            throw new BackendException("the verifier rejected the compiled filter (a Weir bug): " + e.getMessage(), e);
+        }
     }
 
     /** The filter of a compiled program, or {@code null} when it accepts every packet. */

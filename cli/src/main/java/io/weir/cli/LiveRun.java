@@ -3,8 +3,6 @@ package io.weir.cli;
 import io.weir.capture.CaptureInterface;
 import io.weir.capture.LinkType;
 import io.weir.capture.Packet;
-import io.weir.capture.PcapNgWriter;
-import io.weir.capture.PcapWriter;
 import io.weir.capture.live.LiveCaptureException;
 import io.weir.capture.live.LiveInterface;
 import io.weir.capture.live.LiveOptions;
@@ -19,7 +17,6 @@ import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -45,8 +42,19 @@ final class LiveRun {
     /** How long a shutdown hook waits for the loop to close the output. */
     private static final long HOOK_WAIT_MILLIS = 5000;
 
+    /**
+     * Where {@code -w} goes: a file name ({@code null}: no {@code -w}; {@code -}: standard output), pcapng or not,
+     * and the rotation ({@code -C}, {@code -G}, {@code -W}).
+     */
+    record Output(String file, boolean pcapng, Rotation rotation) {
+        Output {
+            rotation = rotation == null ? Rotation.NONE : rotation;
+        }
+    }
+
     private final LiveOptions options;
     private final String writeFile;
+    private final Output output;
     private final long limit;
     private final boolean countOnly;
     private final PrintOptions print;
@@ -58,8 +66,14 @@ final class LiveRun {
 
     LiveRun(LiveOptions options, String writeFile, long limit, boolean countOnly, PrintOptions print,
             String expression, FilterFactory.Choice engine) {
+        this(options, new Output(writeFile, false, null), limit, countOnly, print, expression, engine);
+    }
+
+    LiveRun(LiveOptions options, Output output, long limit, boolean countOnly, PrintOptions print,
+            String expression, FilterFactory.Choice engine) {
         this.options = options;
-        this.writeFile = writeFile;
+        this.output = output;
+        this.writeFile = output.file();
         this.limit = limit;
         this.countOnly = countOnly;
         this.print = print == null ? new PrintOptions() : print;
@@ -71,7 +85,7 @@ final class LiveRun {
      * {@code weir -i IFACE ...} from the command line's values: resolves the interface, builds the options and runs
      * with SIGINT/SIGTERM handled. Returns the exit status.
      */
-    static int capture(LiveFlags f, Integer snaplen, String writeFile, long limit, boolean countOnly,
+    static int capture(LiveFlags f, Integer snaplen, Output output, long limit, boolean countOnly,
             PrintOptions print, String expression, FilterFactory.Choice engine, PrintStream out, PrintStream err,
             ZoneId zone) {
         String device;
@@ -92,7 +106,7 @@ final class LiveRun {
         if (f.direction != null) {
             b.direction(LiveOptions.Direction.of(f.direction));
         }
-        return new LiveRun(b.build(), writeFile, limit, countOnly, print, expression, engine).run(out, err, zone, true);
+        return new LiveRun(b.build(), output, limit, countOnly, print, expression, engine).run(out, err, zone, true);
     }
 
     /** {@code weir -D}: the interfaces, one per line, as {@code tcpdump -D} prints them. */
@@ -118,11 +132,7 @@ final class LiveRun {
         }
         List<LiveInterface> all = LiveSource.interfaces();
         if (asked == null) {
-            if (all.isEmpty()) {
-                throw new LiveCaptureException(LiveCaptureException.Kind.NO_DEVICE,
-                        "no suitable device found");
-            }
-            return all.get(0).name();
+            return defaultDevice(all);
         }
         for (LiveInterface i : all) {
             if (i.name().equals(asked)) {
@@ -135,6 +145,22 @@ final class LiveRun {
                     "Invalid adapter index " + asked + ": only " + all.size() + " interfaces found");
         }
         return all.get(n - 1).name();
+    }
+
+    /**
+     * The interface a capture without {@code -i} uses: the first that is up and not a loopback, in libpcap's order
+     * (which lists those first, as {@code pcap_lookupdev} picked), else the first of all.
+     */
+    static String defaultDevice(List<LiveInterface> all) throws LiveCaptureException {
+        if (all.isEmpty()) {
+            throw new LiveCaptureException(LiveCaptureException.Kind.NO_DEVICE, "no interfaces available for capture");
+        }
+        for (LiveInterface i : all) {
+            if ((i.flags() & LiveInterface.UP) != 0 && !i.loopback() && !i.name().equals("any")) {
+                return i.name();
+            }
+        }
+        return all.get(0).name();
     }
 
     /** Asks the loop to stop soon, from any thread (a signal handler, a test); the loop then closes everything. */
@@ -283,6 +309,9 @@ final class LiveRun {
         } catch (LiveCaptureException e) {
             err.println("weir: " + e.getMessage());
             return 1;
+        } catch (RotatingOutput.FileLimitReached e) {
+            err.println(e.getMessage());   // -G with -W: tcpdump's normal end
+            return 0;
         } catch (IOException e) {
             err.println("weir: " + OfflineRun.ioMessage(writeFile == null ? "-" : writeFile, e));
             return 1;
@@ -345,27 +374,14 @@ final class LiveRun {
     private void write(LiveSource s, CaptureInterface ci, PrintStream out, long[] matched)
             throws LiveCaptureException, IOException {
         PacketSelector sel = selector;
-        boolean nanos = ci.tsResolCode() == 9;
-        if (writeFile.endsWith(".pcapng")) {
-            try (PcapNgWriter w = PcapNgWriter.open(Path.of(writeFile), ByteOrder.nativeOrder())) {
-                int id = w.addInterface(ci.linkType(), ci.snapLen(), ci.tsResolCode(), ci.name());
-                while (matched[0] < limit && !stopRequested) {
-                    if (s.next() && sel.matches(s.packet())) {
-                        w.write(id, s.packet());
-                        matched[0]++;
-                    }
-                }
-            }
-            return;
-        }
-        PcapWriter.Builder b = PcapWriter.builder().linkType(ci.linkType()).snapLen(ci.snapLen()).nanos(nanos)
-                .order(ByteOrder.nativeOrder());
-        try (PcapWriter w = "-".equals(writeFile) ? b.open(out) : b.open(Path.of(writeFile))) {
+        DumpFile.Format f = new DumpFile.Format(output.pcapng() || writeFile.endsWith(".pcapng"), ci.linkType(),
+                ci.snapLen(), ci.tsResolCode() == 9, ByteOrder.nativeOrder());
+        Rotation r = output.rotation();
+        try (PacketOutput w = r.active()
+                ? new RotatingOutput(writeFile, r, f, () -> System.currentTimeMillis() / 1000, ZoneId.systemDefault())
+                : DumpFile.open(writeFile, f, out)) {
             while (matched[0] < limit && !stopRequested) {
-                if (!s.next()) {
-                    continue;
-                }
-                if (sel.matches(s.packet())) {
+                if (s.next() && sel.matches(s.packet())) {
                     w.write(s.packet());
                     matched[0]++;
                 }

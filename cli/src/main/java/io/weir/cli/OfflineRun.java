@@ -4,14 +4,10 @@ import io.weir.capture.CaptureFormatException;
 import io.weir.capture.CaptureInterface;
 import io.weir.capture.LinkType;
 import io.weir.capture.Packet;
-import io.weir.capture.PcapNgWriter;
 import io.weir.capture.PcapReader;
-import io.weir.capture.PcapWriter;
 import io.weir.cli.print.JsonPrinter;
 import io.weir.cli.print.PrintOptions;
 import java.io.BufferedWriter;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -20,13 +16,11 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.ZoneId;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The main job on a capture file: read it, keep the packets the expression matches, and print them, write them
@@ -50,6 +44,10 @@ final class OfflineRun {
     private final boolean countOnly;
     private final PacketSelector selector;
     private PrintOptions printOptions;
+    private Rotation rotation = Rotation.NONE;
+    private boolean pcapngOut;
+    private LongSupplier clock = () -> System.currentTimeMillis() / 1000;
+    private Progress progress = Progress.OFF;
 
     OfflineRun(String readFile, String writeFile, long limit, boolean countOnly, PacketSelector selector) {
         this.readFile = readFile;
@@ -62,6 +60,20 @@ final class OfflineRun {
     /** Sets how packets are printed (tcpdump's printing flags, --json); plain -nn lines when never called. */
     OfflineRun printing(PrintOptions options) {
         this.printOptions = options;
+        return this;
+    }
+
+    /**
+     * Sets {@code -w}'s file format and rotation: pcapng when {@code pcapng} (else pcapng only for a name ending in
+     * {@code .pcapng} or an input of several link types), files rotated by {@code rotation} ({@code -C}, {@code -G},
+     * {@code -W}) with {@code clock} (epoch seconds; {@code null}: the system clock) for {@code -G}.
+     */
+    OfflineRun writing(boolean pcapng, Rotation rotation, LongSupplier clock) {
+        this.pcapngOut = pcapng;
+        this.rotation = rotation == null ? Rotation.NONE : rotation;
+        if (clock != null) {
+            this.clock = clock;
+        }
         return this;
     }
 
@@ -79,6 +91,8 @@ final class OfflineRun {
         }
         long[] matched = new long[1];
         Thread hook = installStopHook();
+        boolean quiet = printOptions != null && printOptions.quick;
+        progress = Progress.of(readFile, err, quiet, writeFile == null && !countOnly);
         try (PcapReader r = reader) {
             banner(r, err);
             selector.fileOrder = r.byteOrder();
@@ -90,6 +104,7 @@ final class OfflineRun {
             } else {
                 print(r, out, zone == null ? ZoneId.systemDefault() : zone, matched);
             }
+            progress.finish();
             if (countOnly) {
                 out.println(packets(matched[0]));
             }
@@ -101,6 +116,7 @@ final class OfflineRun {
             }
             return 0;
         } catch (PacketSelector.CompileFailure e) {
+            progress.finish();
             out.flush();
             err.println(e.syntax != null ? e.syntax.render() : "weir: error: " + e.getMessage());
             return 1;
@@ -108,6 +124,7 @@ final class OfflineRun {
             err.println("weir: error: " + e.getMessage());
             return 1;
         } catch (CaptureFormatException e) {
+            progress.finish();
             if (countOnly) {
                 out.println(packets(matched[0]));
             }
@@ -115,6 +132,11 @@ final class OfflineRun {
             err.println("weir: " + e.getMessage() + " (" + packets(e.packetsRead()) + " read)");
             return 1;
         } catch (WriteFailure e) {
+            progress.finish();
+            if (e.getCause() instanceof RotatingOutput.FileLimitReached) {
+                err.println(e.getCause().getMessage());   // -G with -W: tcpdump's normal end
+                return 0;
+            }
             err.println("weir: " + ioMessage(writeFile, e.getCause()));
             return 1;
         } catch (UncheckedIOException e) {
@@ -124,6 +146,7 @@ final class OfflineRun {
             err.println("weir: " + ioMessage(readFile, e));
             return 1;
         } finally {
+            progress.finish();
             removeStopHook(hook);
         }
     }
@@ -180,7 +203,9 @@ final class OfflineRun {
         PacketSelector s = selector;
         long n = 0;
         try {
+            Progress pr = progress;
             while (n < limit && !stop && r.next()) {
+                pr.poll(r);
                 if (s.matches(r.packet())) {
                     n++;
                 }
@@ -205,8 +230,10 @@ final class OfflineRun {
         JsonPrinter json = o.json ? new JsonPrinter(w, o) : null;
         boolean flushEach = o.flushEach;
         long n = 0;
+        Progress pr = progress;
         try {
             while (n < limit && !stop && r.next()) {
+                pr.poll(r);
                 Packet p = r.packet();
                 if (s.matches(p)) {
                     if (json != null) {
@@ -246,55 +273,36 @@ final class OfflineRun {
         }
     }
 
-    /** Writes one matching packet to the output; made once per run (one target per call site). */
-    private interface PacketSink {
-        void write(Packet p) throws IOException;
-    }
-
     private void copy(PcapReader r, PrintStream out, long[] matched) throws IOException {
-        boolean stdout = "-".equals(writeFile);
         boolean more = r.next();
         // The format is chosen once the first packet is read: by then a pcapng file has declared its interfaces.
-        boolean ng = writeFile.endsWith(".pcapng") || mixedLinkTypes(r);
-        if (ng) {
-            Map<CaptureInterface, Integer> ids = new HashMap<>();
-            PcapNgWriter w = openNg(stdout, r);
-            copy(r, more, matched, w::close, p -> {
-                CaptureInterface ci = p.captureInterface();
-                Integer id = ids.get(ci);
-                if (id == null) {
-                    id = w.addInterface(ci.linkType(), ci.fileSnapLen(), ci.tsResolCode(), ci.name());
-                    ids.put(ci, id);
-                }
-                w.write(id, p);
-            });
-            return;
-        }
+        boolean ng = pcapngOut || writeFile.endsWith(".pcapng") || mixedLinkTypes(r);
         CaptureInterface first = r.firstInterface();
-        int linkType = first == null ? LinkType.ETHERNET : first.linkType();
-        PcapWriter w = openPcap(stdout, out, linkType, r, finerThanMicros(first));
-        copy(r, more, matched, w::close, p -> {
-            if (p.linkType() != linkType) {
-                throw new WriteFailure(new IOException("packet " + p.number() + " has link type "
-                        + LinkType.describe(p.linkType()) + ", but a pcap file holds one link type ("
-                        + LinkType.describe(linkType) + "): write a .pcapng file to keep several"));
-            }
-            w.write(p);
-        });
+        DumpFile.Format f = new DumpFile.Format(ng, first == null ? LinkType.ETHERNET : first.linkType(),
+                r.snapLen(), finerThanMicros(first), r.byteOrder());
+        PacketOutput o;
+        try {
+            o = rotation.active() ? new RotatingOutput(writeFile, rotation, f, clock, ZoneId.systemDefault())
+                    : DumpFile.open(writeFile, f, out);
+        } catch (IOException e) {
+            throw new WriteFailure(e);
+        }
+        copy(r, more, matched, o);
     }
 
     /**
-     * The copy loop over an open output: matching packets go to {@code sink} (its failures are the output's), the
+     * The copy loop over an open output: matching packets go to {@code output} (its failures are its own), the
      * shutdown hook may stop it between two packets, and the output is closed once, by the loop or by the hook.
      */
-    private void copy(PcapReader r, boolean more, long[] matched, OutputGuard.Closer output, PacketSink sink)
-            throws IOException {
+    private void copy(PcapReader r, boolean more, long[] matched, PacketOutput output) throws IOException {
         PacketSelector s = selector;
+        Progress pr = progress;
         long n = 0;
         guard.guard(output);
         Throwable failure = null;
         try {
             for (; more && n < limit && !stop; more = n < limit && !stop && r.next()) {
+                pr.poll(r);
                 Packet p = r.packet();
                 if (!s.matches(p)) {
                     continue;
@@ -303,7 +311,7 @@ final class OfflineRun {
                     break;      // the shutdown hook closed the output
                 }
                 try {
-                    sink.write(p);
+                    output.write(p);
                 } catch (WriteFailure e) {
                     throw e;
                 } catch (IOException e) {
@@ -360,27 +368,10 @@ final class OfflineRun {
         return (code & 0x80) != 0 ? n >= 20 : n > 6;   // 2^-20 s is the first binary step finer than 1 µs
     }
 
-    private PcapNgWriter openNg(boolean stdout, PcapReader r) throws WriteFailure {
-        try {
-            return stdout ? PcapNgWriter.open(new FileOutputStream(FileDescriptor.out), r.byteOrder())
-                    : PcapNgWriter.open(Path.of(writeFile), r.byteOrder());
-        } catch (IOException e) {
-            throw new WriteFailure(e);
-        }
-    }
-
-    private PcapWriter openPcap(boolean stdout, PrintStream out, int linkType, PcapReader r, boolean nanos)
-            throws WriteFailure {
-        try {
-            PcapWriter.Builder b = PcapWriter.builder().linkType(linkType).snapLen(r.snapLen()).nanos(nanos)
-                    .order(r.byteOrder());
-            return stdout ? b.open(out) : b.open(Path.of(writeFile));
-        } catch (IOException e) {
-            throw new WriteFailure(e);
-        }
-    }
-
     static String ioMessage(String file, IOException e) {
+        if (e instanceof DumpFile.Failure) {
+            return e.getMessage();   // already names its file (one of a rotation's, maybe)
+        }
         if (e instanceof NoSuchFileException) {
             return file + ": No such file or directory";
         }

@@ -3,8 +3,9 @@ package io.weir.cli;
 import io.weir.capture.CaptureInterface;
 import io.weir.capture.Packet;
 import io.weir.compiler.CompileOptions;
-import io.weir.compiler.FilterCompiler;
 import io.weir.compiler.FilterSyntaxException;
+import io.weir.compiler.ebpf.CompiledFilter;
+import io.weir.compiler.ebpf.EbpfCompiler;
 import io.weir.engine.Filter;
 import io.weir.engine.cbpf.ClassicInterpreter;
 import io.weir.engine.cbpf.ClassicProgram;
@@ -190,10 +191,16 @@ final class PacketSelector {
         ClassicProgram classic;
         try {
             // libpcap compiles offline filters with the file's (adjusted) snapshot length as the accept value.
-            classic = FilterCompiler.compile(expression, ci.linkType(), ci.snapLen(), CompileOptions.savefile(fileOrder));
+            // The eBPF-path compile: the same classic program, unless a set is too large for comparisons.
+            CompiledFilter spec = EbpfCompiler.compile(expression, ci.linkType(), ci.snapLen(),
+                    ExtensionFlags.current().applyTo(CompileOptions.savefile(fileOrder)));
+            if (spec.usesMaps()) {
+                return new Slot(FilterFactory.of(spec, engine), null);
+            }
+            classic = spec.classic();
         } catch (FilterSyntaxException e) {
             throw new CompileFailure(e);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | FilterFactory.BackendException e) {
             throw new CompileFailure(e.getMessage());
         }
         if (FilterFactory.acceptsAll(classic)) {

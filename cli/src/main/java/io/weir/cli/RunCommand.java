@@ -9,18 +9,26 @@ import io.weir.capture.PcapWriter;
 import io.weir.engine.Engine;
 import io.weir.engine.Engines;
 import io.weir.engine.Filter;
+import io.weir.engine.ebpf.EbpfFormatException;
 import io.weir.engine.ebpf.EbpfRuntimeException;
+import io.weir.engine.ebpf.HelperTable;
+import io.weir.engine.ebpf.Program;
 import io.weir.engine.elf.BpfObject;
 import io.weir.engine.elf.ElfLoadException;
 import io.weir.engine.elf.ElfObjectSpec;
 import io.weir.engine.elf.ElfProgram;
 import io.weir.engine.elf.SectionKind;
+import io.weir.engine.jit.JitBackend;
+import io.weir.engine.jit.MemoryFacts;
 import io.weir.engine.maps.BpfMap;
 import io.weir.engine.maps.MapException;
 import io.weir.engine.maps.MapHelpers;
 import io.weir.engine.maps.MapSpec;
 import io.weir.engine.maps.PacketClock;
 import io.weir.engine.maps.RingBuffer;
+import io.weir.engine.verifier.VerifiedProgram;
+import io.weir.engine.verifier.Verifier;
+import io.weir.engine.verifier.VerifierException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -52,11 +60,17 @@ import java.util.Map;
  * values as numbers where BTF says they are integers, otherwise as hex strings; per-CPU values summed, with the
  * per-CPU values beside as {@code "per_cpu"}.
  *
- * <p>Exit status: 0 on success, 1 on a load or run error (one line on stderr), 2 on a usage error.
+ * <p>The program is verified before anything runs, against the object's maps ({@code .rodata} read-only): a
+ * rejection is one line naming the section, the instruction and the reason ({@code --verifier-log} prints the
+ * verifier's whole log first, as {@code weir verify -v} does; on acceptance too). The maps' full size is capped
+ * ({@code --max-map-memory}, default 1 GiB or half the heap), so an object cannot exhaust memory.
+ *
+ * <p>Exit status: 0 on success, 1 on a usage, load, verification or run error (one line on stderr; files that
+ * cannot be read or written in tcpdump's words, {@code weir: x.o: No such file or directory}).
  */
 public final class RunCommand {
     private static final String USAGE = "usage: weir run OBJECT.o [--section NAME] -r FILE [-w OUT] [--json]"
-            + " [--events FILE] [--engine auto|jit|interpreter]";
+            + " [--events FILE] [--engine auto|jit|interpreter] [--verifier-log] [--max-map-memory BYTES[k|m|g]]";
 
     private RunCommand() {}
 
@@ -76,15 +90,48 @@ public final class RunCommand {
         }
         try {
             return new RunCommand().execute(o, out, err);
-        } catch (ElfLoadException | MapException e) {
+        } catch (ElfLoadException | MapException | EbpfFormatException e) {
             err.println("weir run: " + e.getMessage());
+            return 1;
+        } catch (FileFailure e) {
+            err.println("weir: " + OfflineRun.ioMessage(e.file, e.cause));
             return 1;
         } catch (IOException e) {
-            err.println("weir run: " + e.getMessage());
+            err.println("weir: " + e.getMessage());
             return 1;
         } catch (UncheckedIOException e) {
-            err.println("weir run: " + e.getCause().getMessage());
+            err.println("weir: " + (o.events != null ? OfflineRun.ioMessage(o.events, e.getCause())
+                    : e.getCause().getMessage()));
             return 1;
+        }
+    }
+
+    /** An I/O failure on one of the command's files, reported with that file's name. */
+    private static final class FileFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+        final String file;
+        final IOException cause;
+
+        FileFailure(String file, IOException cause) {
+            super(cause.getMessage(), cause);
+            this.file = file;
+            this.cause = cause;
+        }
+    }
+
+    /** Opens or reads one of the command's files. */
+    @FunctionalInterface
+    private interface Open<T> {
+        T open() throws IOException;
+    }
+
+    private static <T> T open(String file, Open<T> how) throws FileFailure {
+        try {
+            return how.open();
+        } catch (FileFailure e) {
+            throw e;
+        } catch (IOException e) {
+            throw new FileFailure(file, e);
         }
     }
 
@@ -95,8 +142,10 @@ public final class RunCommand {
         String write;
         String events;
         Engine engine = Engine.AUTO;
+        long maxMapMemory = ElfObjectSpec.defaultMaxMapMemory();
         boolean json;
         boolean help;
+        boolean verifierLog;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -109,6 +158,8 @@ public final class RunCommand {
                     case "--events" -> o.events = value(args, ++i, a);
                     case "--engine" -> o.engine = Engine.fromLabel(value(args, ++i, a));
                     case "--json" -> o.json = true;
+                    case "--verifier-log" -> o.verifierLog = true;
+                    case "--max-map-memory" -> o.maxMapMemory = bytes(value(args, ++i, a));
                     case "-h", "--help" -> o.help = true;
                     default -> {
                         if (a.startsWith("-") && a.length() > 1) {
@@ -125,6 +176,22 @@ public final class RunCommand {
                 throw new IllegalArgumentException(o.object == null ? "missing OBJECT.o" : "missing -r FILE");
             }
             return o;
+        }
+
+        /** A byte count: digits with an optional k, m or g (powers of 1024). */
+        static long bytes(String v) {
+            String s = v.strip().toLowerCase(java.util.Locale.ROOT);
+            int shift = s.endsWith("k") ? 10 : s.endsWith("m") ? 20 : s.endsWith("g") ? 30 : 0;
+            String digits = shift == 0 ? s : s.substring(0, s.length() - 1);
+            try {
+                long n = Long.parseLong(digits);
+                if (n < 0 || n > Long.MAX_VALUE >> shift) {
+                    throw new NumberFormatException();
+                }
+                return n << shift;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("invalid --max-map-memory '" + v + "' (bytes, or with k, m or g)");
+            }
         }
 
         private static String value(String[] args, int i, String option) {
@@ -148,7 +215,7 @@ public final class RunCommand {
                 this.file = null;
                 this.json = null;
             } else {
-                this.file = new BufferedOutputStream(Files.newOutputStream(Path.of(path)));
+                this.file = open(path, () -> new BufferedOutputStream(Files.newOutputStream(Path.of(path))));
                 this.json = new JsonFactory().createGenerator(file, JsonEncoding.UTF8);
                 this.json.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
             }
@@ -196,27 +263,41 @@ public final class RunCommand {
     }
 
     private int execute(Options o, PrintStream out, PrintStream err) throws IOException {
-        ElfObjectSpec spec = ElfObjectSpec.read(Path.of(o.object));
+        ElfObjectSpec spec = open(o.object, () -> ElfObjectSpec.read(Path.of(o.object)));
         ElfProgram program = spec.program(o.section);
+        VerifiedProgram verified;
+        try {
+            VerifiedProgram v = spec.verify(program, Verifier.Options.DEFAULT);
+            verified = v;
+            if (o.verifierLog) {
+                err.print(v.log());
+            }
+        } catch (VerifierException e) {
+            if (o.verifierLog) {
+                err.print(e.log());
+            }
+            err.println("weir run: " + Path.of(o.object).getFileName() + ": section '" + program.section()
+                    + "' rejected by the verifier: " + e.headline());
+            return 1;
+        }
         Map<String, Long> verdicts = new LinkedHashMap<>();
         for (String v : verdictNames(program.kind())) {
             verdicts.put(v, 0L);
         }
         long packets = 0;
-        try (BpfObject obj = spec.load(); Events events = new Events(err, o.events);
-                PcapReader reader = PcapReader.open(Path.of(o.read))) {
-            Filter filter = Engines.backend(o.engine).filter(obj.link(program), MapHelpers.table(events::trace),
-                    Engines.DEFAULT_BUDGET);
+        try (BpfObject obj = spec.load(o.maxMapMemory); Events events = new Events(err, o.events);
+                PcapReader reader = open(o.read, () -> PcapReader.open(Path.of(o.read)))) {
+            Filter filter = filter(o.engine, obj.link(program), verified, MapHelpers.table(events::trace));
             List<RingBuffer> rings = new ArrayList<>();
             for (BpfMap m : obj.maps()) {
                 if (m instanceof RingBuffer) {
                     rings.add((RingBuffer) m);
                 }
             }
-            PcapWriter writer = o.write == null ? null : PcapWriter.builder().linkType(reader.linkType())
-                    .snapLen(reader.snapLen()).nanos(true).open(Path.of(o.write));
+            PcapWriter writer = o.write == null ? null : open(o.write, () -> PcapWriter.builder()
+                    .linkType(reader.linkType()).snapLen(reader.snapLen()).nanos(true).open(Path.of(o.write)));
             try {
-                while (reader.next()) {
+                while (next(reader, o.read)) {
                     Packet p = reader.packet();
                     packets++;
                     events.packet = packets;
@@ -232,7 +313,11 @@ public final class RunCommand {
                     verdicts.merge(verdict, 1L, Long::sum);
                     int keep = keepLength(program.kind(), r, p.capLen());
                     if (writer != null && keep > 0) {
-                        writer.write(p.buffer(), p.offset(), keep, p.wireLen(), p.timestampNanos());
+                        try {
+                            writer.write(p.buffer(), p.offset(), keep, p.wireLen(), p.timestampNanos());
+                        } catch (IOException e) {
+                            throw new FileFailure(o.write, e);
+                        }
                     }
                     for (RingBuffer rb : rings) {
                         rb.poll(rec -> events.record(rb.name(), rec));
@@ -251,6 +336,23 @@ public final class RunCommand {
             }
         }
         return 0;
+    }
+
+    /** The engine's filter; the JIT gets the verifier's facts (no packet checks, no stack clearing). */
+    private static Filter filter(Engine engine, Program linked, VerifiedProgram verified, HelperTable helpers) {
+        if (engine == Engine.INTERPRETER) {
+            return Engines.backend(engine).filter(linked, helpers, Engines.DEFAULT_BUDGET);
+        }
+        JitBackend backend = engine == Engine.JIT ? JitBackend.JIT : JitBackend.AUTO;
+        return backend.filter(linked, helpers, Engines.DEFAULT_BUDGET, MemoryFacts.of(verified));
+    }
+
+    private static boolean next(PcapReader reader, String file) throws FileFailure {
+        try {
+            return reader.next();
+        } catch (IOException e) {
+            throw new FileFailure(file, e);
+        }
     }
 
     private static List<String> verdictNames(SectionKind kind) {

@@ -20,9 +20,10 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The tcpdump-compatible top-level command. For now it reads capture files: {@code weir -r FILE EXPR} prints one
- * line per packet the expression matches on standard output (the banner goes to standard error, as tcpdump's
- * does), {@code -w OUT} writes those packets to a file instead, {@code --count} prints only their number,
+ * The tcpdump-compatible top-level command: {@code weir -r FILE EXPR} (or {@code -i IFACE}, or neither: the first
+ * interface) prints one line per packet the expression matches on standard output (the banner goes to standard
+ * error, as tcpdump's does), {@code -w OUT} writes those packets to a file instead (rotated with {@code -C},
+ * {@code -G}, {@code -W}: {@link RotatingOutput}), {@code --count} prints only their number,
  * {@code -c N} stops after N matches. {@code -d}/{@code -dd}/{@code -ddd} (with {@code -y LINKTYPE},
  * {@code -s SNAPLEN}) print the compiled program as tcpdump does; {@code -F FILE} reads the expression from a
  * file; {@code --engine} picks what runs the filter ({@link FilterFactory}).
@@ -41,6 +42,16 @@ final class WeirCommand {
     Integer snaplen;
     String filterFile;
     String engine;
+    /** Weir's extensions ({@link ExtensionFlags}): --ip6-transport, --vlan-any, --defs FILE. */
+    boolean ip6Transport;
+    boolean vlanAny;
+    String defsFile;
+    /** {@code -C}, {@code -G}, {@code -W} as given ({@code null} when absent): checked by {@link Rotation#of}. */
+    String rotateSize;
+    String rotateSeconds;
+    String rotateFiles;
+    /** {@code --pcapng}: write pcapng whatever the file's name. */
+    boolean pcapngOut;
     List<String> expression = new ArrayList<>();
     /** Printing flags (-e, -q, -t..., -v, -x/-X/-A, -S, -l, -U, --json, --time-stamp-precision). */
     final PrintOptions print = new PrintOptions();
@@ -56,17 +67,34 @@ final class WeirCommand {
     static CommandSpec spec() {
         CommandSpec spec = CommandSpec.create().name("weir");
         spec.usageMessage()
-                .description("Reads packets from a capture file and prints those the filter expression matches,"
-                        + " like tcpdump -r.")
-                .footer("The expression (tcpdump's pcap-filter language) follows the options; its words are joined"
-                        + " with spaces. Subcommands: compile, verify, run.")
+                .description("Reads packets from a capture file (-r) or captures them on an interface (-i; with"
+                        + " neither, the first interface), and prints, writes or counts those the filter"
+                        + " expression matches, like tcpdump.")
+                .footer("", "The expression (tcpdump's pcap-filter language) follows the options; its words are"
+                        + " joined with spaces.",
+                        "Commands: weir compile (print programs), weir verify (check an eBPF program), weir run"
+                        + " (run an eBPF object), weir flows (flow table), weir completion bash (shell completion);"
+                        + " each has --help.",
+                        "Exit status: 0 on success, 1 on any error.")
                 .sortOptions(false);
+        HelpGroups.apply(spec, HELP_GROUPS, "Other options:");
         spec.versionProvider(new Version());
         spec.addOption(OptionSpec.builder("-r").paramLabel("FILE").type(String.class)
                 .description("Read packets from FILE (pcap or pcapng, may be gzipped; - for standard input).").build());
         spec.addOption(OptionSpec.builder("-w").paramLabel("FILE").type(String.class)
                 .description("Write the packets to FILE instead of printing them (pcapng if FILE ends in .pcapng,"
                         + " else pcap; - for standard output).").build());
+        spec.addOption(OptionSpec.builder("--pcapng").arity("0").type(boolean.class)
+                .description("Write pcapng rather than pcap (as does a -w FILE ending in .pcapng).").build());
+        spec.addOption(OptionSpec.builder("-C").paramLabel("FILE_SIZE").type(String.class)
+                .description("With -w: before writing a packet, start a new file if the current one is larger than"
+                        + " FILE_SIZE million bytes (FILE, FILE1, FILE2...).").build());
+        spec.addOption(OptionSpec.builder("-G").paramLabel("ROTATE_SECONDS").type(String.class)
+                .description("With -w: start a new file every ROTATE_SECONDS seconds; the -w name goes through"
+                        + " strftime (e.g. dump-%%Y%%m%%d-%%H%%M%%S.pcap).").build());
+        spec.addOption(OptionSpec.builder("-W").paramLabel("FILECOUNT").type(String.class)
+                .description("With -C: keep a ring of FILECOUNT files (names numbered from 0 with leading zeros);"
+                        + " with -G alone: stop after FILECOUNT files.").build());
         spec.addOption(OptionSpec.builder("-c").paramLabel("COUNT").type(Long.class)
                 .description("Exit after COUNT packets.").build());
         spec.addOption(OptionSpec.builder("-n").arity("0").type(boolean[].class)
@@ -83,13 +111,23 @@ final class WeirCommand {
         spec.addOption(OptionSpec.builder("-dd").arity("0").type(boolean.class).hidden(true).build());
         spec.addOption(OptionSpec.builder("-ddd").arity("0").type(boolean.class).hidden(true).build());
         spec.addOption(OptionSpec.builder("-y").paramLabel("LINKTYPE").type(String.class)
-                .description("Link type for -d without -r: EN10MB, RAW, LINUX_SLL, LINUX_SLL2, NULL, LOOP or a"
-                        + " number.").build());
+                .description("Link type for -d without -r: a libpcap name (EN10MB, LINUX_SLL2, IEEE802_11_RADIO..."
+                        + " see --list-linktypes) or a number.").build());
+        spec.addOption(OptionSpec.builder("--list-linktypes").arity("0").type(boolean.class)
+                .description("List the link types Weir filters on, with their numbers, and exit.").build());
         spec.addOption(OptionSpec.builder("-s").paramLabel("SNAPLEN").type(String.class)
                 .description("Snapshot length: the value -d's program returns for matches (0: 262144).").build());
         spec.addOption(OptionSpec.builder("--engine").paramLabel("ENGINE").type(String.class)
                 .description("What runs the filter: auto (the JIT, default), jit, interpreter (eBPF) or"
                         + " classic.").build());
+        spec.addOption(OptionSpec.builder("--ip6-transport").arity("0").type(boolean.class)
+                .description("Extension: tcp[], udp[], sctp[] and icmp6[] index the transport header of IPv6"
+                        + " packets too, after extension headers (libpcap: IPv4 only).").build());
+        spec.addOption(OptionSpec.builder("--vlan-any").arity("0").type(boolean.class)
+                .description("Extension: on Ethernet, the filter matches with or without 1 or 2 VLAN tags.")
+                .build());
+        spec.addOption(OptionSpec.builder("--defs").paramLabel("FILE").type(String.class)
+                .description("Extension: named filters, lines 'define NAME EXPRESSION', used as $NAME.").build());
         LiveFlags.addOptions(spec);
         spec.addOption(OptionSpec.builder("-h", "--help").arity("0").type(boolean.class).usageHelp(true)
                 .description("Show this help and exit.").build());
@@ -98,6 +136,21 @@ final class WeirCommand {
         spec.addPositional(PositionalParamSpec.builder().paramLabel("EXPRESSION").arity("0..*").type(String[].class)
                 .description("Filter expression, e.g. tcp port 80 (all packets when absent).").build());
         return spec;
+    }
+
+    /** The headings of --help and their options, in tcpdump's manual's order within each. */
+    static final java.util.Map<String, List<String>> HELP_GROUPS = helpGroups();
+
+    private static java.util.Map<String, List<String>> helpGroups() {
+        java.util.Map<String, List<String>> g = new java.util.LinkedHashMap<>();
+        g.put("Reading and capturing:", List.of("-r", "-i", "-D", "-c", "-p", "-s", "-B", "--immediate-mode", "-Q",
+                "--time-stamp-precision"));
+        g.put("Writing capture files:", List.of("-w", "--pcapng", "-C", "-G", "-W", "-U"));
+        g.put("Printing packets:", List.of("-n", "-e", "-q", "-t", "-v", "-S", "-x", "-X", "-A", "-l", "--json",
+                "--count"));
+        g.put("The filter program:", List.of("-F", "-d", "-y", "--list-linktypes", "--engine", "--ip6-transport",
+                "--vlan-any", "--defs"));
+        return g;
     }
 
     /** Runs with the process's standard streams. */
@@ -117,6 +170,9 @@ final class WeirCommand {
     static int execute(String[] args, PrintStream out, PrintStream err, ZoneId zone) {
         if (args.length > 0 && SUBCOMMANDS.contains(args[0])) {
             return subcommand(args[0], Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
+        if (args.length == 1 && args[0].equals("--list-linktypes")) {
+            return LinkTypeList.print(out);
         }
         WeirCommand cmd = quickParse(args);
         if (cmd == null) {
@@ -149,7 +205,8 @@ final class WeirCommand {
     }
 
     /** Words that start a subcommand rather than a filter expression (none is a tcpdump primitive). */
-    static final java.util.Set<String> SUBCOMMANDS = java.util.Set.of("run", "verify", "compile", "flows");
+    static final java.util.Set<String> SUBCOMMANDS = java.util.Set.of("run", "verify", "compile", "flows",
+            "completion", "index");
 
     private static int subcommand(String name, String[] rest, PrintStream out, PrintStream err) {
         try {
@@ -157,6 +214,8 @@ final class WeirCommand {
                 case "run": return RunCommand.run(rest, out, err);
                 case "compile": return CompileCommand.run(rest, out, err);
                 case "flows": return FlowsCommand.run(rest, out, err);
+                case "completion": return CommandTree.completion(rest, out, err);
+                case "index": return IndexCommand.run(rest, out, err);
                 default: return VerifyCommand.run(rest, out, err);
             }
         } finally {
@@ -184,6 +243,13 @@ final class WeirCommand {
         }
         cmd.filterFile = pr.matchedOptionValue("-F", null);
         cmd.engine = pr.matchedOptionValue("--engine", null);
+        cmd.ip6Transport = pr.hasMatchedOption("--ip6-transport");
+        cmd.vlanAny = pr.hasMatchedOption("--vlan-any");
+        cmd.defsFile = pr.matchedOptionValue("--defs", null);
+        cmd.rotateSize = pr.matchedOptionValue("-C", null);
+        cmd.rotateSeconds = pr.matchedOptionValue("-G", null);
+        cmd.rotateFiles = pr.matchedOptionValue("-W", null);
+        cmd.pcapngOut = pr.hasMatchedOption("--pcapng");
         PrintFlags.fromPicocli(pr, cmd.print);
         LiveFlags.fromPicocli(pr, cmd.live);
         cmd.expression = Arrays.asList(pr.matchedPositionalValue(0, new String[0]));
@@ -334,6 +400,9 @@ final class WeirCommand {
                 && countOnly == c.countOnly && dumpLevel == c.dumpLevel
                 && java.util.Objects.equals(linkName, c.linkName) && java.util.Objects.equals(snaplen, c.snaplen)
                 && java.util.Objects.equals(filterFile, c.filterFile) && java.util.Objects.equals(engine, c.engine)
+                && java.util.Objects.equals(rotateSize, c.rotateSize)
+                && java.util.Objects.equals(rotateSeconds, c.rotateSeconds)
+                && java.util.Objects.equals(rotateFiles, c.rotateFiles) && pcapngOut == c.pcapngOut
                 && expression.equals(c.expression) && PrintFlags.key(print).equals(PrintFlags.key(c.print));
     }
 
@@ -392,6 +461,15 @@ final class WeirCommand {
             err.println("weir: " + OfflineRun.ioMessage(filterFile, e));
             return 1;
         }
+        try {
+            ExtensionFlags.set(ExtensionFlags.of(ip6Transport, vlanAny, defsFile));
+        } catch (IOException e) {
+            err.println("weir: " + OfflineRun.ioMessage(defsFile, e));
+            return 1;
+        } catch (io.weir.compiler.FilterSyntaxException e) {
+            err.println(e.render());
+            return 1;
+        }
         if (live.listInterfaces) {
             return LiveRun.listInterfaces(out, err);
         }
@@ -411,16 +489,25 @@ final class WeirCommand {
             return 1;
         }
         long limit = maxPackets == null ? Long.MAX_VALUE : maxPackets;
-        print.zone = zone;
-        if (readFile == null && !live.any()) {
-            err.println("weir: no input: read a file with -r FILE or capture with -i INTERFACE (see weir -D)");
+        Rotation rotation;
+        try {
+            rotation = writeFile == null ? Rotation.NONE : Rotation.of(rotateSize, rotateSeconds, rotateFiles);
+        } catch (IllegalArgumentException e) {
+            err.println("weir: " + e.getMessage());
             return 1;
         }
+        if (rotation.active() && "-".equals(writeFile)) {
+            err.println("weir: -C and -G rotate files: they need -w FILE, not the standard output");
+            return 1;
+        }
+        print.zone = zone;
         if (readFile == null) {
-            return LiveRun.capture(live, snaplen, writeFile, limit, countOnly, print, expr, choice, out, err, zone);
+            // No -r: capture live, on -i's interface or, as tcpdump does, on the first one libpcap lists.
+            return LiveRun.capture(live, snaplen, new LiveRun.Output(writeFile, pcapngOut, rotation), limit, countOnly,
+                    print, expr, choice, out, err, zone);
         }
         return new OfflineRun(readFile, writeFile, limit, countOnly, new PacketSelector(expr, choice))
-                .printing(print).run(out, err, zone);
+                .printing(print).writing(pcapngOut, rotation, null).run(out, err, zone);
     }
 
     /** The version: from the jar's Maven properties, or "development build" when run from classes. */

@@ -7,6 +7,10 @@
  * picocli for the rest), {@link io.weir.cli.OfflineRun} reads the capture and prints, writes or counts what
  * {@link io.weir.cli.PacketSelector} keeps; the selector gets its filters from {@link io.weir.cli.FilterFactory},
  * the one seam from an expression to an engine (compile, classic to eBPF, verify, JIT or interpreter).
- * {@link io.weir.cli.CompileCommand} prints programs ({@code -d}, {@code -dd}, {@code -ddd}, {@code --ebpf}).
+ * {@link io.weir.cli.CompileCommand} prints programs ({@code -d}, {@code -dd}, {@code -ddd}, {@code --ebpf},
+ * {@code --verifier-log}). {@code -w} goes through a {@link io.weir.cli.PacketOutput}: one
+ * {@link io.weir.cli.DumpFile}, or a {@link io.weir.cli.RotatingOutput} series named as tcpdump names them.
+ * {@link io.weir.cli.CommandTree} is the whole command tree for shell completion; {@link io.weir.cli.HelpGroups}
+ * puts {@code --help}'s options under headings.
  */
 package io.weir.cli;

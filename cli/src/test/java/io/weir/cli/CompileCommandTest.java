@@ -109,7 +109,7 @@ class CompileCommandTest {
                 Arguments.of(new String[] {"compile", "-x", "ip"}, "weir: compile: unknown option '-x' (see weir compile --help)"),
                 Arguments.of(new String[] {"compile", "-s"}, "weir: compile: option -s needs a value (see weir compile --help)"),
                 Arguments.of(new String[] {"compile", "-s", "big", "ip"}, "weir: invalid snaplen big"),
-                Arguments.of(new String[] {"-y", "105", "-d", "ip"}, "weir: error: 802.11 link-layer type filtering not implemented"));
+                Arguments.of(new String[] {"-y", "147", "-d", "ip"}, "weir: error: DLT 147 link-layer type filtering not implemented"));
     }
 
     @ParameterizedTest(name = "{1}")

@@ -190,8 +190,58 @@ class RunCommandTest {
         Result engine = run(fixture("proto_count").toString(), "-r", pcap.toString(), "--engine", "gpu");
         assertEquals(1, engine.status());
         assertTrue(engine.err().startsWith("weir run: unknown engine 'gpu' (interpreter, jit, auto)"), engine.err());
-        Result missing = run(tmp.resolve("none.o").toString(), "-r", pcap.toString());
+        Path none = tmp.resolve("none.o");
+        Result missing = run(none.toString(), "-r", pcap.toString());
         assertEquals(1, missing.status());
-        assertTrue(missing.err().startsWith("weir run: "), missing.err());
+        assertEquals("weir: " + none + ": No such file or directory\n", missing.err());
+        Path noCapture = tmp.resolve("none.pcap");
+        Result missingCapture = run(fixture("proto_count").toString(), "-r", noCapture.toString());
+        assertEquals(1, missingCapture.status());
+        assertEquals("weir: " + noCapture + ": No such file or directory\n", missingCapture.err());
+        Path noDir = tmp.resolve("no/such/dir/out.pcap");
+        Result unwritable = run(fixture("proto_count").toString(), "-r", pcap.toString(), "-w", noDir.toString());
+        assertEquals(1, unwritable.status());
+        assertEquals("weir: " + noDir + ": No such file or directory\n", unwritable.err());
+        Result bytes = run(fixture("proto_count").toString(), "-r", pcap.toString(), "--max-map-memory", "lots");
+        assertEquals(1, bytes.status());
+        assertTrue(bytes.err().startsWith("weir run: invalid --max-map-memory 'lots'"), bytes.err());
+    }
+
+    /** A program the verifier rejects never runs: one line naming the section, the instruction and the reason. */
+    @Test
+    void rejectedProgramIsOneLocatedLine() {
+        Result r = run(fixture("ringbuf_leak").toString(), "-r", pcap.toString());
+        assertEquals(1, r.status());
+        assertEquals("", r.out());
+        assertEquals("weir run: ringbuf_leak.o: section 'socket' rejected by the verifier: insn 18: exit:"
+                + " Unreleased reference id=1 alloc_insn=6: a ring buffer record must be submitted or discarded on"
+                + " every path\n", r.err());
+        Result log = run(fixture("ringbuf_leak").toString(), "-r", pcap.toString(), "--verifier-log");
+        assertEquals(1, log.status());
+        String[] lines = log.err().split("\n");
+        assertTrue(lines.length > 10, log.err());
+        assertTrue(lines[0].startsWith("0: (bf) r6 = r1 ;"), lines[0]);
+        assertEquals(r.err().strip(), lines[lines.length - 1]);
+    }
+
+    @Test
+    void verifierLogOfAnAcceptedProgramGoesToStderr() {
+        Result r = run(fixture("global_data").toString(), "-r", pcap.toString(), "--verifier-log", "--json");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("map_value(map="), r.err());
+        assertTrue(r.err().contains("processed "), r.err());
+        assertTrue(r.out().startsWith("{\"packets\":300,"), r.out());
+    }
+
+    /** Maps are sized before they are made: an object asking for more than the limit is refused, not run. */
+    @Test
+    void mapMemoryLimit() {
+        Result r = run(fixture("proto_count").toString(), "-r", pcap.toString(), "--max-map-memory", "4k");
+        assertEquals(1, r.status());
+        assertTrue(r.err().startsWith("weir run: the maps need "), r.err());
+        assertTrue(r.err().contains("above the limit of 4096 bytes (largest: 'proto_packets', hash of 256 entries"),
+                r.err());
+        Result ok = run(fixture("proto_count").toString(), "-r", pcap.toString(), "--max-map-memory", "1m");
+        assertEquals(0, ok.status(), ok.err());
     }
 }

@@ -93,7 +93,20 @@ class WeirCommandTest {
                 a[i] = pcap(a[i]);
             }
         }
-        Run r = run(a);
+        // Cooked-v2 interface indexes would print as this machine's interface names (as tcpdump prints them),
+        // which differ between machines: the golden files hold "?".
+        String was = System.getProperty("weir.print.localIfNames");
+        System.setProperty("weir.print.localIfNames", "false");
+        Run r;
+        try {
+            r = run(a);
+        } finally {
+            if (was == null) {
+                System.clearProperty("weir.print.localIfNames");
+            } else {
+                System.setProperty("weir.print.localIfNames", was);
+            }
+        }
         assertEquals(0, r.status(), r.err());
         Path file = Path.of("src/test/resources/io/weir/cli/golden", golden);
         if (Boolean.getBoolean("golden.update")) {
@@ -196,7 +209,6 @@ class WeirCommandTest {
                         "weir: /nonexistent/x.pcap: No such file or directory"),
                 Arguments.of(new String[] {"--bogus"}, 1, "weir: Unknown option: '--bogus' (see weir --help)"),
                 Arguments.of(new String[] {"-c", "many", "-r", "x"}, 1, "weir: Invalid value for option '-c'..."),
-                Arguments.of(new String[] {}, 1, "weir: no input: read a file with -r FILE or capture with -i INTERFACE (see weir -D)"),
                 Arguments.of(new String[] {"-r", "README.md"}, 1, "weir: README.md: unknown file format..."));
     }
 

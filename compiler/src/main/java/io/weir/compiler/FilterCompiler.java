@@ -1,20 +1,23 @@
 package io.weir.compiler;
 
 import io.weir.compiler.lower.LinkLayer;
+import io.weir.compiler.lower.VarOffsets;
 import io.weir.compiler.lower.Lowering;
 import io.weir.compiler.lower.Pred;
+import io.weir.compiler.lower.SetTable;
+import io.weir.compiler.lower.VlanAny;
 import io.weir.compiler.opt.Cfg;
 import io.weir.compiler.opt.Emitter;
 import io.weir.compiler.opt.EdgeThreading;
 import io.weir.compiler.opt.JumpThreading;
 import io.weir.compiler.opt.Pullup;
 import io.weir.compiler.parse.Ast;
+import io.weir.compiler.parse.Defs;
 import io.weir.compiler.parse.Parser;
 import io.weir.engine.cbpf.ClassicProgram;
 import io.weir.engine.cbpf.ClassicToEbpf;
 import io.weir.engine.ebpf.Program;
 import io.weir.engine.cbpf.TcpdumpFormat;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -40,21 +43,17 @@ public final class FilterCompiler {
     /** tcpdump's default snapshot length, the value returned for accepted packets. */
     public static final int DEFAULT_SNAPLEN = 262144;
 
-    private static final Map<String, Integer> LINK_TYPES = Map.of("EN10MB", LinkLayer.EN10MB,
-            "RAW", LinkLayer.RAW, "LINUX_SLL", LinkLayer.LINUX_SLL, "LINUX_SLL2", LinkLayer.LINUX_SLL2,
-            "NULL", LinkLayer.NULL, "LOOP", LinkLayer.LOOP);
-
     private FilterCompiler() {
     }
 
     /**
-     * The DLT number of a link-type name as tcpdump's {@code -y} takes it ({@code EN10MB}, {@code RAW},
-     * {@code LINUX_SLL}, {@code LINUX_SLL2}, {@code NULL}, {@code LOOP}, case-insensitive) or a decimal number;
-     * -1 if unknown.
+     * The DLT number of a link-type name as tcpdump's {@code -y} takes it (libpcap's names: {@code EN10MB},
+     * {@code LINUX_SLL2}, {@code IEEE802_11_RADIO}..., see {@link io.weir.compiler.lower.LinkTypes}; also with
+     * {@code DLT_} or {@code LINKTYPE_} in front, case-insensitive) or a decimal number; -1 if unknown.
      */
     public static int linkType(String name) {
-        Integer v = LINK_TYPES.get(name.toUpperCase(Locale.ROOT));
-        if (v != null) {
+        int v = io.weir.compiler.lower.LinkTypes.byName(name);
+        if (v >= 0) {
             return v;
         }
         try {
@@ -90,13 +89,30 @@ public final class FilterCompiler {
      */
     public static ClassicProgram compile(String expr, int linkType, int snaplen, CompileOptions options)
             throws FilterSyntaxException {
+        return compile(expr, linkType, snaplen, options, SetTable.classic(), null);
+    }
+
+    /**
+     * The pipeline, with sets compiled as {@code sets} says; when it makes lookup tables, the pcs of their
+     * placeholder jumps go to {@code lookups} (see {@link Emitter#emit(Cfg.Node, int, Map)} and
+     * {@link io.weir.compiler.ebpf.EbpfCompiler}).
+     */
+    public static ClassicProgram compile(String expr, int linkType, int snaplen, CompileOptions options,
+            SetTable sets, Map<Integer, Integer> lookups) throws FilterSyntaxException {
         LinkLayer ll = LinkLayer.of(linkType, options.fileOrder());
         if (ll == null) {
             throw new UnsupportedLinkTypeException(linkType);
         }
         long netmask = options.netmask();
+        if (!options.defs().isEmpty()) {
+            expr = Defs.expand(expr, options.defs());
+        }
         Ast.Expr ast = Parser.parse(expr);
-        Pred pred = Lowering.lower(ast, expr, ll, netmask);
+        Pred pred = options.vlanAny()
+                ? VlanAny.lower(ast, expr, linkType, options.fileOrder(), netmask, sets, options.ip6Transport())
+                : Lowering.lower(ast, expr, ll, netmask, sets, options.ip6Transport());
+        VarOffsets varOffsets = new VarOffsets(ll);
+        pred = varOffsets.resolve(pred);
         Cfg built = new Cfg();
         Cfg.Node root = built.build(pred);
         Cfg.Node first = root;
@@ -106,9 +122,18 @@ public final class FilterCompiler {
         root = Pullup.run(root, threaded, pulled);
         Cfg rethreaded = new Cfg();
         root = JumpThreading.run(root, pulled, rethreaded);
-        ClassicProgram p = Emitter.emit(root, snaplen);
+        ClassicProgram p = Emitter.emit(root, snaplen, lookups);
         if (p != null) {
-            p = keepRootStatements(first, p);
+            ClassicProgram kept = keepRootStatements(first, p);
+            if (lookups != null && kept != p && !lookups.isEmpty()) {
+                shift(lookups, kept.size() - p.size());
+            }
+            p = kept;
+            if (p.size() > io.weir.engine.cbpf.ClassicOp.MAX_INSNS) {
+                // Only Weir's extensions get here (tunnel scopes, the IPv6 walk): libpcap's primitives stay short.
+                throw new FilterSyntaxException("program too long: " + p.size() + " instructions, classic BPF allows "
+                        + io.weir.engine.cbpf.ClassicOp.MAX_INSNS, expr, 0, expr.length());
+            }
         }
         if (p == null) {
             // libpcap reports this only when its (edge-only) threading proves it; otherwise it compiles a
@@ -117,6 +142,11 @@ public final class FilterCompiler {
                 throw new FilterSyntaxException("expression rejects all packets", expr, 0, expr.length());
             }
             p = ClassicProgram.of(io.weir.engine.cbpf.ClassicInsn.ret(0));
+        }
+        int unprefixed = p.size();
+        p = varOffsets.prepend(p);
+        if (lookups != null && !lookups.isEmpty() && p.size() != unprefixed) {
+            shift(lookups, p.size() - unprefixed);
         }
         return p;
     }
@@ -140,6 +170,15 @@ public final class FilterCompiler {
         java.util.List<io.weir.engine.cbpf.ClassicInsn> all = new java.util.ArrayList<>(stmts);
         all.addAll(p.insns());
         return ClassicProgram.of(all);
+    }
+
+    private static void shift(Map<Integer, Integer> lookups, int by) {
+        Map<Integer, Integer> moved = new java.util.HashMap<>();
+        for (Map.Entry<Integer, Integer> e : lookups.entrySet()) {
+            moved.put(e.getKey() + by, e.getValue());
+        }
+        lookups.clear();
+        lookups.putAll(moved);
     }
 
     /**

@@ -110,8 +110,13 @@ class DifferentialTest {
      * null) or for a savefile written in the byte order {@code savefile}.
      */
     static void check(String expr, boolean truncated, ByteOrder savefile, int[] linkTypes) {
+        check(expr, truncated, savefile, linkTypes, TestPackets.byLinkType());
+    }
+
+    /** The same on {@code packets} (by DLT number): for link types {@link TestPackets} does not make. */
+    static void check(String expr, boolean truncated, ByteOrder savefile, int[] linkTypes,
+            Map<Integer, List<TestPackets.Pkt>> packets) {
         LibPcap.require();
-        Map<Integer, List<TestPackets.Pkt>> packets = TestPackets.byLinkType();
         List<String> problems = new ArrayList<>();
         String mode = savefile == null ? "" : " (savefile, " + savefile + ")";
         for (int lt : linkTypes) {
@@ -128,7 +133,7 @@ class DifferentialTest {
             try {
                 weir = FilterCompiler.compile(expr, lt, SNAPLEN,
                         savefile == null ? CompileOptions.DEAD : CompileOptions.savefile(savefile));
-            } catch (FilterSyntaxException e) {
+            } catch (FilterSyntaxException | UnsupportedLinkTypeException e) {
                 weirError = e.getMessage();
             }
             if (pcapError != null && savefile != null && SAVEFILE_REJECTS_ALL_GAP.contains(expr)

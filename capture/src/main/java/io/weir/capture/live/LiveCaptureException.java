@@ -15,6 +15,8 @@ public final class LiveCaptureException extends Exception {
         PERMISSION,
         /** No such interface. */
         NO_DEVICE,
+        /** The interface was removed or went down during the capture (what was captured is kept). */
+        INTERFACE_GONE,
         /** libpcap rejected the filter expression. */
         BAD_FILTER,
         /** Anything else libpcap reported. */

@@ -26,6 +26,27 @@ final class Natives {
         return new LiveCaptureException(LiveCaptureException.Kind.NO_LIBPCAP, NO_LIBPCAP, e);
     }
 
+    /**
+     * A pcap4j exception's message as libpcap wrote it: its first line, without pcap4j's
+     * {@code "Error occurred in pcap_next_ex(): "} prefix ({@code "The interface disappeared"}).
+     */
+    static String libpcapMessage(String s) {
+        String m = firstLine(String.valueOf(s));
+        if (m.startsWith("Error occurred in pcap_")) {
+            int colon = m.indexOf("): ");
+            if (colon > 0) {
+                m = m.substring(colon + 3);
+            }
+        }
+        return m;
+    }
+
+    /** Whether libpcap's message says the interface went away or down during the capture. */
+    static boolean interfaceGone(String libpcapMessage) {
+        return libpcapMessage.contains("interface disappeared") || libpcapMessage.contains("interface went down")
+                || libpcapMessage.contains("No such device");
+    }
+
     static String firstLine(String s) {
         int nl = s.indexOf('\n');
         return (nl < 0 ? s : s.substring(0, nl)).trim();

@@ -209,8 +209,9 @@ final class Pcap4jSource implements LiveSource {
         } catch (EOFException e) {
             return null;   // pcap_breakloop: the caller looks at its own stop flag
         } catch (PcapNativeException e) {
-            throw new LiveCaptureException(LiveCaptureException.Kind.OTHER,
-                    device + ": " + Natives.firstLine(String.valueOf(e.getMessage())), e);
+            String m = Natives.libpcapMessage(e.getMessage());
+            throw new LiveCaptureException(Natives.interfaceGone(m) ? LiveCaptureException.Kind.INTERFACE_GONE
+                    : LiveCaptureException.Kind.OTHER, device + ": " + m, e);
         } catch (NotOpenException e) {
             if (closed || breakRequested) {
                 return null;

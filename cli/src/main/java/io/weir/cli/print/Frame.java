@@ -9,6 +9,8 @@ import java.nio.ByteBuffer;
  */
 final class Frame {
     final StringBuilder sb = new StringBuilder(512);
+    /** Whether the transport being printed is in an IP fragment (tcpdump then verifies no checksum). */
+    boolean fragmented;
     final PrintOptions opt;
     ByteBuffer b;
     int base;
@@ -50,6 +52,7 @@ final class Frame {
     static final Truncated T_TCP = new Truncated("tcp");
     static final Truncated T_TCP_OPTIONS = new Truncated("tcp", ">");
     static final Truncated T_UDP = new Truncated("udp");
+    static final Truncated T_BOOTP = new Truncated("bootp");
     static final Truncated T_ICMP = new Truncated("icmp");
     static final Truncated T_ICMP6 = new Truncated("icmp6");
     static final Truncated T_ARP = new Truncated("arp");

@@ -138,23 +138,45 @@ final class IcmpDecoder {
                 break;
             case 135:
                 f.need(o, 24, Frame.T_ICMP6);
-                sb.append("neighbor solicitation, who has ");
+                sb.append("neighbor solicitation");
+                ndLength(length);
+                sb.append(", who has ");
                 f.ip6(o + 8);
+                ndOptions(o + 24, length - 24);
                 break;
-            case 136:
+            case 136: {
                 f.need(o, 24, Frame.T_ICMP6);
-                sb.append("neighbor advertisement, tgt is ");
+                sb.append("neighbor advertisement");
+                ndLength(length);
+                sb.append(", tgt is ");
                 f.ip6(o + 8);
+                if (f.opt.verbose > 0) {
+                    long fl = f.u32(o + 4);
+                    sb.append(", Flags [");
+                    int start = sb.length();
+                    if ((fl & 0x80000000L) != 0) sb.append("router");
+                    if ((fl & 0x40000000L) != 0) sb.append(sb.length() > start ? ", " : "").append("solicited");
+                    if ((fl & 0x20000000L) != 0) sb.append(sb.length() > start ? ", " : "").append("override");
+                    if (sb.length() == start) sb.append("none");
+                    sb.append(']');
+                }
+                ndOptions(o + 24, length - 24);
                 break;
+            }
             case 133:
                 sb.append("router solicitation");
+                ndLength(length);
+                ndOptions(o + 8, length - 8);
                 break;
             case 134:
                 sb.append("router advertisement");
+                ndLength(length);
                 break;
             case 137:
                 f.need(o, 40, Frame.T_ICMP6);
-                sb.append("redirect, ");
+                sb.append("redirect");
+                ndLength(length);
+                sb.append(", ");
                 f.ip6(o + 24);
                 sb.append(" to ");
                 f.ip6(o + 8);
@@ -207,8 +229,56 @@ final class IcmpDecoder {
                 sb.append("multicast listener report v2, ").append(f.u16(o + 6)).append(" group record(s)");
                 break;
             default:
-                sb.append("type-#").append(type);
+                sb.append("type-#").append(type).append(", length ").append(length);
+                return;
         }
-        sb.append(", length ").append(length);
+        if (f.opt.verbose == 0) {
+            sb.append(", length ").append(length);   // with -v tcpdump prints it only for the ND messages
+        }
+    }
+
+    /** With {@code -v}, tcpdump names the length of ND messages right after their type. */
+    private void ndLength(int length) {
+        if (f.opt.verbose > 0) {
+            sb.append(", length ").append(length);
+        }
+    }
+
+    /**
+     * With {@code -v}, the ND options one a line, as tcpdump's {@code icmp6_opt_print}: link-layer addresses and
+     * the MTU decoded, others by type and length.
+     */
+    private void ndOptions(int o, int len) {
+        if (f.opt.verbose == 0) {
+            return;
+        }
+        while (len >= 2 && f.has(o, 2)) {
+            int type = f.u8(o);
+            int units = f.u8(o + 1);
+            int bytes = units * 8;
+            if (units == 0 || bytes > len || !f.has(o, bytes)) {
+                return;
+            }
+            String name = type == 1 ? "source link-address" : type == 2 ? "destination link-address"
+                    : type == 3 ? "prefix info" : type == 4 ? "redirected header" : type == 5 ? "mtu"
+                    : type == 7 ? "advertisement interval" : type == 8 ? "homeagent information"
+                    : type == 24 ? "route info" : type == 25 ? "rdnss" : type == 31 ? "dnssl" : "unknown";
+            sb.append("\n\t  ").append(name).append(" option (").append(type).append("), length ").append(bytes)
+                    .append(" (").append(units).append("): ");
+            if (type == 1 || type == 2) {
+                for (int i = 2; i < bytes; i++) {
+                    if (i > 2) {
+                        sb.append(':');
+                    }
+                    f.hex2(f.u8(o + i));
+                }
+            } else if (type == 5 && bytes >= 8) {
+                sb.append(f.u32(o + 4));
+            } else {
+                return;   // tcpdump decodes the others further (or dumps them): not printed here
+            }
+            o += bytes;
+            len -= bytes;
+        }
     }
 }

@@ -49,7 +49,6 @@ final class IpDecoder {
             case 51: return "AH";
             case 58: return "ICMPv6";
             case 59: return "NONE";
-            case 60: return "DSTOPT";
             case 89: return "OSPF";
             case 103: return "PIM";
             case 112: return "VRRP";
@@ -88,6 +87,14 @@ final class IpDecoder {
                 options(o + 20, Math.min(hl, f.cap - o) - 20);
                 sb.append(')');
             }
+            if (hl >= 20 && f.has(o, hl)) {
+                int result = Checksums.result(Checksums.add(f, o, hl, 0));
+                if (result != 0) {
+                    int field = f.u16(o + 10);
+                    sb.append(", bad cksum ").append(Integer.toHexString(field)).append(" (->")
+                            .append(Integer.toHexString(Checksums.shouldBe(field, result))).append(")!");
+                }
+            }
             sb.append(")\n    ");
         }
         if (hl < 20) {
@@ -103,6 +110,7 @@ final class IpDecoder {
             sb.append(": ip-proto-").append(proto);
             return;
         }
+        f.fragmented = (frag & 0x2000) != 0;
         transport(proto, 4, o + 12, o + 16, o + hl, payload, false);
     }
 
@@ -168,6 +176,7 @@ final class IpDecoder {
                     .append(next).append(") payload length: ").append(payload).append(") ");
         }
         int at = o + 40;
+        f.fragmented = false;
         if (next != 0 && next != 60 && next != 43 && next != 44) {
             transport(next, 6, o + 8, o + 24, at, payload, false);
             return;
@@ -182,6 +191,10 @@ final class IpDecoder {
                 f.need(at, 2, Frame.T_IP6);
                 sb.append(next == 0 ? "HBH " : "DSTOPT ");
                 int len = (f.u8(at + 1) + 1) * 8;
+                if (opt.verbose > 0) {
+                    f.need(at, len, Frame.T_IP6);
+                    extOptions(at + 2, len - 2);
+                }
                 next = f.u8(at);
                 at += len;
                 payload -= len;
@@ -212,7 +225,14 @@ final class IpDecoder {
                 next = f.u8(at);
                 at += 8;
                 payload -= 8;
-                sb.append("frag (").append(off).append('|').append(payload).append(')');
+                sb.append("frag (");
+                if (opt.verbose > 0) {
+                    sb.append("0x");
+                    f.hex8(f.u32(at - 4));
+                    sb.append(':');
+                }
+                sb.append(off).append('|').append(payload).append(')');
+                f.fragmented = true;
                 if (off != 0) {
                     return;   // a later fragment: no transport header in it
                 }
@@ -222,6 +242,56 @@ final class IpDecoder {
             }
         }
         transport(next, 6, o + 8, o + 24, at, payload, true);
+    }
+
+    /**
+     * The options of a hop-by-hop or destination-options header, with {@code -v}, as tcpdump's
+     * {@code ip6_opt_process} prints them: {@code (pad1)}, {@code (padn)}, {@code (rtalert: 0x0000) }, others by
+     * type and length; then a space.
+     */
+    private void extOptions(int o, int len) {
+        for (int i = 0; i < len; ) {
+            int type = f.u8(o + i);
+            if (type == 0) {
+                sb.append("(pad1)");
+                i++;
+                continue;
+            }
+            if (i + 1 >= len) {
+                throw Frame.T_IP6;
+            }
+            int optlen = f.u8(o + i + 1) + 2;
+            if (i + optlen > len) {
+                throw Frame.T_IP6;
+            }
+            switch (type) {
+                case 1:
+                    sb.append("(padn)");
+                    break;
+                case 5:
+                    if (optlen != 4) {
+                        sb.append("(rtalert: invalid len ").append(optlen - 2).append(')');
+                        throw Frame.T_IP6;
+                    }
+                    sb.append("(rtalert: 0x");
+                    f.hex4(f.u16(o + i + 2));
+                    sb.append(") ");
+                    break;
+                case 0xC2:
+                    if (optlen != 6) {
+                        sb.append("(jumbo: invalid len ").append(optlen - 2).append(')');
+                        throw Frame.T_IP6;
+                    }
+                    sb.append("(jumbo: ").append(f.u32(o + i + 2)).append(") ");
+                    break;
+                default:
+                    sb.append("(opt_type 0x");
+                    f.hex2(type);
+                    sb.append(": len=").append(optlen - 2).append(')');
+            }
+            i += optlen;
+        }
+        sb.append(' ');
     }
 
     private void transport(int proto, int version, int src, int dst, int l4, int payload, boolean portsOnly) {
@@ -235,9 +305,16 @@ final class IpDecoder {
             case 1:
                 addresses(version, src, dst, portsOnly);
                 icmp.icmp(l4, payload);
+                icmpChecksum(l4, payload);
                 return;
             case 58:
                 addresses(version, src, dst, portsOnly);
+                if (opt.verbose > 0 && !f.fragmented && f.has(l4, payload)) {
+                    // tcpdump's -v verdict comes before the message: "[icmp6 sum ok] ICMP6, ..."
+                    int result = Checksums.result(Checksums.add(f, l4, payload,
+                            Checksums.pseudo(f, 6, src, dst, 58, payload)));
+                    transportChecksum("icmp6", f.u16(l4 + 2), result);
+                }
                 icmp.icmp6(l4, payload);
                 return;
             case 4:
@@ -254,6 +331,31 @@ final class IpDecoder {
             default:
                 addresses(version, src, dst, portsOnly);
                 sb.append(" ip-proto-").append(proto).append(' ').append(payload);
+        }
+    }
+
+    /** With {@code -v}, after an ICMP line: tcpdump's note on a wrong checksum. */
+    private void icmpChecksum(int o, int length) {
+        if (opt.verbose > 0 && !f.fragmented && f.has(o, length) && length >= 4) {
+            int result = Checksums.result(Checksums.add(f, o, length, 0));
+            if (result != 0) {
+                int field = f.u16(o + 2);
+                sb.append(" (wrong icmp cksum ").append(Integer.toHexString(field)).append(" (->")
+                        .append(Integer.toHexString(Checksums.shouldBe(field, result))).append(")!)");
+            }
+        }
+    }
+
+    /** tcpdump's UDP and ICMPv6 verdict: {@code [udp sum ok] } or {@code [bad udp cksum 0x0000 -> 0x1234!] }. */
+    void transportChecksum(String proto, int field, int result) {
+        if (result == 0) {
+            sb.append('[').append(proto).append(" sum ok] ");
+        } else {
+            sb.append("[bad ").append(proto).append(" cksum 0x");
+            f.hex4(field);
+            sb.append(" -> 0x");
+            f.hex4(Checksums.shouldBe(field, result));
+            sb.append("!] ");
         }
     }
 

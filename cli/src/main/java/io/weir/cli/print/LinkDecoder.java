@@ -362,6 +362,11 @@ final class LinkDecoder {
             return;
         }
         f.need(o, 28, Frame.T_ARP);
+        if (f.opt.verbose > 0) {
+            // tcpdump's -v names the hardware and protocol types first.
+            sb.append(hrd == 1 ? "Ethernet" : "IEEE 802").append(" (len ").append(hln).append("), ")
+                    .append(LinkDecoder.etherName(pro)).append(" (len ").append(pln).append("), ");
+        }
         int sha = o + 8;
         int spa = o + 14;
         int tha = o + 18;

@@ -125,6 +125,20 @@ final class TcpDecoder {
             sb.append(" [bad hdr length ").append(doff).append(" - too short, < 20]");
             return;
         }
+        if (opt.verbose > 0 && !f.fragmented && payload >= 0 && f.has(l4, payload)) {
+            int field = f.u16(l4 + 16);
+            int result = Checksums.result(Checksums.add(f, l4, payload,
+                    Checksums.pseudo(f, version, src, dst, 6, payload)));
+            sb.append(", cksum 0x");
+            f.hex4(field);
+            if (result != 0) {
+                sb.append(" (incorrect -> 0x");
+                f.hex4(Checksums.shouldBe(field, result));
+                sb.append(')');
+            } else {
+                sb.append(" (correct)");
+            }
+        }
         if (opt.verbose > 1 || length > 0 || (flags & 0x07) != 0) {
             sb.append(", seq ").append(seq);
             if (length > 0) {

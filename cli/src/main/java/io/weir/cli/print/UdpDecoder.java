@@ -9,6 +9,7 @@ final class UdpDecoder {
     private final StringBuilder sb;
     private final PrintOptions opt;
     private final DnsDecoder dns;
+    private final BootpDecoder bootp;
     private IpDecoder ip;
 
     UdpDecoder(Frame f, DnsDecoder dns) {
@@ -16,6 +17,7 @@ final class UdpDecoder {
         this.sb = f.sb;
         this.opt = f.opt;
         this.dns = dns;
+        this.bootp = new BootpDecoder(f);
     }
 
     void setIp(IpDecoder ip) {
@@ -44,6 +46,11 @@ final class UdpDecoder {
             return;
         }
         int o = l4 + 8;
+        if (opt.verbose > 0 && version == 6 && !f.fragmented && f.has(l4, ulen) && ulen <= payload) {
+            // For IPv6 (where the UDP checksum is mandatory) tcpdump's -v verifies it; for IPv4 only -vv does.
+            ip.transportChecksum("udp", f.u16(l4 + 6), Checksums.result(Checksums.add(f, l4, ulen,
+                    Checksums.pseudo(f, 6, src, dst, 17, ulen))));
+        }
         if (sport == 53 || dport == 53) {
             dns.decode(o, length, false);
         } else if (sport == 123 || dport == 123) {
@@ -83,6 +90,9 @@ final class UdpDecoder {
             f.mac(o + 28);
         }
         sb.append(", length ").append(length);
+        if (opt.verbose > 0) {
+            bootp.verbose(o, o + length);
+        }
     }
 
     private static String hex2(int v) {

@@ -26,13 +26,23 @@ final class ArithLowering {
     }
 
     /** A value: statements leaving it in A, the guard its loads need, and its value if constant. */
-    private record Val(List<ClassicInsn> stmts, Pred guard, Long constant) {
+    record Val(List<ClassicInsn> stmts, Pred guard, Long constant) {
         static Val of(long c) {
             return new Val(List.of(ClassicInsn.stmt(Codes.LD_IMM, (int) c)), null, c & 0xFFFFFFFFL);
         }
     }
 
+    LinkLayer link() {
+        return lw.link();
+    }
+
+    /** {@link Ip6Transport}'s path: -1 undecided, {@link Ip6Transport#V4}, or the IPv6 walk depth. */
+    int ip6Path = -1;
+
     Pred relation(Ast.Rel r) throws LowerException, FilterSyntaxException {
+        if (lw.ip6Transport && ip6Path == -1) {
+            return Ip6Transport.relation(this, r);
+        }
         Val l = value(r.l(), 1);
         Val rv = value(r.r(), 1);
         Pred guard = Pred.and(rv.guard, l.guard);
@@ -77,7 +87,7 @@ final class ArithLowering {
 
     /** Lowers {@code a}; scratch words from {@code depth} up are free to use. */
     private Val value(Arith a, int depth) throws LowerException, FilterSyntaxException {
-        if (depth >= MEMWORDS) {
+        if (depth >= MEMWORDS - (VarOffsets.variable(lw.link()) ? VarOffsets.RESERVED : 0)) {
             throw error("too many registers needed to evaluate expression", a);
         }
         if (a instanceof Ast.Num n) {
@@ -167,6 +177,9 @@ final class ArithLowering {
         LinkLayer ll = lw.link();
         int nl = ll.offNl();
         Val idx = value(ld.index(), depth);
+        if (ip6Path >= 0 && Ip6Transport.protocol(ld.proto()) >= 0) {
+            return Ip6Transport.load(lw, ld, idx, depth, ip6Path);
+        }
         int size = ld.size();
         int abs = size == 4 ? Codes.LD_ABS : size == 2 ? Codes.LDH_ABS : Codes.LDB_ABS;
         int ind = size == 4 ? Codes.LD_IND : size == 2 ? Codes.LDH_IND : Codes.LDB_IND;
@@ -174,7 +187,7 @@ final class ArithLowering {
         int base;
         boolean transport = false;
         switch (ld.proto()) {
-            case "ether": guard = null; base = 0; break;
+            case "ether": guard = null; base = ll.offLinkHdr(); break;
             case "ip": guard = ll.linktype(LinkLayer.ETHERTYPE_IP); base = nl; break;
             case "ip6": guard = ll.linktype(LinkLayer.ETHERTYPE_IPV6); base = nl; break;
             case "arp": guard = ll.linktype(LinkLayer.ETHERTYPE_ARP); base = nl; break;

@@ -1,5 +1,6 @@
 package io.weir.compiler.lower;
 
+import io.weir.compiler.UnsupportedLinkTypeException;
 import io.weir.engine.cbpf.ClassicInsn;
 import io.weir.engine.cbpf.ClassicOp.Codes;
 import java.nio.ByteOrder;
@@ -27,6 +28,12 @@ public final class LinkLayer {
     public static final int LINUX_SLL = 113;
     /** DLT_LINUX_SLL2. */
     public static final int LINUX_SLL2 = 276;
+    /** DLT_PPP. */
+    public static final int PPP = 9;
+    /** DLT_C_HDLC: Cisco HDLC. */
+    public static final int C_HDLC = 104;
+    /** PPP's protocol number for MPLS unicast, which {@code mpls} checks on DLT_PPP. */
+    private static final int PPP_MPLS_UNICAST = 0x0281;
 
     static final int ETHERTYPE_IP = 0x800;
     static final int ETHERTYPE_IPV6 = 0x86dd;
@@ -41,6 +48,7 @@ public final class LinkLayer {
 
     private final int linkType;
     private final String name;
+    private final LinkTypes.LinkType type;
     /** Offset of the 16-bit type field (Ethernet/SLL), or -1. */
     private int offLinkType;
     /** Offset of the network-layer header. */
@@ -52,11 +60,12 @@ public final class LinkLayer {
     /** The byte order DLT_NULL's host-order address family is written in. */
     private ByteOrder nullOrder = ByteOrder.nativeOrder();
 
-    private LinkLayer(int linkType, String name, int offLinkType, int offNl) {
-        this.linkType = linkType;
-        this.name = name;
-        this.offLinkType = offLinkType;
-        this.offNl = offNl;
+    private LinkLayer(LinkTypes.LinkType type) {
+        this.type = type;
+        this.linkType = type.dlt();
+        this.name = type.description();
+        this.offLinkType = type.offLinkType();
+        this.offNl = type.offNl();
     }
 
     /**
@@ -73,20 +82,47 @@ public final class LinkLayer {
         return ll;
     }
 
-    /** The layout of {@code linkType} for a live or dead handle, or null if Weir does not compile filters for it. */
+    /**
+     * The layout of {@code linkType} (a DLT or LINKTYPE number) for a live or dead handle, or null if libpcap
+     * does not know the link type. Link types libpcap cannot filter on still compile {@code len} and
+     * {@code link[...]}; their protocol tests throw {@link UnsupportedLinkTypeException}.
+     */
     public static LinkLayer of(int linkType) {
-        switch (linkType) {
-            case EN10MB: return new LinkLayer(EN10MB, "Ethernet", 12, 14);
-            case RAW: case RAW_BSD: case LINKTYPE_RAW: return new LinkLayer(RAW, "Raw IP", -1, 0);
-            case LINUX_SLL: return new LinkLayer(LINUX_SLL, "Linux cooked v1", 14, 16);
-            case LINUX_SLL2: return new LinkLayer(LINUX_SLL2, "Linux cooked v2", 0, 20);
-            case NULL: return new LinkLayer(NULL, "BSD loopback", -1, 4);
-            case LOOP: return new LinkLayer(LOOP, "OpenBSD loopback", -1, 4);
-            default: return null;
-        }
+        LinkTypes.LinkType t = LinkTypes.of(linkType);
+        return t == null ? null : new LinkLayer(t);
     }
 
-    /** The normalized link type (DLT_RAW variants are {@link #RAW}). */
+    /** Whether compiling for a savefile (libpcap's {@code rfile != NULL}). */
+    boolean savefile() {
+        return savefile;
+    }
+
+    /** This link type's row of {@link LinkTypes}. */
+    public LinkTypes.LinkType type() {
+        return type;
+    }
+
+    /** The family of {@link LinkTypes}: how protocols are checked. */
+    LinkTypes.Family family() {
+        return type.family();
+    }
+
+    /** Offset of the type field (of the LLC header, for the LLC family), after any vlan seen. */
+    int offLinkType() {
+        return offLinkType;
+    }
+
+    /** Where {@code link[0]} is. */
+    public int offLinkHdr() {
+        return type.offLinkHdr();
+    }
+
+    /** Offset of the destination MAC address (the source follows it), or -1 when there are none. */
+    public int offMac() {
+        return type.offMac();
+    }
+
+    /** The DLT number (LINKTYPE numbers and DLT_RAW variants normalized: DLT_RAW is {@link #RAW}). */
     public int linkType() {
         return linkType;
     }
@@ -101,9 +137,9 @@ public final class LinkLayer {
         return offNl;
     }
 
-    /** Whether this is Ethernet (the only link type with MAC addresses, vlan and mpls here). */
+    /** Whether this is the Ethernet family (EN10MB and the netANALYZER types): the type field, vlan and mpls. */
     public boolean isEthernet() {
-        return linkType == EN10MB;
+        return type.family() == LinkTypes.Family.ETHER;
     }
 
     /** MPLS labels matched so far. */
@@ -163,12 +199,12 @@ public final class LinkLayer {
             // Bottom of stack set on the last label, then the IP version of the payload.
             return Pred.and(mcmp(1, offNl - 2, 0x01, 0x01), mcmp(1, offNl, 0xf0, version));
         }
-        switch (linkType) {
-            case EN10MB:
+        switch (type.family()) {
+            case ETHER:
                 return etherLinktype(etherType);
-            case LINUX_SLL:
+            case SLL:
                 return sllLinktype(etherType);
-            case LINUX_SLL2:
+            case SLL2:
                 return cmp(2, offLinkType, etherType);
             case RAW:
                 if (etherType == ETHERTYPE_IP) {
@@ -178,8 +214,7 @@ public final class LinkLayer {
                     return mcmp(1, 0, 0xf0, 0x60);
                 }
                 return Pred.FALSE;
-            case NULL:
-            case LOOP:
+            case LOOPBACK:
                 if (etherType == ETHERTYPE_IP) {
                     return loopback(AF_INET);
                 }
@@ -192,8 +227,13 @@ public final class LinkLayer {
                             Pred.or(loopback(BSD_AF_INET6[0]), loopback(BSD_AF_INET6[1])));
                 }
                 return Pred.FALSE;
+            case WLAN:
+                return Wlan.linktype(this, etherType);
+            case NONE:
+            case GAP:
+                throw new UnsupportedLinkTypeException(linkType, type.errorName());
             default:
-                throw new IllegalStateException("link type " + linkType);
+                return OtherLinks.linktype(this, etherType);
         }
     }
 
@@ -202,7 +242,7 @@ public final class LinkLayer {
      * DLT_NULL in the writer's host order (the file's byte order, or this host's for a live handle).
      */
     private Pred loopback(int af) {
-        boolean little = linkType == NULL && nullOrder == ByteOrder.LITTLE_ENDIAN;
+        boolean little = linkType != LOOP && nullOrder == ByteOrder.LITTLE_ENDIAN;
         return cmp(4, 0, little ? Integer.reverseBytes(af) : af);
     }
 
@@ -273,9 +313,43 @@ public final class LinkLayer {
         }
     }
 
+    /** {@code ether broadcast}: the destination MAC address all ones (ARCNET: address 0). */
+    Pred macBroadcast() throws LowerException {
+        if (Wlan.is(this)) {
+            return Wlan.broadcast(this);
+        }
+        if (type.family() == LinkTypes.Family.ARCNET) {
+            return cmp(1, 1, 0);
+        }
+        int m = offMac();
+        if (m < 0) {
+            throw new LowerException("not a broadcast link");
+        }
+        return Pred.and(cmp(4, m + 2, 0xffffffff), cmp(2, m, 0xffff));
+    }
+
+    /** {@code ether multicast}: the group bit of the destination MAC address (ARCNET: its broadcast). */
+    Pred macMulticast() throws LowerException {
+        if (Wlan.is(this)) {
+            return Wlan.multicast(this);
+        }
+        if (type.family() == LinkTypes.Family.ARCNET) {
+            return cmp(1, 1, 0);
+        }
+        int m = offMac();
+        if (m < 0) {
+            throw new LowerException("link-layer multicast filters supported only on ethernet/FDDI/token "
+                    + "ring/ARCNET/802.11/ATM LANE/Fibre Channel");
+        }
+        return test(Codes.JSET_K, 1, load(1, m));
+    }
+
     /** {@code vlan [id]}: matches a VLAN tag, then moves the offsets past it. */
     Pred vlan(Long id) throws LowerException {
-        if (linkType != EN10MB) {
+        if (Wlan.is(this) && linkType != DLT_PPI) {
+            return wlanVlan(id);
+        }
+        if (!isEthernet()) {
             throw new LowerException("no VLAN support for " + name);
         }
         if (mplsDepth > 0) {
@@ -293,9 +367,24 @@ public final class LinkLayer {
         return p;
     }
 
+    private static final int DLT_PPI = 192;
+
+    /** {@code vlan} on 802.11: the TPIDs in a data frame's SNAP header, then the offsets move past the tag. */
+    private Pred wlanVlan(Long id) throws LowerException {
+        if (id != null && id > 4095) {
+            throw new LowerException("VLAN tag " + id + " greater than maximum 4095");
+        }
+        Pred tpid = Pred.or(Pred.or(linktype(0x8100), linktype(0x88a8)), linktype(0x9100));
+        Pred p = id == null ? tpid : Pred.and(tpid, mcmp(2, offLinkType + 8, 0x0fff, id.intValue()));
+        offLinkType += 4;
+        offNl += 4;
+        vlanSeen = true;
+        return p;
+    }
+
     /** {@code mpls [label]}: matches an MPLS label, then moves the network offset past it. */
     Pred mpls(Long label) throws LowerException {
-        if (linkType != EN10MB) {
+        if (!isEthernet() && linkType != PPP && linkType != C_HDLC) {
             throw new LowerException("no MPLS support for " + name);
         }
         if (label != null && label > 0xFFFFF) {
@@ -303,7 +392,7 @@ public final class LinkLayer {
         }
         Pred p;
         if (mplsDepth == 0) {
-            p = cmp(2, offLinkType, ETHERTYPE_MPLS);
+            p = cmp(2, offLinkType, linkType == PPP ? PPP_MPLS_UNICAST : ETHERTYPE_MPLS);
         } else {
             // The previous label must not be the bottom of the stack.
             p = Pred.not(test(Codes.JSET_K, 0x01, load(1, offNl - 2)));

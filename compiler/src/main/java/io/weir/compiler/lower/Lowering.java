@@ -32,15 +32,22 @@ public final class Lowering {
     public static final long NETMASK_UNKNOWN = 0xFFFFFFFFL;
 
     private final String src;
-    private final LinkLayer ll;
+    /** Not final: a tunnel scope ({@link Tunnels}) lowers its inner packet with the inner link layer. */
+    private LinkLayer ll;
     private final long netmask;
     private final ArithLowering arith;
+    private final SetTable sets;
+    /** The tunnel frame primitives are moved onto ({@code vxlan}, {@code inner (...)}); null: the packet. */
+    private Frame scope;
+    /** {@code --ip6-transport}: transport-header loads over IPv6 too ({@link Ip6Transport}). */
+    boolean ip6Transport;
 
-    private Lowering(String src, LinkLayer ll, long netmask) {
+    private Lowering(String src, LinkLayer ll, long netmask, SetTable sets) {
         this.src = src;
         this.ll = ll;
         this.netmask = netmask;
         this.arith = new ArithLowering(this, src);
+        this.sets = sets;
     }
 
     /**
@@ -48,7 +55,37 @@ public final class Lowering {
      * {@code ip broadcast} ({@link #NETMASK_UNKNOWN} if not known).
      */
     public static Pred lower(Expr e, String src, LinkLayer ll, long netmask) throws FilterSyntaxException {
-        return new Lowering(src, ll, netmask).expr(e);
+        return lower(e, src, ll, netmask, SetTable.classic());
+    }
+
+    /** The same, with sets ({@code host in @FILE}) compiled as {@code sets} says (chains or lookups). */
+    public static Pred lower(Expr e, String src, LinkLayer ll, long netmask, SetTable sets)
+            throws FilterSyntaxException {
+        return lower(e, src, ll, netmask, sets, false);
+    }
+
+    /** The same, with {@code --ip6-transport} on or off (see {@link io.weir.compiler.CompileOptions}). */
+    public static Pred lower(Expr e, String src, LinkLayer ll, long netmask, SetTable sets, boolean ip6Transport)
+            throws FilterSyntaxException {
+        Lowering lw = new Lowering(src, ll, netmask, sets);
+        lw.ip6Transport = ip6Transport;
+        return lw.expr(e);
+    }
+
+    /** A comparison lowered as {@code proto[i] > 5} is ({@link TcpFlags} builds them). */
+    Pred relation(Ast.Rel r) throws LowerException, FilterSyntaxException {
+        return arith.relation(r);
+    }
+
+    /** The current tunnel frame, or null. */
+    Frame scope() {
+        return scope;
+    }
+
+    /** Continues in {@code frame} (null: the packet itself), whose link layer is {@code link}. */
+    void enter(LinkLayer link, Frame frame) {
+        this.ll = link;
+        this.scope = frame;
     }
 
     LinkLayer link() {
@@ -59,8 +96,25 @@ public final class Lowering {
         return new FilterSyntaxException(msg, src, s.start(), s.end());
     }
 
-    private Pred expr(Expr e) throws FilterSyntaxException {
+    /** Lowers {@code e}; inside a tunnel frame, its primitives are moved onto the frame. */
+    Pred expr(Expr e) throws FilterSyntaxException {
+        Frame f = scope;
+        Pred p = node(e);
+        if (f == null || !Frame.isLeaf(e)) {
+            return p;
+        }
         try {
+            return f.apply(p);
+        } catch (LowerException le) {
+            throw error(le.getMessage(), e.span());
+        }
+    }
+
+    private Pred node(Expr e) throws FilterSyntaxException {
+        try {
+            if (e instanceof Ast.Scope sc) {
+                return Tunnels.inner(this, sc);
+            }
             if (e instanceof Ast.And a) {
                 Pred l = expr(a.l());
                 return Pred.and(l, expr(a.r()));
@@ -84,6 +138,9 @@ public final class Lowering {
             if (e instanceof Ast.Rel r) {
                 return arith.relation(r);
             }
+            if (e instanceof Ast.SetPrim s) {
+                return Sets.lower(this, sets, s);
+            }
             return prim((Ast.Prim) e);
         } catch (LowerException le) {
             throw error(le.getMessage(), e.span());
@@ -105,7 +162,12 @@ public final class Lowering {
             case "icmp": return ipProto(IPPROTO_ICMP);
             case "igmp": return ipProto(IPPROTO_IGMP);
             case "icmp6": return ip6Proto(IPPROTO_ICMPV6);
-            default: throw error("link layer applied in wrong context", span);
+            case "gre": case "ipip": return Tunnels.abbrev(this, proto);
+            default:
+                if (Protocols.handles(proto)) {
+                    return Protocols.abbrev(this, proto);
+                }
+                throw error("link layer applied in wrong context", span);
         }
     }
 
@@ -139,10 +201,24 @@ public final class Lowering {
                 return ll.vlan(o.num());
             case "mpls":
                 return ll.mpls(o.num());
+            case "vxlan":
+                return Tunnels.vxlan(this, o.num());
             case "broadcast":
                 return broadcast(o.proto());
             case "multicast":
                 return multicast(o.proto());
+            case "llc":
+                return Llc.llc(ll, o.proto());
+            case "pppoed":
+                return ll.linktype(0x8863);
+            case "inbound":
+            case "outbound":
+            case "ifindex":
+                return Direction.of(ll, o.kind(), o.num());
+            case "wlan type":
+                return Wlan.frameControl(ll, o.num());
+            case "wlan dir":
+                return Wlan.direction(ll, o.num());
             default:
                 throw new IllegalStateException(o.kind());
         }
@@ -150,10 +226,7 @@ public final class Lowering {
 
     private Pred broadcast(String proto) throws LowerException {
         if (proto == null || proto.equals("ether")) {
-            if (!ll.isEthernet()) {
-                throw new LowerException("not a broadcast link");
-            }
-            return Pred.and(LinkLayer.cmp(4, 2, 0xffffffff), LinkLayer.cmp(2, 0, 0xffff));
+            return ll.macBroadcast();
         }
         if (proto.equals("ip")) {
             if (netmask == NETMASK_UNKNOWN) {
@@ -169,11 +242,7 @@ public final class Lowering {
 
     private Pred multicast(String proto) throws LowerException {
         if (proto == null || proto.equals("ether")) {
-            if (!ll.isEthernet()) {
-                throw new LowerException("link-layer multicast filters supported only on ethernet/FDDI/token "
-                        + "ring/ARCNET/802.11/ATM LANE/Fibre Channel");
-            }
-            return LinkLayer.test(Codes.JSET_K, 1, LinkLayer.load(1, 0));
+            return ll.macMulticast();
         }
         if (proto.equals("ip")) {
             return Pred.and(ll.linktype(LinkLayer.ETHERTYPE_IP),
@@ -182,21 +251,28 @@ public final class Lowering {
         if (proto.equals("ip6")) {
             return Pred.and(ll.linktype(LinkLayer.ETHERTYPE_IPV6), LinkLayer.cmp(1, ll.offNl() + 24, 255));
         }
-        throw new LowerException("only IP multicast filters supported on ethernet/FDDI/token ring/ARCNET/802.11/"
-                + "ATM LANE/Fibre Channel");
+        throw new LowerException("link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/"
+                + "802.11/ATM LANE/Fibre Channel");
     }
 
     // ---- qualified ids ----
 
-    private Pred prim(Ast.Prim p) throws LowerException, FilterSyntaxException {
+    Pred prim(Ast.Prim p) throws LowerException, FilterSyntaxException {
         Qual q = p.q();
         Id id = p.id();
         switch (q.type()) {
             case PROTO:
                 return protoPrim(q, id);
+            case PROTOCHAIN:
+                return Protochain.protochain(this, q, id);
+            case GATEWAY:
+                throw error(id.kind() == IdKind.NAME ? "'gateway' not supported in this configuration"
+                        : "'gateway' requires a name", id.span());
             case PORT:
             case PORTRANGE:
                 return Ports.port(this, q, id);
+            case FLAGS:
+                return TcpFlags.flag(this, q, id);
             default:
                 return address(q, id);
         }
@@ -231,11 +307,17 @@ public final class Lowering {
             case "arp": case "rarp":
                 throw error(proto + " does not encapsulate another protocol", q.protoSpan());
             default:
+                if (Protocols.handles(proto)) {
+                    return Protocols.proto(this, proto, k, q.protoSpan());
+                }
                 throw error("'" + proto + " proto' is bogus", q.protoSpan());
         }
     }
 
     private Pred address(Qual q, Id id) throws LowerException, FilterSyntaxException {
+        if ("decnet".equals(q.proto())) {
+            return Decnet.host(this, q, id);
+        }
         boolean net = q.type() == Type.NET;
         String typestr = net ? "net" : "host";
         switch (id.kind()) {
@@ -324,6 +406,9 @@ public final class Lowering {
                 if (id.kind() == IdKind.HID6_LEN && !net) {
                     throw error("Mask syntax for networks only", id.span());
                 }
+                if (q.proto() != null && Protocols.host6Error(q.proto()) != null) {
+                    throw error(Protocols.host6Error(q.proto()), q.protoSpan());
+                }
                 if (q.proto() != null && !q.proto().equals("ip6")) {
                     Span s = q.protoSpan();
                     throw error("'" + q.proto() + "' modifier applied to ip6 " + typestr, s);
@@ -335,7 +420,7 @@ public final class Lowering {
                 if (!"ether".equals(q.proto()) || net) {
                     throw error("ethernet address used in non-ether expression", id.span());
                 }
-                if (!ll.isEthernet()) {
+                if (ll.offMac() < 0 && !Wlan.is(ll)) {
                     throw error("ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/"
                             + "Fibre Channel", id.span());
                 }
@@ -343,7 +428,10 @@ public final class Lowering {
                 if (mac == null) {
                     throw error("bogus ethernet address " + id.text(), id.span());
                 }
-                return dirop(q.dir(), ehost(mac, 6), ehost(mac, 0));
+                if (Wlan.is(ll)) {
+                    return Wlan.host(ll, mac, q.dir());
+                }
+                return dirop(q.dir(), ehost(mac, ll.offMac() + 6), ehost(mac, ll.offMac()));
             }
             case NAME:
             default:
@@ -360,7 +448,7 @@ public final class Lowering {
         return v;
     }
 
-    private void checkIpv4Proto(Qual q, String typestr) throws FilterSyntaxException {
+    void checkIpv4Proto(Qual q, String typestr) throws FilterSyntaxException {
         String p = q.proto();
         if (p == null || p.equals("ip") || p.equals("arp") || p.equals("rarp")) {
             return;
@@ -370,6 +458,9 @@ public final class Lowering {
         }
         if (p.equals("ip6")) {
             throw error("'ip6' modifier applied to ip " + typestr, q.protoSpan());
+        }
+        if (Protocols.hostError(p) != null) {
+            throw error(Protocols.hostError(p), q.protoSpan());
         }
         throw error("'" + p + "' modifier applied to " + typestr, q.protoSpan());
     }

@@ -60,7 +60,7 @@ final class Ports {
     }
 
     /** [port, proto] for a number or a service name, with libpcap's tcp/udp consistency errors. */
-    private static int[] resolve(Lowering lw, Id id, String name, int proto) throws FilterSyntaxException {
+    static int[] resolve(Lowering lw, Id id, String name, int proto) throws FilterSyntaxException {
         if (name == null) {
             long v = id.num();
             if (v > 65535) {
@@ -130,7 +130,7 @@ final class Ports {
         return new int[][] {resolveName(lw, id, a, proto), resolveName(lw, id, b, proto)};
     }
 
-    private static Pred protoIs(int off, int proto) {
+    static Pred protoIs(int off, int proto) {
         if (proto != UNDEF) {
             return LinkLayer.cmp(1, off, proto);
         }

@@ -3,6 +3,9 @@
  * self-contained tests with libpcap's meaning and offsets for the link type
  * ({@link io.weir.compiler.lower.LinkLayer}). Invariant: a test's statements depend only on the packet, never
  * on registers left by another test. Names resolve through built-in tables ({@link io.weir.compiler.lower.Names}),
- * never through the machine or DNS.
+ * never through the machine or DNS. Weir's extensions live in their own files: tunnel frames at a variable
+ * offset ({@link io.weir.compiler.lower.Frame}, {@link io.weir.compiler.lower.Tunnels}), the IPv6 header walk
+ * ({@link io.weir.compiler.lower.Ip6Transport}), {@link io.weir.compiler.lower.TcpFlags} and
+ * {@link io.weir.compiler.lower.VlanAny}.
  */
 package io.weir.compiler.lower;

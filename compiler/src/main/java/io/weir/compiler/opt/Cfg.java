@@ -91,6 +91,11 @@ public final class Cfg {
         return n;
     }
 
+    /** Blocks made in this graph so far. */
+    public int size() {
+        return all.size();
+    }
+
     /** The leaf {@code n} stands for in this graph ({@code n} a leaf of any graph). */
     public Node leaf(Node n) {
         return n.accept ? ACCEPT : n.fault ? FAULT : REJECT;

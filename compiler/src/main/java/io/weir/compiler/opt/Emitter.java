@@ -1,5 +1,6 @@
 package io.weir.compiler.opt;
 
+import io.weir.compiler.lower.SetTable;
 import io.weir.engine.cbpf.ClassicBuilder;
 import io.weir.engine.cbpf.ClassicInsn;
 import io.weir.engine.cbpf.ClassicOp.Codes;
@@ -23,7 +24,7 @@ import java.util.Set;
  */
 public final class Emitter {
     /** What the registers hold, as symbolic descriptions of how the value was computed; null: unknown. */
-    private static final class State {
+    static final class State {
         String a;
         String x;
         final String[] mem = new String[16];
@@ -59,6 +60,18 @@ public final class Emitter {
      * the graph rejects everything.
      */
     public static ClassicProgram emit(Cfg.Node root, int acceptValue) {
+        return emit(root, acceptValue, null);
+    }
+
+    /**
+     * The same, for a graph that may hold set lookups ({@link SetTable#LOOKUP} tests): each is emitted as a
+     * placeholder {@code jeq #k} (k the table index), and {@code lookups} receives the placeholder's pc and the
+     * table index, for the eBPF translation to replace it with the lookup. The classic program alone does not
+     * compute the lookup: only its translation with the replacements is the filter.
+     *
+     * @param lookups where the placeholders go; null when the graph holds none (then a lookup is an error)
+     */
+    public static ClassicProgram emit(Cfg.Node root, int acceptValue, Map<Integer, Integer> lookups) {
         if (root.isLeaf()) {
             if (root.fault) {
                 return ClassicProgram.of(ClassicInsn.ret(0));
@@ -72,10 +85,15 @@ public final class Emitter {
         for (Cfg.Node n : topologicalOrder(root, null)) {
             State s = entry.get(n).copy();
             List<ClassicInsn> kept = new ArrayList<>();
-            for (ClassicInsn insn : n.test.stmts()) {
+            List<ClassicInsn> stmts = n.test.stmts();
+            for (int i = Recompute.prefix(s, stmts, n.test.jcode()); i < stmts.size(); i++) {
+                ClassicInsn insn = stmts.get(i);
                 if (!simulate(s, insn)) {
                     kept.add(insn);
                 }
+            }
+            if (n.test.jcode() == SetTable.LOOKUP) {
+                s.a = null; // the lookup's call overwrites A (r0) in the eBPF translation
             }
             code.put(n, kept);
             for (Cfg.Node succ : List.of(n.t, n.f)) {
@@ -107,6 +125,7 @@ public final class Emitter {
         ClassicBuilder b = new ClassicBuilder();
         boolean acceptUsed = false;
         boolean rejectUsed = false;
+        Map<Integer, Integer> placeholders = new HashMap<>();
         for (Cfg.Node n : topologicalOrder(canon(canon, root), canon)) {
             b.label(label(n));
             for (ClassicInsn insn : code.get(n)) {
@@ -119,7 +138,13 @@ public final class Emitter {
                 rejectUsed |= succ.isLeaf() && !succ.accept;
             }
             Cond cond = cond(n.test.jcode());
-            if ((n.test.jcode() & 0x08) != 0) {
+            if (n.test.jcode() == SetTable.LOOKUP) {
+                if (lookups == null) {
+                    throw new IllegalStateException("a set lookup in a classic-only compile");
+                }
+                placeholders.put(b.size(), n.test.k());
+                b.jmp(Cond.JEQ, n.test.k(), label(t), label(f));
+            } else if ((n.test.jcode() & 0x08) != 0) {
                 b.jmpX(cond, label(t), label(f));
             } else {
                 b.jmp(cond, n.test.k(), label(t), label(f));
@@ -131,7 +156,28 @@ public final class Emitter {
         if (rejectUsed) {
             b.label("reject").ret(0);
         }
-        return b.build();
+        ClassicProgram p = b.build();
+        if (!placeholders.isEmpty()) {
+            placeholderPcs(p, placeholders, lookups);
+        }
+        return p;
+    }
+
+    /**
+     * Maps placeholders from their index among the emitted instructions to their pc in the built program: the
+     * builder only adds {@code ja}s (long jumps), and the emitter itself never emits one.
+     */
+    private static void placeholderPcs(ClassicProgram p, Map<Integer, Integer> byEmitted, Map<Integer, Integer> out) {
+        int emitted = 0;
+        for (int pc = 0; pc < p.size(); pc++) {
+            if (p.get(pc).code() == Codes.JA) {
+                continue;
+            }
+            Integer table = byEmitted.get(emitted++);
+            if (table != null) {
+                out.put(pc, table);
+            }
+        }
     }
 
     /**
@@ -144,6 +190,9 @@ public final class Emitter {
         for (int i = order.size() - 1; i >= 0; i--) {
             Cfg.Node n = order.get(i);
             int live = (n.t.isLeaf() ? 0 : liveIn.get(n.t)) | (n.f.isLeaf() ? 0 : liveIn.get(n.f));
+            if (n.test.jcode() == SetTable.LOOKUP) {
+                live |= 7 << SetTable.KEY_SCRATCH; // a 16-byte key's first words
+            }
             List<ClassicInsn> c = code.get(n);
             List<ClassicInsn> kept = new ArrayList<>();
             for (int j = c.size() - 1; j >= 0; j--) {

@@ -43,42 +43,42 @@ public final class JumpThreading {
         }
     }
 
-    private static final int MAX_MEMO = 50_000;
+    /**
+     * Rewritten blocks allowed per block of the input (plus a floor) before path-wise threading gives up for
+     * {@link EdgeThreading}: copying blocks per path pays on the small filters people write (shorter programs
+     * than libpcap's), but on large expressions it multiplies the program and the compile time.
+     */
+    private static final int MEMO_PER_BLOCK = 4;
+    private static final int MEMO_FLOOR = 2_000;
+    /** Graphs larger than this go to {@link EdgeThreading} directly (the path-wise attempt would only time out). */
+    private static final int PATHWISE_MAX_BLOCKS = 300;
 
     private final Cfg out;
     private final Map<Cfg.Node, Set<Object>> valuesBelow = new IdentityHashMap<>();
     private final Map<MemoKey, Cfg.Node> memo = new HashMap<>();
-    private final Map<Cfg.Node, Cfg.Node> plain = new IdentityHashMap<>();
+    private final int maxMemo;
 
-    private JumpThreading(Cfg out) {
+    private JumpThreading(Cfg out, int maxMemo) {
         this.out = out;
+        this.maxMemo = maxMemo;
     }
 
     /** Rebuilds the graph from {@code root} into {@code out}, bypassing tests decided on every path. */
     public static Cfg.Node run(Cfg.Node root, Cfg in, Cfg out) {
-        JumpThreading jt = new JumpThreading(out);
+        if (in.size() > PATHWISE_MAX_BLOCKS) {
+            return EdgeThreading.run(root, out);
+        }
+        JumpThreading jt = new JumpThreading(out, MEMO_FLOOR + MEMO_PER_BLOCK * in.size());
         try {
             return jt.rewrite(root, in, Set.of());
         } catch (IllegalStateException tooBig) {
-            // Pathological expressions: copy without threading rather than spend unbounded time.
-            return jt.copy(root, in);
+            // Large expressions: libpcap's strength (edges only, no copies), in time linear in the rounds.
+            return EdgeThreading.run(root, out);
         }
     }
 
     private Cfg.Node leaf(Cfg.Node n, Cfg in) {
         return out.leaf(n);
-    }
-
-    private Cfg.Node copy(Cfg.Node n, Cfg in) {
-        if (n.isLeaf()) {
-            return leaf(n, in);
-        }
-        Cfg.Node c = plain.get(n);
-        if (c == null) {
-            c = out.block(n.test, copy(n.t, in), copy(n.f, in));
-            plain.put(n, c);
-        }
-        return c;
     }
 
     /** The statement lists (values) tested anywhere in the subgraph of {@code n}. */
@@ -114,7 +114,7 @@ public final class JumpThreading {
         if (done != null) {
             return done;
         }
-        if (memo.size() > MAX_MEMO) {
+        if (memo.size() > maxMemo) {
             throw new IllegalStateException("too many paths");
         }
         Boolean d = decide(n.test, relevant);
@@ -134,24 +134,28 @@ public final class JumpThreading {
 
     /** The outcome of {@code t} if the facts imply it, else null. */
     static Boolean decide(Pred.Test t, Set<Fact> facts) {
-        boolean kSource = (t.jcode() & 0x08) == 0;
         for (Fact f : facts) {
-            Pred.Test g = f.test;
-            if (!g.value().equals(t.value())) {
-                continue;
-            }
-            if (g.jcode() == t.jcode() && g.k() == t.k()) {
-                return f.outcome;
-            }
-            if (!kSource || (g.jcode() & 0x08) != 0) {
-                continue;
-            }
-            Boolean r = implied(g.jcode(), g.k(), f.outcome, t.jcode(), t.k());
+            Boolean r = decide(t, f);
             if (r != null) {
                 return r;
             }
         }
         return null;
+    }
+
+    /** The outcome of {@code t} if the one fact {@code f} implies it, else null. */
+    static Boolean decide(Pred.Test t, Fact f) {
+        Pred.Test g = f.test;
+        if (!g.value().equals(t.value())) {
+            return null;
+        }
+        if (g.jcode() == t.jcode() && g.k() == t.k()) {
+            return f.outcome;
+        }
+        if ((t.jcode() & 0x08) != 0 || (g.jcode() & 0x08) != 0) {
+            return null;
+        }
+        return implied(g.jcode(), g.k(), f.outcome, t.jcode(), t.k());
     }
 
     private static int cmpu(int a, int b) {

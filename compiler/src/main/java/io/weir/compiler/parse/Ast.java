@@ -9,7 +9,7 @@ public final class Ast {
     }
 
     /** A boolean filter expression. */
-    public sealed interface Expr permits And, Or, Not, Prim, Abbrev, Other, Rel, Empty {
+    public sealed interface Expr permits And, Or, Not, Prim, Abbrev, Other, Rel, Empty, SetPrim, Scope {
         /** Where the node is in the source. */
         Span span();
     }
@@ -33,8 +33,13 @@ public final class Ast {
     /** Address-direction qualifier. */
     public enum Dir { DEFAULT, SRC, DST, SRC_OR_DST, SRC_AND_DST }
 
-    /** Address-type qualifier ({@code PROTO} for {@code ip proto 6}). */
-    public enum Type { DEFAULT, HOST, NET, PORT, PORTRANGE, PROTO }
+    /**
+     * Address-type qualifier ({@code PROTO} for {@code ip proto 6}, {@code PROTOCHAIN} for
+     * {@code ip6 protochain 6}, {@code GATEWAY} for {@code gateway NAME}).
+     */
+    public enum Type { DEFAULT, HOST, NET, PORT, PORTRANGE, PROTO, PROTOCHAIN, GATEWAY,
+        /** {@code tcp flags SYN}: Weir's readable TCP flags (README "Extensions"). */
+        FLAGS }
 
     /**
      * The qualifiers in force for an id: written before it or inherited from the previous primitive.
@@ -58,13 +63,29 @@ public final class Ast {
     public record Prim(Qual q, Id id, Span span) implements Expr {
     }
 
+    /**
+     * A set primitive, Weir's extension: {@code [proto] [dir] host|net|port in SET}, where SET is a list
+     * {@code {id, id, ...}} ({@code items}, {@code file} null) or a file {@code @PATH} ({@code file}, items null)
+     * of one entry per line; {@code setSpan} is the list's or the {@code @PATH}'s place in the source.
+     */
+    public record SetPrim(Qual q, java.util.List<Id> items, String file, Span setSpan, Span span) implements Expr {
+    }
+
+    /**
+     * A tunnel scope, Weir's extension: {@code inner (e)} holds when the packet is a tunnel Weir decapsulates
+     * (VXLAN, Geneve, GRE, IP-in-IP) and its inner packet matches {@code e} (README "Extensions").
+     */
+    public record Scope(String kind, Expr e, Span span) implements Expr {
+    }
+
     /** A protocol name on its own: {@code tcp}, {@code ip6}, {@code arp}... */
     public record Abbrev(String proto, Span span) implements Expr {
     }
 
     /**
      * A keyword primitive without an address: {@code less N}, {@code greater N}, {@code [proto] broadcast},
-     * {@code [proto] multicast}, {@code vlan [N]}, {@code mpls [N]}.
+     * {@code [proto] multicast}, {@code vlan [N]}, {@code mpls [N]}, {@code pppoed}, {@code pppoes [N]}, and
+     * {@code llc [subtype]}, whose {@code proto} is the subtype name ({@code numSpan} its span) or null.
      */
     public record Other(String kind, String proto, Long num, Span numSpan, Span span) implements Expr {
     }

@@ -48,6 +48,9 @@ public final class Lexer {
             String w = word();
             return new Token(Token.Kind.ESCAPED_ID, w, new Span(start, pos), 0);
         }
+        if (c == '@') {
+            return setFile(start);
+        }
         if (isWordStart(c) || (c == ':' && pos + 1 < src.length() && src.charAt(pos + 1) == ':')) {
             return wordToken(start);
         }
@@ -58,11 +61,23 @@ public final class Lexer {
                 return new Token(Token.Kind.OP, op, new Span(start, pos), 0);
             }
         }
-        if ("()[]:+-*/%&|^!=<>".indexOf(c) >= 0) {
+        if ("()[]:+-*/%&|^!=<>{},".indexOf(c) >= 0) {
             pos++;
             return new Token(Token.Kind.OP, String.valueOf(c), new Span(start, pos), 0);
         }
         throw new FilterSyntaxException("illegal character '" + c + "'", src, start, start + 1);
+    }
+
+    /** {@code @PATH} of a set ({@code host in @FILE}): the path runs to a blank or a parenthesis. */
+    private Token setFile(int start) throws FilterSyntaxException {
+        pos++;
+        while (pos < src.length() && !Character.isWhitespace(src.charAt(pos)) && "()".indexOf(src.charAt(pos)) < 0) {
+            pos++;
+        }
+        if (pos == start + 1) {
+            throw new FilterSyntaxException("'@' needs a file name", src, start, start + 1);
+        }
+        return new Token(Token.Kind.SETFILE, src.substring(start + 1, pos), new Span(start, pos), 0);
     }
 
     private static boolean isWordStart(char c) {

@@ -26,6 +26,8 @@ public record Token(Kind kind, String text, Span span, long num) {
         EID,
         /** Punctuation or an operator: {@code ( ) [ ] : + - * / % & | ^ << >> ! && || = == != < <= > >=}. */
         OP,
+        /** A set file: {@code @PATH} (text: the path, without the {@code @}); see {@link Ast.SetPrim}. */
+        SETFILE,
         /** The end of the expression. */
         EOF
     }

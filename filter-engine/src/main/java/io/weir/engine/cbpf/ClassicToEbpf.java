@@ -50,7 +50,20 @@ public final class ClassicToEbpf {
 
     private static final String RET0 = "ret0";
 
+    /**
+     * Code a caller emits in place of one classic conditional jump: a test the classic ISA cannot express (a
+     * compiler's map lookup), written over a placeholder jump that keeps the classic program valid. It reads A
+     * in {@link #REG_A} and must end by jumping to {@code ifTrue} or {@code ifFalse}; it may clobber r0-r5 (the
+     * classic program must not read A after the placeholder without loading it again) and the stack below M[].
+     */
+    @FunctionalInterface
+    public interface JumpOverride {
+        /** Emits the replacement of the jump; the targets are labels of {@code b}. */
+        void emit(ProgramBuilder b, String ifTrue, String ifFalse);
+    }
+
     private final ClassicProgram classic;
+    private final java.util.Map<Integer, JumpOverride> overrides;
     private final ProgramBuilder b = Program.builder(ProgramType.SOCKET);
     /** Per instruction: whether A is read later before being written (A is live after it). */
     private final boolean[] aLiveAfter;
@@ -59,8 +72,9 @@ public final class ClassicToEbpf {
     private boolean ret0Used;
     private int fresh;
 
-    private ClassicToEbpf(ClassicProgram classic) {
+    private ClassicToEbpf(ClassicProgram classic, java.util.Map<Integer, JumpOverride> overrides) {
         this.classic = classic;
+        this.overrides = overrides;
         this.aLiveAfter = ClassicFlow.aLiveAfter(classic);
         this.xMax = ClassicFlow.xMax(classic);
     }
@@ -71,8 +85,24 @@ public final class ClassicToEbpf {
      * @throws ClassicValidationException if the classic program is not valid, or uses {@code [random]}
      */
     public static Program translate(ClassicProgram classic) {
+        return translate(classic, java.util.Map.of());
+    }
+
+    /**
+     * The eBPF equivalent of a classic program in which the conditional jumps at the pcs of {@code overrides}
+     * are replaced by the code the overrides emit.
+     *
+     * @throws ClassicValidationException if the classic program is not valid, uses {@code [random]}, or an
+     *     override is not at a conditional jump
+     */
+    public static Program translate(ClassicProgram classic, java.util.Map<Integer, JumpOverride> overrides) {
         ClassicValidator.validate(classic);
-        return new ClassicToEbpf(classic).run();
+        for (int pc : overrides.keySet()) {
+            if (pc < 0 || pc >= classic.size() || !classic.get(pc).op().isConditionalJump()) {
+                throw new ClassicValidationException(pc, "insn " + pc + ": an override must replace a conditional jump");
+            }
+        }
+        return new ClassicToEbpf(classic, overrides).run();
     }
 
     private static String at(int pc) {
@@ -206,6 +236,11 @@ public final class ClassicToEbpf {
     private void conditional(int pc, ClassicInsn insn, ClassicOp op) {
         int jt = insn.jt();
         int jf = insn.jf();
+        JumpOverride override = overrides.get(pc);
+        if (override != null) {
+            override.emit(b, at(pc + 1 + jt), at(pc + 1 + jf));
+            return;
+        }
         if (jt == jf) {
             if (jt != 0) {
                 b.ja(at(pc + 1 + jt));

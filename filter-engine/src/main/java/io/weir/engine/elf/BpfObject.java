@@ -4,6 +4,9 @@ import io.weir.engine.ebpf.EbpfInterpreter;
 import io.weir.engine.ebpf.HelperTable;
 import io.weir.engine.ebpf.Program;
 import io.weir.engine.maps.BpfMap;
+import io.weir.engine.maps.CpuSlots;
+import io.weir.engine.maps.Errno;
+import io.weir.engine.maps.MapException;
 import io.weir.engine.maps.MapLinker;
 import io.weir.engine.maps.MapSpec;
 import java.util.ArrayList;
@@ -12,14 +15,16 @@ import java.util.List;
 
 /**
  * A loaded ELF object: its live maps (global data initialised from the file) and its programs linked against
- * them. Closing it closes the maps.
+ * them. Closing it closes the maps. The maps' full size ({@link MapSpec#memoryBytes}) is checked against a
+ * limit before any is made, so an object cannot make the JVM run out of memory by asking for huge maps.
  */
 public final class BpfObject implements AutoCloseable {
     private final ElfObjectSpec spec;
     private final List<BpfMap> maps;
 
-    BpfObject(ElfObjectSpec spec) {
+    BpfObject(ElfObjectSpec spec, long maxMapMemory) {
         this.spec = spec;
+        checkMemory(spec.maps(), maxMapMemory);
         List<BpfMap> made = new ArrayList<>();
         try {
             for (int i = 0; i < spec.maps().size(); i++) {
@@ -40,6 +45,27 @@ public final class BpfObject implements AutoCloseable {
             throw e;
         }
         this.maps = Collections.unmodifiableList(made);
+    }
+
+    /** Refuses maps whose full size exceeds {@code limit}, before anything is allocated. */
+    private static void checkMemory(List<MapSpec> specs, long limit) {
+        long total = 0;
+        MapSpec largest = null;
+        long largestBytes = -1;
+        for (MapSpec m : specs) {
+            m.validate();
+            long b = m.memoryBytes(CpuSlots.count());
+            total += b;
+            if (b > largestBytes) {
+                largest = m;
+                largestBytes = b;
+            }
+        }
+        if (total > limit) {
+            throw new MapException(Errno.ENOMEM, "the maps need " + total + " bytes when full, above the limit of "
+                    + limit + " bytes (largest: '" + largest.name() + "', " + largest.type().label() + " of "
+                    + largest.maxEntries() + " entries, " + largestBytes + " bytes)");
+        }
     }
 
     /** The blueprint this object was loaded from. */

@@ -4,6 +4,8 @@ import io.weir.engine.ebpf.EbpfFormatException;
 import io.weir.engine.ebpf.Program;
 import io.weir.engine.maps.MapSpec;
 import io.weir.engine.maps.MapType;
+import io.weir.engine.verifier.VerifiedProgram;
+import io.weir.engine.verifier.Verifier;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -117,9 +119,39 @@ public final class ElfObjectSpec {
         throw new ElfLoadException(why + "; programs: " + (names.isEmpty() ? "none" : String.join(", ", names)));
     }
 
-    /** Creates the maps (global data initialised) and links every program against them. */
+    /**
+     * Verifies {@code program} against this object's maps (map {@code n} is fd {@code n}; {@code .rodata} is
+     * read-only for the program), before any map exists.
+     *
+     * @param options the verifier's options (complexity limit, log); their maps are replaced by this object's
+     * @throws io.weir.engine.verifier.VerifierException when the program is not safe
+     */
+    public VerifiedProgram verify(ElfProgram program, Verifier.Options options) {
+        return new Verifier(options.withMaps(maps)).check(program.program());
+    }
+
+    /**
+     * The default ceiling on the memory of one object's maps: 1 GiB, or half the heap when that is less. An
+     * object is untrusted input and each map's {@code max_entries} is its own to choose.
+     */
+    public static long defaultMaxMapMemory() {
+        return Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 2);
+    }
+
+    /** Creates the maps (global data initialised) within {@link #defaultMaxMapMemory()}. */
     public BpfObject load() {
-        return new BpfObject(this);
+        return load(defaultMaxMapMemory());
+    }
+
+    /**
+     * Creates the maps (global data initialised); programs are linked against them with {@link BpfObject#link}.
+     *
+     * @param maxMapMemory the most bytes the maps may take when full ({@link MapSpec#memoryBytes}, summed)
+     * @throws io.weir.engine.maps.MapException with ENOMEM, naming the largest maps, when they need more;
+     *     nothing is allocated then
+     */
+    public BpfObject load(long maxMapMemory) {
+        return new BpfObject(this, maxMapMemory);
     }
 
     // ------------------------------------------------------------------ parsing

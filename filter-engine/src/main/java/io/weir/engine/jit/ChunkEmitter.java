@@ -59,9 +59,12 @@ final class ChunkEmitter {
     private final int p;
     private final int left;
     private final int depthSlot;
-    private final int stk;
-    private final int mem;
+    final int stk;
+    final int mem;
     private final int i0;
+    /** A long local for an address computed once and used twice (a guarded map value access). */
+    final int addrSlot;
+    private final MapEmitter maps;
     private final int[] wordSlot = new int[FRAME_SIZE / 8];
     private final List<Runnable> stubs = new ArrayList<>();
     private final Label ret0 = new Label();
@@ -103,9 +106,11 @@ final class ChunkEmitter {
                 }
             }
         }
+        this.addrSlot = next;
+        this.maps = new MapEmitter(this, mv, plan.maps);
     }
 
-    private int reg(int r) {
+    int reg(int r) {
         return p + 2 * r;
     }
 
@@ -397,7 +402,7 @@ final class ChunkEmitter {
     }
 
     /** [array, index] on the stack: reads {@code size} bytes as an unsigned long. */
-    private void readArray(int size, boolean bigEndian) {
+    void readArray(int size, boolean bigEndian) {
         switch (size) {
             case 1 -> {
                 mv.visitInsn(BALOAD);
@@ -447,12 +452,16 @@ final class ChunkEmitter {
             }
             default -> {
                 Label[] g = guard(k);
-                mv.visitVarInsn(ALOAD, mem);
-                mv.visitVarInsn(LLOAD, reg(i.src()));
-                mv.visitLdcInsn((long) i.off());
-                mv.visitInsn(LADD);
-                iconst(size);
-                mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "load", "(JI)J", false);
+                if (plan.maps.valueMap[k] != null) {
+                    maps.guardedLoad(plan.maps.valueMap[k], i.src(), i.off(), size);
+                } else {
+                    mv.visitVarInsn(ALOAD, mem);
+                    mv.visitVarInsn(LLOAD, reg(i.src()));
+                    mv.visitLdcInsn((long) i.off());
+                    mv.visitInsn(LADD);
+                    iconst(size);
+                    mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "load", "(JI)J", false);
+                }
                 unguard(g);
             }
         }
@@ -489,7 +498,7 @@ final class ChunkEmitter {
     }
 
     /** The stack array index of r10 + off: r10 moves with local calls, so it is read, not assumed. */
-    private void stackIndex(int off) {
+    void stackIndex(int off) {
         mv.visitVarInsn(LLOAD, reg(10));
         mv.visitInsn(L2I);
         iconst(off);
@@ -544,6 +553,11 @@ final class ChunkEmitter {
             return;
         }
         Label[] g = guard(k);
+        if (plan.maps.valueMap[k] != null) {
+            maps.guardedStore(plan.maps.valueMap[k], i.dst(), i.off(), size, value);
+            unguard(g);
+            return;
+        }
         mv.visitVarInsn(ALOAD, mem);
         mv.visitVarInsn(LLOAD, reg(i.dst()));
         mv.visitLdcInsn((long) i.off());
@@ -557,6 +571,11 @@ final class ChunkEmitter {
     private void atomic(int k, Insn i) {
         boolean wide = i.op().size().bytes() == 8;
         Label[] g = guard(k);
+        if (plan.maps.valueMap[k] != null) {
+            maps.guardedAtomic(plan.maps.valueMap[k], i);
+            unguard(g);
+            return;
+        }
         mv.visitVarInsn(ALOAD, mem);
         mv.visitVarInsn(LLOAD, reg(i.dst()));
         mv.visitLdcInsn((long) i.off());
@@ -588,6 +607,12 @@ final class ChunkEmitter {
 
     private void helper(int k, Insn i) {
         Label[] g = guard(k);
+        if (plan.maps.callMap[k] != null) {
+            maps.call(k);
+            unguard(g);
+            mv.visitVarInsn(LSTORE, reg(0));
+            return;
+        }
         mv.visitVarInsn(ALOAD, SELF);
         mv.visitFieldInsn(GETFIELD, PROGRAM, "helperAt", "[L" + HELPER + ";");
         iconst(k);
@@ -699,11 +724,11 @@ final class ChunkEmitter {
         return size == 8 ? -1L : (1L << (8 * size)) - 1;
     }
 
-    private void runtime(String name, String desc) {
+    void runtime(String name, String desc) {
         mv.visitMethodInsn(INVOKESTATIC, RUNTIME, name, desc, false);
     }
 
-    private void iconst(int v) {
+    void iconst(int v) {
         AluEmitter.iconst(mv, v);
     }
 }

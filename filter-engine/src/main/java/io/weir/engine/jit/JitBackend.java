@@ -33,6 +33,16 @@ public final class JitBackend implements Engines.Backend {
         return jit != null ? jit : new EbpfInterpreter(program, helpers, budget);
     }
 
+    /**
+     * A filter for a program the verifier accepted, compiled with what it proved ({@link MemoryFacts#of}):
+     * packet accesses unchecked, no stack clearing between runs. {@code program} may be the verified program
+     * linked to its maps ({@code MapLinker} keeps instruction indices).
+     */
+    public Filter filter(Program program, HelperTable helpers, long budget, MemoryFacts facts) {
+        JitProgram jit = compile(program, helpers, budget, facts);
+        return jit != null ? jit : new EbpfInterpreter(program, helpers, budget);
+    }
+
     @Override
     public RawExecutable raw(Program program, HelperTable helpers, long budget) {
         JitProgram jit = compile(program, helpers, budget);
@@ -41,8 +51,12 @@ public final class JitBackend implements Engines.Backend {
 
     /** The compiled program, or null (logged) when generation failed and this backend falls back. */
     private JitProgram compile(Program program, HelperTable helpers, long budget) {
+        return compile(program, helpers, budget, MemoryFacts.NONE);
+    }
+
+    private JitProgram compile(Program program, HelperTable helpers, long budget, MemoryFacts facts) {
         try {
-            return JitCompiler.compile(program, helpers, budget);
+            return JitCompiler.compile(program, helpers, budget, facts);
         } catch (JitException e) {
             if (!fallback) {
                 throw e;

@@ -116,7 +116,8 @@ public final class JitCompiler {
 
     private static JitProgram define(JitPlan plan, byte[] bytes) {
         try {
-            MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClass(bytes, true);
+            MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClassWithClassData(bytes,
+                    plan.maps.classData(), true);
             return (JitProgram) l.findConstructor(l.lookupClass(), MethodType.methodType(void.class, JitPlan.class))
                     .invoke(plan);
         } catch (Throwable e) {

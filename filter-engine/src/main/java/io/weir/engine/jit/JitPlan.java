@@ -70,6 +70,8 @@ final class JitPlan {
     final int[] chunkStart;
     final int[] chunkOf;
     final int maxChunkBytes;
+    /** The helper calls and value accesses that reach a known map directly. */
+    final MapSites maps;
 
     JitPlan(Program program, HelperTable helpers, long budget, MemoryFacts facts, int maxChunkBytes) {
         this.program = program;
@@ -143,7 +145,8 @@ final class JitPlan {
         } else {
             stackMode = StackMode.ARRAY;
         }
-        this.stackDepth = r10Escapes ? FRAME_SIZE : depth;
+        // A verified program never reads a stack byte before writing it: nothing to clear between runs.
+        this.stackDepth = this.facts.stackReadsInitialised() ? 0 : r10Escapes ? FRAME_SIZE : depth;
         this.ctxBase = contextAnalysis();
         boolean state = !single || calls || stackMode == StackMode.ARRAY || program.type() == ProgramType.RAW;
         for (int k = 0; k < n && !state; k++) {
@@ -152,6 +155,7 @@ final class JitPlan {
                     || f == Form.LDXSX || f == Form.ST || f == Form.STX) && access(k) == Access.CHECKED);
         }
         this.needsState = state;
+        this.maps = MapSites.of(this);
     }
 
     /** Whether an r10-relative access of {@code size} bytes at {@code off} stays inside the current frame. */

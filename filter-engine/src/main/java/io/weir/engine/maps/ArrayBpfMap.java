@@ -19,11 +19,12 @@ final class ArrayBpfMap extends BpfMap {
     ArrayBpfMap(MapSpec spec, int cpus) {
         super(spec, cpus);
         this.max = spec.maxEntries();
-        long valueBytes = (long) max * cpus * ((spec.valueSize() + 7) & ~7);
-        if (valueBytes > Integer.MAX_VALUE - 8) {
-            throw spec.error(Errno.E2BIG, "values need " + valueBytes + " bytes, above the 2 GiB of a region");
+        long slots = (long) max * cpus;
+        if (slots > Integer.MAX_VALUE - 8 || !ValueStore.fits((int) slots, spec.valueSize())) {
+            throw spec.error(Errno.E2BIG, "values need " + slots * ((spec.valueSize() + 7) & ~7)
+                    + " bytes, above the 2 GiB of a region");
         }
-        this.values = new ValueStore(max * cpus, spec.valueSize());
+        this.values = new ValueStore(max * cpus, spec.valueSize(), max * cpus);
         this.readOnlyForProgram = (spec.flags() & MapSpec.F_RDONLY_PROG) != 0;
     }
 
@@ -39,11 +40,21 @@ final class ArrayBpfMap extends BpfMap {
 
     @Override
     public long lookupPointer(EbpfMemory memory, long keyAddr) {
-        long index = memory.load(keyAddr, 4);
-        if (index >= max) {
+        return lookupWord(memory.load(keyAddr, 4));
+    }
+
+    @Override
+    public boolean wordKeyed() {
+        return true;
+    }
+
+    /** A bounds check and address arithmetic: {@code index < max_entries ? the value's offset : 0}. */
+    @Override
+    public long lookupWord(long index) {
+        if (index >= max || index < 0) {
             return 0;
         }
-        return MemoryModel.pointer(region, slotOf((int) index) * values.stride);
+        return MemoryModel.pointer(region, values.offset(slotOf((int) index)));
     }
 
     @Override

@@ -179,6 +179,51 @@ public abstract class BpfMap implements ExternalRegion, AutoCloseable {
     /** {@code bpf_map_delete_elem} from a program: 0 or a negative errno. */
     public abstract long deleteFrom(EbpfMemory memory, long keyAddr);
 
+    // ------------------------------------------------------------------ for engines that call maps directly
+
+    /**
+     * Whether {@link #lookupWord} serves this map: a {@code hash}, {@code lru_hash} or array kind whose key is 1,
+     * 2, 4 or 8 bytes. A JIT that knows a call's map and where its key is reads the key itself and calls it: a
+     * direct call on a constant receiver, small enough for HotSpot to inline.
+     */
+    public boolean wordKeyed() {
+        return false;
+    }
+
+    /**
+     * {@code bpf_map_lookup_elem} with the key given as the little-endian value of its {@code key_size} bytes;
+     * the same result and effects (LRU reference bit) as {@link #lookupPointer}. Allocates nothing.
+     *
+     * @throws UnsupportedOperationException when {@link #wordKeyed()} is false
+     */
+    public long lookupWord(long key) {
+        throw new UnsupportedOperationException("map '" + spec.name() + "' has no word-sized key");
+    }
+
+    /**
+     * Faults as map helper {@code helper} does when its map is gone: an engine calling this map directly checks
+     * first, so that a program run after {@link #close()} fails the same way on every engine.
+     */
+    public final void checkOpen(int helper) {
+        if (closed) {
+            throw MapHelpers.notKeyValue(helper, handle());
+        }
+    }
+
+    /** This map's region id, or -1 once closed: an engine compares a pointer's region with it. */
+    public final int liveRegion() {
+        return closed ? -1 : region;
+    }
+
+    @Override
+    public abstract long load(int offset, int size);
+
+    @Override
+    public abstract void store(int offset, int size, long value);
+
+    @Override
+    public abstract long atomic(int offset, int size, int op, long value, long expected);
+
     // ------------------------------------------------------------------ lifecycle
 
     /** Frees the region id; programs that still hold pointers into this map fault instead of reading it. */
@@ -274,7 +319,7 @@ public abstract class BpfMap implements ExternalRegion, AutoCloseable {
         for (int at = 0; at + lane <= size; at += lane) {
             long sum = 0;
             for (int c = 0; c < cpus; c++) {
-                sum += values.load((firstSlot + c) * values.stride + at, lane);
+                sum += values.load(values.offset(firstSlot + c) + at, lane);
             }
             for (int b = 0; b < lane; b++) {
                 out[at + b] = (byte) (sum >>> (b << 3));

@@ -8,14 +8,22 @@ import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * {@code hash}, {@code percpu_hash} and {@code lru_hash}: a preallocated chained hash table in flat arrays, as
- * Linux's preallocated {@code htab}. Entry {@code i} owns key words {@code keys[i*kw ..]}, value slot(s)
- * {@code i*cpus ..} of a {@link ValueStore}, its hash, its chain link and (LRU) its list links; buckets hold the
- * first entry of their chain. Nothing is allocated per entry or per lookup.
+ * {@code hash}, {@code percpu_hash} and {@code lru_hash}: a chained hash table in flat arrays, as Linux's
+ * {@code htab}. Entry {@code i} owns key words {@code keys[i*kw ..]}, value slot(s) {@code i*cpus ..} of a
+ * {@link ValueStore}, its hash, its chain link and (LRU) its list links; buckets hold the first entry of their
+ * chain. Nothing is allocated per lookup.
  *
- * <p>Bytes per entry (8-byte aligned key and value rounded up: {@code K}, {@code V}): {@code K + V*cpus + 4
- * (hash) + 4 (chain) + 4 (free stack) + 1 (live) + 4..8 (buckets, a power of two at least max entries)}; LRU
- * adds 9 (two list links, a reference bit). A 4-byte key with an 8-byte value takes 33 to 37 bytes.
+ * <p>Growth: the buckets (a power of two at least max entries) are allocated at creation; the entries start at
+ * {@link #INITIAL_ENTRIES} (or max entries when fewer) and double, under the map's lock, when an insert finds no
+ * free entry, up to max entries; only then is the map full ({@code -E2BIG}, or an eviction for LRU). Entry
+ * arrays are copied when they grow (readers that still hold the old ones see a consistent older table, whose
+ * chains end as the "nulls" markers below say); value chunks are only added, never moved, so value pointers and
+ * atomic adds stay exact during a growth. An empty map of a million entries takes its buckets (4 MiB) and a few
+ * KiB, not the 37 MiB it takes full.
+ *
+ * <p>Bytes per entry when full (8-byte aligned key and value rounded up: {@code K}, {@code V}): {@code K +
+ * V*cpus + 4 (hash) + 4 (chain) + 4 (free stack) + 1 (live) + 4..8 (buckets)}; LRU adds 9 (two list links, a
+ * reference bit). A 4-byte key with an 8-byte value takes 33 to 37 bytes ({@link MapSpec#memoryBytes}).
  *
  * <p>Concurrency: updates and deletes take the map's lock; lookups take none. Chains end in a "nulls" marker,
  * {@code ~bucket}: a lookup that walked onto an entry deleted and reused in another bucket ends on a foreign
@@ -31,26 +39,30 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class HashBpfMap extends BpfMap {
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+    /** Entries allocated at creation (all of them when max entries is smaller). */
+    static final int INITIAL_ENTRIES = 1024;
 
     private final int max;
     private final int keySize;
     private final int keyWords;
     private final boolean lru;
     private final int seed;
-    private final long[] keys;
     private final ValueStore values;
-    private final int[] hashes;
-    private final int[] next;
-    private final byte[] live;
     private final int[] buckets;
     private final int mask;
-    private final int[] free;
+    // Entry arrays of cap entries, replaced (grown) under the lock before the entries they add are published.
+    private int cap;
+    private long[] keys;
+    private int[] hashes;
+    private int[] next;
+    private byte[] live;
+    private int[] free;
     private int freeTop;
     private volatile int count;
     // LRU list: head is the most recent; -1 ends it.
-    private final int[] lruPrev;
-    private final int[] lruNext;
-    private final byte[] referenced;
+    private int[] lruPrev;
+    private int[] lruNext;
+    private byte[] referenced;
     private int lruHead = -1;
     private int lruTail = -1;
 
@@ -61,22 +73,25 @@ final class HashBpfMap extends BpfMap {
         this.keyWords = (keySize + 7) >>> 3;
         this.lru = spec.type() == MapType.LRU_HASH;
         this.seed = (spec.flags() & MapSpec.F_ZERO_SEED) != 0 ? 0 : ThreadLocalRandom.current().nextInt();
-        long valueBytes = (long) max * cpus * ((spec.valueSize() + 7) & ~7);
-        if (valueBytes > Integer.MAX_VALUE - 8) {
-            throw spec.error(Errno.E2BIG, "values need " + valueBytes + " bytes, above the 2 GiB of a region");
+        long slots = (long) max * cpus;
+        if (slots > Integer.MAX_VALUE - 8 || !ValueStore.fits((int) slots, spec.valueSize())
+                || max > (1 << 30)) {
+            throw spec.error(Errno.E2BIG, "values need " + slots * ((spec.valueSize() + 7) & ~7)
+                    + " bytes, above the 2 GiB of a region");
         }
-        this.keys = new long[Math.multiplyExact(max, keyWords)];
-        this.values = new ValueStore(max * cpus, spec.valueSize());
-        this.hashes = new int[max];
-        this.next = new int[max];
-        this.live = new byte[max];
-        int nb = Math.max(2, Integer.highestOneBit(Math.max(1, max - 1)) << 1);
+        this.cap = Math.min(max, INITIAL_ENTRIES);
+        this.values = new ValueStore(max * cpus, spec.valueSize(), cap * cpus);
+        this.keys = new long[Math.multiplyExact(cap, keyWords)];
+        this.hashes = new int[cap];
+        this.next = new int[cap];
+        this.live = new byte[cap];
+        int nb = (int) MapSpec.bucketCount(max);
         this.buckets = new int[nb];
         this.mask = nb - 1;
-        this.free = new int[max];
-        this.lruPrev = lru ? new int[max] : null;
-        this.lruNext = lru ? new int[max] : null;
-        this.referenced = lru ? new byte[max] : null;
+        this.free = new int[cap];
+        this.lruPrev = lru ? new int[cap] : null;
+        this.lruNext = lru ? new int[cap] : null;
+        this.referenced = lru ? new byte[cap] : null;
         reset();
     }
 
@@ -84,13 +99,39 @@ final class HashBpfMap extends BpfMap {
         for (int b = 0; b < buckets.length; b++) {
             buckets[b] = ~b;
         }
-        for (int i = 0; i < max; i++) {
-            free[i] = max - 1 - i;
+        for (int i = 0; i < cap; i++) {
+            free[i] = cap - 1 - i;
         }
-        freeTop = max;
+        freeTop = cap;
         count = 0;
         lruHead = lruTail = -1;
         Arrays.fill(live, (byte) 0);
+    }
+
+    /** Doubles the entries (up to max), the new ones free; lock held. False when already at max. */
+    private boolean grow() {
+        if (cap >= max) {
+            return false;
+        }
+        int n = (int) Math.min(max, 2L * cap);
+        values.grow(n * cpus);
+        keys = Arrays.copyOf(keys, Math.multiplyExact(n, keyWords));
+        hashes = Arrays.copyOf(hashes, n);
+        int[] nx = Arrays.copyOf(next, n);
+        next = nx;
+        live = Arrays.copyOf(live, n);
+        if (lru) {
+            lruPrev = Arrays.copyOf(lruPrev, n);
+            lruNext = Arrays.copyOf(lruNext, n);
+            referenced = Arrays.copyOf(referenced, n);
+        }
+        int[] f = Arrays.copyOf(free, n);
+        for (int i = n - 1; i >= cap; i--) {
+            f[freeTop++] = i;
+        }
+        free = f;
+        cap = n;
+        return true;
     }
 
     // ------------------------------------------------------------------ the table
@@ -137,7 +178,7 @@ final class HashBpfMap extends BpfMap {
 
     /** Inserts a new entry (lock held); returns it, or -1 when full and not LRU. */
     private int insert(long[] k, int h) {
-        if (freeTop == 0) {
+        if (freeTop == 0 && !grow()) {
             if (!lru) {
                 return -1;
             }
@@ -270,21 +311,32 @@ final class HashBpfMap extends BpfMap {
 
     @Override
     public long lookupPointer(EbpfMemory memory, long keyAddr) {
-        int i;
         if (keyWords == 1) {
-            long k0 = readKey1(memory, keyAddr, keySize);
-            i = find1(k0, hash1(k0));
-        } else {
-            long[] k = readKey(memory, keyAddr, keySize);
-            i = find(k, hash(k));
+            return lookupWord(readKey1(memory, keyAddr, keySize));
         }
+        long[] k = readKey(memory, keyAddr, keySize);
+        return pointerTo(find(k, hash(k)));
+    }
+
+    @Override
+    public boolean wordKeyed() {
+        return keySize == 1 || keySize == 2 || keySize == 4 || keySize == 8;
+    }
+
+    @Override
+    public long lookupWord(long key) {
+        return pointerTo(find1(key, hash1(key)));
+    }
+
+    /** The value pointer of entry {@code i} for this thread's slot (marking it referenced), or 0 when i < 0. */
+    private long pointerTo(int i) {
         if (i < 0) {
             return 0;
         }
         if (lru && referenced[i] == 0) {
             referenced[i] = 1;
         }
-        return MemoryModel.pointer(region, slotOf(i) * values.stride);
+        return MemoryModel.pointer(region, values.offset(slotOf(i)));
     }
 
     @Override
@@ -444,6 +496,11 @@ final class HashBpfMap extends BpfMap {
     @Override
     public int size() {
         return count;
+    }
+
+    /** The entries allocated so far (tests). */
+    synchronized int capacity() {
+        return cap;
     }
 
     // ------------------------------------------------------------------ region

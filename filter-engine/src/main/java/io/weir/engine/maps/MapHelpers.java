@@ -3,6 +3,7 @@ package io.weir.engine.maps;
 import static io.weir.engine.maps.HelperProto.*;
 
 import io.weir.engine.ebpf.EbpfMemory;
+import io.weir.engine.ebpf.Helper;
 import io.weir.engine.ebpf.HelperTable;
 import io.weir.engine.ebpf.MemoryModel;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,18 +22,30 @@ public final class MapHelpers {
     private static final long M32 = 0xffff_ffffL;
     private static final int EFAULT = 14;
 
+    /** {@code map_lookup_elem}, {@code map_update_elem}, {@code map_delete_elem}: shared by every table. */
+    private static final Helper LOOKUP = (r1, r2, r3, r4, r5, m) -> map(r1, MAP_LOOKUP_ELEM).lookupPointer(m, r2);
+    private static final Helper UPDATE = (r1, r2, r3, r4, r5, m) -> map(r1, MAP_UPDATE_ELEM)
+            .updateFrom(m, r2, r3, r4);
+    private static final Helper DELETE = (r1, r2, r3, r4, r5, m) -> map(r1, MAP_DELETE_ELEM).deleteFrom(m, r2);
+
     private MapHelpers() {}
+
+    /**
+     * Which map helper {@code h} is ({@link HelperProto#MAP_LOOKUP_ELEM}, {@code MAP_UPDATE_ELEM},
+     * {@code MAP_DELETE_ELEM}), or -1 when it is not one of this class's: an engine that knows the map of a call
+     * may then call the map directly ({@link BpfMap#lookupWord}, {@link BpfMap#updateFrom}...), to the same effect.
+     */
+    public static int mapHelperId(Helper h) {
+        return h == LOOKUP ? MAP_LOOKUP_ELEM : h == UPDATE ? MAP_UPDATE_ELEM : h == DELETE ? MAP_DELETE_ELEM : -1;
+    }
 
     /** The packet-program table; {@code trace_printk} lines go to {@code trace}. */
     public static HelperTable table(TraceSink trace) {
         TraceSink sink = trace == null ? TraceSink.DISCARD : trace;
         return HelperTable.empty()
-                .with(MAP_LOOKUP_ELEM, "map_lookup_elem", (r1, r2, r3, r4, r5, m) -> map(r1, MAP_LOOKUP_ELEM)
-                        .lookupPointer(m, r2))
-                .with(MAP_UPDATE_ELEM, "map_update_elem", (r1, r2, r3, r4, r5, m) -> map(r1, MAP_UPDATE_ELEM)
-                        .updateFrom(m, r2, r3, r4))
-                .with(MAP_DELETE_ELEM, "map_delete_elem", (r1, r2, r3, r4, r5, m) -> map(r1, MAP_DELETE_ELEM)
-                        .deleteFrom(m, r2))
+                .with(MAP_LOOKUP_ELEM, "map_lookup_elem", LOOKUP)
+                .with(MAP_UPDATE_ELEM, "map_update_elem", UPDATE)
+                .with(MAP_DELETE_ELEM, "map_delete_elem", DELETE)
                 .with(KTIME_GET_NS, "ktime_get_ns", (r1, r2, r3, r4, r5, m) -> PacketClock.now())
                 .with(TRACE_PRINTK, "trace_printk", (r1, r2, r3, r4, r5, m) -> traceLine(sink, m, r1, r2, r3, r4, r5))
                 .with(GET_PRANDOM_U32, "get_prandom_u32",
@@ -55,10 +68,15 @@ public final class MapHelpers {
     private static BpfMap map(long pointer, int helper) {
         BpfMap map = BpfMap.ofPointer(pointer);
         if (map == null || MemoryModel.offset(pointer) != 0 || map instanceof RingBuffer) {
-            throw new EbpfMemory.Fault(of(helper).name() + ": r1 " + MemoryModel.describe(pointer)
-                    + " is not a key/value map");
+            throw notKeyValue(helper, pointer);
         }
         return map;
+    }
+
+    /** The fault of a map helper whose r1 is not a live key/value map. */
+    static EbpfMemory.Fault notKeyValue(int helper, long pointer) {
+        return new EbpfMemory.Fault(of(helper).name() + ": r1 " + MemoryModel.describe(pointer)
+                + " is not a key/value map");
     }
 
     private static RingBuffer ring(long pointer, int helper) {

@@ -139,6 +139,36 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
         }
     }
 
+    /**
+     * The heap bytes the map made from this spec takes when full, with {@code cpus} value slots per entry for
+     * per-CPU types (values are 8-byte aligned: {@code V = (value_size + 7) & ~7}, {@code K} likewise):
+     * <ul>
+     *   <li>{@code array}, {@code percpu_array}: {@code V * cpus} per entry, all allocated at creation;</li>
+     *   <li>{@code hash}, {@code percpu_hash}: {@code K + V * cpus + 13} per entry (hash, chain link, free list,
+     *       live flag) plus 4 per bucket (a power of two at least max entries), 4-byte key and 8-byte value:
+     *       33 to 37 bytes per entry;</li>
+     *   <li>{@code lru_hash}: 9 more per entry (two list links and a reference bit);</li>
+     *   <li>{@code ringbuf}: its {@code max_entries} bytes.</li>
+     * </ul>
+     * Hash tables grow to this in steps as entries are added (see {@link HashBpfMap}); this is their ceiling.
+     */
+    public long memoryBytes(int cpus) {
+        long v = (valueSize + 7L) & ~7L;
+        long k = (keySize + 7L) & ~7L;
+        long n = Math.max(0, maxEntries);
+        return switch (type) {
+            case ARRAY, PERCPU_ARRAY -> n * v * (type.isPerCpu() ? cpus : 1);
+            case HASH, PERCPU_HASH, LRU_HASH -> n * (k + v * (type.isPerCpu() ? cpus : 1) + 13
+                    + (type == MapType.LRU_HASH ? 9 : 0)) + 4L * bucketCount(maxEntries);
+            case RINGBUF -> n;
+        };
+    }
+
+    /** The bucket count of a hash table of {@code max} entries: a power of two, at least 2 and at least max. */
+    static long bucketCount(int max) {
+        return Math.max(2L, Long.highestOneBit(Math.max(1L, max - 1L)) << 1);
+    }
+
     /** Validates this spec and makes the map with {@link CpuSlots#count()} value slots when per-CPU. */
     public BpfMap create() {
         return create(CpuSlots.count());

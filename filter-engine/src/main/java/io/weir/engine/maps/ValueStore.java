@@ -4,70 +4,151 @@ import io.weir.engine.ebpf.EbpfMemory;
 import io.weir.engine.ebpf.ExternalRegion;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
- * Flat value storage of a map: {@code slots} values of {@code valueSize} bytes, each starting on an 8-byte
- * boundary (a stride of {@code valueSize} rounded up to 8, as the kernel aligns values), packed little-endian in
- * one {@code long[]}. A program addresses it as region bytes {@code slot * stride + offset}.
+ * Flat value storage of a map: up to {@code maxSlots} values of {@code valueSize} bytes, each starting on an
+ * 8-byte boundary (a stride of {@code valueSize} rounded up to 8, as the kernel aligns values), packed
+ * little-endian in {@code long[]} chunks of {@link #chunkSlots} values. Chunks are allocated as the map grows
+ * ({@link #grow}) and never move or shrink, so a program's pointer into a value and its atomic adds stay valid
+ * while other threads insert. A small map is one chunk.
+ *
+ * <p>A program addresses value {@code slot} as region offset {@link #offset(int)}: the chunk number above
+ * {@code chunkBits} bits, the byte within the chunk below (offsets are not contiguous across chunks, and need
+ * not be: an access never leaves its value).
  *
  * <p>Thread safety: 8-byte aligned loads and stores are single array accesses; narrower or unaligned stores
  * compare-and-set their word so that they never undo a neighbour's concurrent write; atomic operations use the
  * {@code long[]} element {@link VarHandle} ({@code getAndAdd}, {@code compareAndSet}), so concurrent adds lose no
  * counts. Accesses are bounded to one value: a pointer into value {@code i} cannot reach value {@code i + 1}.
+ * {@link #grow} runs under the owning map's lock and publishes new chunks before the entries that use them.
  */
 final class ValueStore {
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+    /** The value bytes of one chunk of a large map: small enough not to be a humongous object for G1. */
+    static final int CHUNK_BYTES = 1 << 18;
 
-    final long[] words;
     final int valueSize;
     final int stride;
     final int wordsPerValue;
-    final int slots;
+    final int maxSlots;
+    /** Values per chunk, a power of two. */
+    final int chunkSlots;
+    private final int slotMask;
+    private final int slotShift;
+    /** Offset bits within a chunk. */
+    private final int chunkBits;
+    private final int inChunkMask;
+    /** The chunks allocated so far; replaced (never modified) when one is added. */
+    private long[][] chunks = new long[0][];
+    /** Slots allocated so far. */
+    private int slots;
 
-    ValueStore(int slots, int valueSize) {
-        this.slots = slots;
+    /** A store of at most {@code maxSlots} values with the first {@code initialSlots} allocated. */
+    ValueStore(int maxSlots, int valueSize, int initialSlots) {
+        this.maxSlots = maxSlots;
         this.valueSize = valueSize;
         this.stride = (valueSize + 7) & ~7;
         this.wordsPerValue = stride >>> 3;
-        this.words = new long[Math.multiplyExact(slots, wordsPerValue)];
+        // A small map is one chunk; a large one has chunks of about CHUNK_BYTES (a power of two values each).
+        if ((long) maxSlots * stride <= CHUNK_BYTES) {
+            this.chunkSlots = maxSlots <= 1 ? 1 : Integer.highestOneBit(maxSlots - 1) << 1;
+        } else {
+            this.chunkSlots = Integer.highestOneBit(Math.max(1, CHUNK_BYTES / stride));
+        }
+        this.slotMask = chunkSlots - 1;
+        this.slotShift = Integer.numberOfTrailingZeros(chunkSlots);
+        long chunkBytes = (long) chunkSlots * stride;
+        this.chunkBits = 64 - Long.numberOfLeadingZeros(Math.max(1, chunkBytes - 1));
+        this.inChunkMask = (int) ((1L << chunkBits) - 1);
+        grow(initialSlots);
     }
 
-    /** Checks that {@code size} bytes at region offset {@code off} stay inside one value. */
+    /** Whether a store of {@code maxSlots} values of {@code valueSize} bytes fits a region's 2^31 offsets. */
+    static boolean fits(int maxSlots, int valueSize) {
+        long stride = (valueSize + 7L) & ~7L;
+        long all = maxSlots * stride;
+        if (all <= CHUNK_BYTES) {
+            return true;
+        }
+        long per = Long.highestOneBit(Math.max(1, CHUNK_BYTES / stride));
+        long chunks = (maxSlots + per - 1) / per;
+        int bits = 64 - Long.numberOfLeadingZeros(Math.max(1, per * stride - 1));
+        return bits < 31 && chunks <= (1L << (31 - bits));
+    }
+
+    /** Slots allocated so far. */
+    int slots() {
+        return slots;
+    }
+
+    /** Allocates chunks until at least {@code needed} slots (at most {@link #maxSlots}) exist; lock held. */
+    void grow(int needed) {
+        int target = Math.min(needed, maxSlots);
+        if (target <= slots) {
+            return;
+        }
+        long[][] c = chunks;
+        int have = slots;
+        while (have < target) {
+            int n = Math.min(chunkSlots, maxSlots - have);
+            c = Arrays.copyOf(c, c.length + 1);
+            c[c.length - 1] = new long[Math.multiplyExact(n, wordsPerValue)];
+            have += n;
+        }
+        chunks = c;
+        slots = have;
+    }
+
+    /** The region offset of value {@code slot}. */
+    int offset(int slot) {
+        return (slot >>> slotShift) << chunkBits | (slot & slotMask) * stride;
+    }
+
+    /** Checks that {@code size} bytes at region offset {@code off} stay inside one allocated value. */
     void check(int off, int size, String what, String name) {
-        int within = (stride & (stride - 1)) == 0 ? off & (stride - 1) : off % stride;
-        if (off < 0 || (long) off + size > (long) slots * stride || within + size > valueSize) {
+        long[][] c = chunks;
+        int chunk = off >>> chunkBits;
+        int in = off & inChunkMask;
+        int within = (stride & (stride - 1)) == 0 ? in & (stride - 1) : in % stride;
+        if (off < 0 || chunk >= c.length || (long) in + size > (long) c[chunk].length << 3
+                || within + size > valueSize) {
             throw new EbpfMemory.Fault("out-of-bounds " + what + " of " + size + " bytes at offset " + off
                     + " of map '" + name + "' (value_size " + valueSize + ")");
         }
     }
 
     long load(int off, int size) {
-        int w = off >>> 3;
-        int shift = (off & 7) << 3;
+        long[] words = chunks[off >>> chunkBits];
+        int in = off & inChunkMask;
+        int w = in >>> 3;
+        int shift = (in & 7) << 3;
         long lo = words[w] >>> shift;
-        if ((off & 7) + size > 8) {
+        if ((in & 7) + size > 8) {
             lo |= words[w + 1] << (64 - shift);
         }
         return size == 8 ? lo : lo & ((1L << (size << 3)) - 1);
     }
 
     void store(int off, int size, long value) {
-        int w = off >>> 3;
-        int shift = (off & 7) << 3;
+        long[] words = chunks[off >>> chunkBits];
+        int in = off & inChunkMask;
+        int w = in >>> 3;
+        int shift = (in & 7) << 3;
         if (size == 8 && shift == 0) {
             words[w] = value;
             return;
         }
         long mask = size == 8 ? -1L : (1L << (size << 3)) - 1;
         long v = value & mask;
-        merge(w, mask << shift, v << shift);
-        if ((off & 7) + size > 8) {
+        merge(words, w, mask << shift, v << shift);
+        if ((in & 7) + size > 8) {
             int rest = 64 - shift;
-            merge(w + 1, mask >>> rest, v >>> rest);
+            merge(words, w + 1, mask >>> rest, v >>> rest);
         }
     }
 
-    private void merge(int w, long mask, long bits) {
+    private static void merge(long[] words, int w, long mask, long bits) {
         long old;
         do {
             old = (long) WORDS.getVolatile(words, w);
@@ -79,7 +160,9 @@ final class ValueStore {
             throw new EbpfMemory.Fault("misaligned atomic access of " + size + " bytes at offset " + off
                     + " of map '" + name + "'");
         }
-        int w = off >>> 3;
+        long[] words = chunks[off >>> chunkBits];
+        int in = off & inChunkMask;
+        int w = in >>> 3;
         if (size == 8) {
             switch (op) {
                 case ExternalRegion.ATOMIC_ADD: return (long) WORDS.getAndAdd(words, w, value);
@@ -90,7 +173,7 @@ final class ValueStore {
                 default: return (long) WORDS.compareAndExchange(words, w, expected, value);
             }
         }
-        int shift = (off & 7) << 3;
+        int shift = (in & 7) << 3;
         long mask = 0xffff_ffffL << shift;
         for (;;) {
             long old = (long) WORDS.getVolatile(words, w);
@@ -117,9 +200,18 @@ final class ValueStore {
         }
     }
 
+    private long[] chunkOf(int slot) {
+        return chunks[slot >>> slotShift];
+    }
+
+    private int baseOf(int slot) {
+        return (slot & slotMask) * wordsPerValue;
+    }
+
     /** Copies value {@code slot} into {@code out[at, at + valueSize)}. */
     void copyOut(int slot, byte[] out, int at) {
-        int base = slot * wordsPerValue;
+        long[] words = chunkOf(slot);
+        int base = baseOf(slot);
         for (int i = 0; i < valueSize; i++) {
             out[at + i] = (byte) (words[base + (i >>> 3)] >>> ((i & 7) << 3));
         }
@@ -127,7 +219,8 @@ final class ValueStore {
 
     /** Copies {@code in[at, at + valueSize)} into value {@code slot} (word by word; not atomic as a whole). */
     void copyIn(int slot, byte[] in, int at) {
-        int base = slot * wordsPerValue;
+        long[] words = chunkOf(slot);
+        int base = baseOf(slot);
         for (int k = 0; k < wordsPerValue; k++) {
             long v = 0;
             for (int b = 0; b < 8; b++) {
@@ -142,7 +235,8 @@ final class ValueStore {
 
     /** Copies {@code valueSize} bytes from program memory at {@code addr} into value {@code slot}. */
     void copyIn(int slot, EbpfMemory memory, long addr) {
-        int base = slot * wordsPerValue;
+        long[] words = chunkOf(slot);
+        int base = baseOf(slot);
         int full = valueSize >>> 3;
         for (int k = 0; k < full; k++) {
             words[base + k] = memory.load(addr + (k << 3), 8);
@@ -157,13 +251,12 @@ final class ValueStore {
     }
 
     void zero(int slot) {
-        int base = slot * wordsPerValue;
-        for (int k = 0; k < wordsPerValue; k++) {
-            words[base + k] = 0;
-        }
+        Arrays.fill(chunkOf(slot), baseOf(slot), baseOf(slot) + wordsPerValue, 0L);
     }
 
     void zeroAll() {
-        java.util.Arrays.fill(words, 0);
+        for (long[] c : chunks) {
+            Arrays.fill(c, 0L);
+        }
     }
 }

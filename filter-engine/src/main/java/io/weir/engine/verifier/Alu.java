@@ -154,7 +154,9 @@ final class Alu {
     private static RegState move(Analyzer a, int d, RegState ptr, Scalar v, boolean subtract) {
         switch (ptr.type) {
             case PTR_TO_MAP_VALUE_OR_NULL:
-                throw new Reject("R" + d + " pointer arithmetic on map_value_or_null prohibited, null-check it first");
+            case PTR_TO_MEM_OR_NULL:
+                throw new Reject("R" + d + " pointer arithmetic on " + ptr.type.label()
+                        + " prohibited, null-check it first");
             case PTR_TO_PACKET_END:
             case CONST_PTR_TO_MAP:
                 throw new Reject("R" + d + " pointer arithmetic on " + ptr.type.label() + " prohibited");

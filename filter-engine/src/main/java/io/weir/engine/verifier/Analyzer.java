@@ -196,7 +196,7 @@ final class Analyzer {
                         state = sides[1];
                     }
                 }
-                case CALL_HELPER -> Helpers.call(this, f, i);
+                case CALL_HELPER -> Helpers.call(this, f, i, pc);
                 case CALL_LOCAL -> next = callLocal(pc);
                 case EXIT -> {
                     if (state.depth() == 0) {
@@ -225,14 +225,28 @@ final class Analyzer {
     }
 
     private RegState lddw(Insn i) {
-        if (i.op().variant() == 0) {
+        int variant = i.op().variant();
+        if (variant == 0) {
             return RegState.constant(i.imm64());
         }
         int fd = i.imm();
-        if (!options.maps().containsKey(fd)) {
+        Verifier.MapDef m = options.maps().get(fd);
+        if (m == null) {
             throw new Reject("fd " + fd + " is not pointing to valid bpf_map");
         }
-        return new RegState(RegType.CONST_PTR_TO_MAP, Scalar.constant(0), 0, 0, 0, fd, 0);
+        if (variant == 1 || variant == 5) {
+            return new RegState(RegType.CONST_PTR_TO_MAP, Scalar.constant(0), 0, 0, 0, fd, 0);
+        }
+        // map_val_by_fd / map_val_by_idx: a pointer into entry 0 of an array (global data).
+        if (m.type() != null && !m.type().isArray()) {
+            throw new Reject("map_val_by_fd of map " + fd + ": direct value access needs an array map, not "
+                    + m.type().label());
+        }
+        int off = i.nextImm();
+        if (off < 0 || off >= m.valueSize()) {
+            throw new Reject("invalid access to map value pointer, value_size=" + m.valueSize() + " off=" + off);
+        }
+        return new RegState(RegType.PTR_TO_MAP_VALUE, Scalar.constant(0), off, 0, 0, fd, 0);
     }
 
     private int callLocal(int pc) {
@@ -269,6 +283,11 @@ final class Analyzer {
     }
 
     private void checkReturn(FrameState f) {
+        int[] refs = state.refs;
+        if (refs.length > 0) {
+            throw new Reject("Unreleased reference id=" + refs[0] + " alloc_insn=" + program.slotOf(refs[1])
+                    + ": a ring buffer record must be submitted or discarded on every path");
+        }
         RegState r0 = read(f, Reg.R0);
         if (!r0.isScalar()) {
             throw new Reject("At program exit the register R0 is not a known value (" + r0 + ")");

@@ -9,7 +9,8 @@ import io.weir.engine.ebpf.Opcode.Form;
  * Conditional jumps (RFC 9669 section 4.3): which way a jump can go and what each way teaches. Scalars narrow
  * their bounds on each side (on 64 bits, or on the low 32 bits for JMP32); a packet pointer compared with
  * {@code data_end} proves a readable range for every pointer sharing its variable part; a map value-or-null
- * compared with 0 becomes null on one side and a map value on the other, with all its copies; a pointer that
+ * compared with 0 becomes null on one side and a map value on the other, with all its copies (a ring buffer
+ * record-or-null likewise, its reference released on the null side); a pointer that
  * cannot be null is never equal to 0. A side that cannot happen is not explored.
  */
 final class Branch {
@@ -102,7 +103,17 @@ final class Branch {
                         ? (isNull ? RegState.constant(0) : x.withType(RegType.PTR_TO_MAP_VALUE)) : x);
                 return true;
             }
-            // Context, packet, stack, map value and map pointers are never null.
+            if (p.type == RegType.PTR_TO_MEM_OR_NULL) {
+                int id = p.id;
+                s.mapAll(x -> x.type == RegType.PTR_TO_MEM_OR_NULL && x.id == id
+                        ? (isNull ? RegState.constant(0) : x.withType(RegType.PTR_TO_MEM)) : x);
+                if (isNull) {
+                    // A reservation that failed holds nothing to release.
+                    s.release(p.ref);
+                }
+                return true;
+            }
+            // Context, packet, stack, map value, memory and map pointers are never null.
             return !isNull;
         }
         return true;

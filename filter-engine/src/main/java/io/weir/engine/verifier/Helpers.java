@@ -15,8 +15,13 @@ import java.util.List;
  * <p>Memory arguments: a map key or value is that map's size of initialised bytes (stack or map value); a
  * read-only buffer with its size in the next argument may be on the stack (initialised), in a map value or in
  * the packet (within the proven range); a buffer the helper fills may be on the stack (it is initialised
- * afterwards) or in a map value. Sizes must be scalars with a known upper bound. Ring buffer records need
- * reference tracking, which this verifier does not have yet, so the ring buffer helpers are refused.
+ * afterwards) or in a writable map value. Sizes must be scalars with a known upper bound.
+ *
+ * <p>References (the kernel's {@code acquire}/{@code release} helpers): {@code ringbuf_reserve} needs a constant
+ * size and returns a record-or-null holding a new reference of the {@link State}; after a null check it is
+ * writable memory of that size. {@code ringbuf_submit} and {@code ringbuf_discard} take the record itself
+ * (offset 0) and release its reference, after which every copy of the pointer is unreadable. A path that exits
+ * holding a reference is rejected ({@code Unreleased reference id=N alloc_insn=K}).
  */
 final class Helpers {
     /** The largest buffer a helper may be given. */
@@ -24,7 +29,7 @@ final class Helpers {
 
     private Helpers() {}
 
-    static void call(Analyzer a, FrameState f, Insn i) {
+    static void call(Analyzer a, FrameState f, Insn i, int pc) {
         HelperProto p = HelperProto.of(i.imm());
         if (p == null) {
             throw new Reject("invalid func unknown#" + Integer.toUnsignedString(i.imm()));
@@ -32,6 +37,8 @@ final class Helpers {
         String fn = p.name() + "#" + p.id();
         Verifier.MapDef map = null;
         int mapIndex = -1;
+        long allocSize = -1;
+        int release = 0;
         List<Arg> args = p.args();
         for (int k = 0; k < args.size(); k++) {
             int r = k + 1;
@@ -65,19 +72,44 @@ final class Helpers {
                         throw new Reject("R" + r + " type=" + v + " expected=ctx");
                     }
                 }
-                default -> throw new Reject(fn + " is not supported by the verifier yet (argument "
-                        + args.get(k) + " needs reference tracking)");
+                case CONST_ALLOC_SIZE_OR_ZERO -> {
+                    if (!v.isScalar() || !v.var.isConst()) {
+                        throw new Reject("R" + r + " is not a known constant (the size of " + fn + ")");
+                    }
+                    allocSize = v.var.value();
+                    if (allocSize < 0 || allocSize > MAX_SIZE) {
+                        throw new Reject("R" + r + " size " + allocSize + " out of [0, " + MAX_SIZE + "]");
+                    }
+                }
+                case PTR_TO_RINGBUF_MEM_RELEASE -> {
+                    if (v.type != RegType.PTR_TO_MEM || v.ref == 0) {
+                        throw new Reject("R" + r + " type=" + v.type.label() + " expected=mem (a ring buffer record"
+                                + (v.type == RegType.PTR_TO_MEM_OR_NULL ? ", null-check it first)" : ")"));
+                    }
+                    if (v.off != 0 || !v.var.isConst() || v.var.value() != 0) {
+                        throw new Reject("R" + r + " must have zero offset when passed to release func " + fn);
+                    }
+                    release = v.ref;
+                }
             }
         }
         for (int r = Reg.R1; r <= Reg.R5; r++) {
             f.regs[r] = RegState.NOT_INIT;
+        }
+        if (release != 0 && !a.state().release(release)) {
+            throw new Reject("R1 reference id=" + release + " released twice (" + fn + ")");
         }
         f.regs[Reg.R0] = switch (p.ret()) {
             case INTEGER -> RegState.UNKNOWN;
             case VOID -> RegState.NOT_INIT;
             case MAP_VALUE_OR_NULL -> new RegState(RegType.PTR_TO_MAP_VALUE_OR_NULL, Scalar.constant(0), 0, 0,
                     a.newId(), mapIndex, 0);
-            default -> throw new Reject(fn + " is not supported by the verifier yet (it returns " + p.ret() + ")");
+            case RINGBUF_MEM_OR_NULL -> {
+                int id = a.newId();
+                a.state().acquire(id, pc);
+                yield new RegState(RegType.PTR_TO_MEM_OR_NULL, Scalar.constant(0), 0, (int) allocSize, id,
+                        mapIndex, 0, id);
+            }
         };
     }
 

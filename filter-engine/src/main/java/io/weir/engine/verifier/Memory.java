@@ -10,7 +10,9 @@ import io.weir.engine.ebpf.Size;
  * The abstract semantics of loads, stores and atomics (RFC 9669 sections 5.2 and 5.3): which memory a pointer
  * may reach and what a load returns. Packets are read-only and readable only within a range a comparison with
  * {@code data_end} has proven; the context only at its fields, with 4-byte loads; the stack within the frame,
- * naturally aligned, and read only where written; map values within their size, after a null check.
+ * naturally aligned, and read only where written; map values within their size, after a null check, and
+ * never written when the map is read-only for programs ({@code .rodata}); ring buffer records within their
+ * reserved size, after a null check.
  */
 final class Memory {
     private Memory() {}
@@ -99,8 +101,25 @@ final class Memory {
                             + ((long) base.off + off) + " size=" + size + (base.var.isConst() ? ""
                             : ", R" + r + " variable offset " + base.var));
                 }
+                if (write && m.readOnly()) {
+                    throw new Reject("write into map forbidden, value_size=" + m.valueSize() + " off="
+                            + ((long) base.off + off) + " size=" + size + ": the map is read-only for programs");
+                }
                 if (write && !stored.isScalar()) {
                     throw new Reject("leaks addr into map value");
+                }
+                return RegState.scalar(Scalar.unsigned(0, size == 8 ? -1L : (1L << size * 8) - 1));
+            }
+            case PTR_TO_MEM: {
+                long lo = (long) base.off + off + base.var.smin;
+                long hi = (long) base.off + off + base.var.smax + size;
+                if (base.var.smin < 0 || lo < 0 || hi > base.range) {
+                    throw new Reject("invalid access to memory, mem_size=" + base.range + " off="
+                            + ((long) base.off + off) + " size=" + size + (base.var.isConst() ? ""
+                            : ", R" + r + " variable offset " + base.var));
+                }
+                if (write && !stored.isScalar()) {
+                    throw new Reject("R" + r + " leaks addr into mem");
                 }
                 return RegState.scalar(Scalar.unsigned(0, size == 8 ? -1L : (1L << size * 8) - 1));
             }
@@ -229,6 +248,15 @@ final class Memory {
                     throw new Reject("invalid access to map value, value_size=" + m.valueSize() + " off=" + ptr.off
                             + " size=" + size);
                 }
+                if (write && m.readOnly()) {
+                    throw new Reject("R" + r + " write into map forbidden: the map is read-only for programs");
+                }
+            }
+            case PTR_TO_MEM -> {
+                if (ptr.var.smin < 0 || ptr.off + ptr.var.smin < 0 || ptr.off + ptr.var.smax + size > ptr.range) {
+                    throw new Reject("invalid access to memory, mem_size=" + ptr.range + " off=" + ptr.off
+                            + " size=" + size);
+                }
             }
             case PTR_TO_PACKET -> {
                 if (write) {
@@ -239,7 +267,7 @@ final class Memory {
                             + " range=[0," + ptr.range + ")");
                 }
             }
-            default -> throw new Reject("R" + r + " type=" + ptr.type.label() + " expected=fp, pkt, map_value");
+            default -> throw new Reject("R" + r + " type=" + ptr.type.label() + " expected=fp, pkt, map_value, mem");
         }
     }
 }

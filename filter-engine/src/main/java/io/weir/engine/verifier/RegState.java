@@ -12,6 +12,9 @@ import java.util.Map;
  *   <li>map values and map values-or-null: {@code map} is the map's index, {@code id} pairs a lookup's result
  *       with its copies so that one null check settles them all;</li>
  *   <li>stack pointers: {@code frame} is the call depth of the frame they point into;</li>
+ *   <li>memory (a ring buffer record) and memory-or-null: {@code range} is its size in bytes, {@code id} pairs a
+ *       reservation with its copies for the null check, and {@code ref} names the reference it holds (the
+ *       kernel's {@code ref_obj_id}), which {@link State} tracks until a release;</li>
  *   <li>scalars: {@code id} links copies made by a 64-bit {@code mov}, so that a branch narrows all of them.</li>
  * </ul>
  */
@@ -26,8 +29,14 @@ final class RegState {
     final int id;
     final int map;
     final int frame;
+    /** The acquired reference this pointer holds (0: none). */
+    final int ref;
 
     RegState(RegType type, Scalar var, int off, int range, int id, int map, int frame) {
+        this(type, var, off, range, id, map, frame, 0);
+    }
+
+    RegState(RegType type, Scalar var, int off, int range, int id, int map, int frame, int ref) {
         this.type = type;
         this.var = var;
         this.off = off;
@@ -35,6 +44,7 @@ final class RegState {
         this.id = id;
         this.map = map;
         this.frame = frame;
+        this.ref = ref;
     }
 
     static RegState scalar(Scalar s) {
@@ -54,23 +64,24 @@ final class RegState {
     }
 
     RegState withOff(int newOff) {
-        return new RegState(type, var, newOff, range, id, map, frame);
+        return new RegState(type, var, newOff, range, id, map, frame, ref);
     }
 
     RegState withId(int newId) {
-        return new RegState(type, var, off, range, newId, map, frame);
+        return new RegState(type, var, off, range, newId, map, frame, ref);
     }
 
     RegState withRange(int newRange) {
-        return new RegState(type, var, off, newRange, id, map, frame);
+        return new RegState(type, var, off, newRange, id, map, frame, ref);
     }
 
     RegState withType(RegType newType) {
-        return new RegState(newType, var, off, range, id, map, frame);
+        return new RegState(newType, var, off, range, id, map, frame, ref);
     }
 
+    /** A new variable part; a packet pointer's proven range does not carry over, a memory size does. */
     RegState withVar(Scalar newVar, int newId) {
-        return new RegState(type, newVar, off, 0, newId, map, frame);
+        return new RegState(type, newVar, off, type == RegType.PTR_TO_PACKET ? 0 : range, newId, map, frame, ref);
     }
 
     boolean isScalar() {
@@ -113,22 +124,35 @@ final class RegState {
                 return map == cur.map && off == cur.off && var.includes(cur.var) && sameId(cur, ids);
             case CONST_PTR_TO_MAP:
                 return map == cur.map;
+            case PTR_TO_MEM:
+            case PTR_TO_MEM_OR_NULL:
+                return off == cur.off && range == cur.range && var.includes(cur.var) && sameId(cur, ids)
+                        && sameRef(cur, ids);
             default:
                 return off == cur.off && var.includes(cur.var);
         }
     }
 
     private boolean sameId(RegState cur, Map<Integer, Integer> ids) {
-        if (id == 0 || cur.id == 0) {
-            return id == cur.id;
+        return sameId(id, cur.id, ids);
+    }
+
+    private boolean sameRef(RegState cur, Map<Integer, Integer> ids) {
+        return sameId(ref, cur.ref, ids);
+    }
+
+    /** Whether old id {@code old} corresponds to current id {@code cur} under the one-to-one map {@code ids}. */
+    static boolean sameId(int old, int cur, Map<Integer, Integer> ids) {
+        if (old == 0 || cur == 0) {
+            return old == cur;
         }
-        Integer seen = ids.putIfAbsent(id, cur.id);
+        Integer seen = ids.putIfAbsent(old, cur);
         if (seen != null) {
-            return seen == cur.id;
+            return seen == cur;
         }
-        // One-to-one: no other old id may already map to cur.id (negative keys record the reverse map).
-        Integer back = ids.putIfAbsent(-cur.id, id);
-        return back == null || back == id;
+        // One-to-one: no other old id may already map to cur (negative keys record the reverse map).
+        Integer back = ids.putIfAbsent(-cur, old);
+        return back == null || back == old;
     }
 
     @Override
@@ -149,6 +173,10 @@ final class RegState {
                     b.append("id=").append(id);
                     sep = ",";
                 }
+                if (ref != 0) {
+                    b.append(sep).append("ref_obj_id=").append(ref);
+                    sep = ",";
+                }
                 if (map >= 0) {
                     b.append(sep).append("map=").append(map);
                     sep = ",";
@@ -159,6 +187,9 @@ final class RegState {
                 }
                 if (type == RegType.PTR_TO_PACKET) {
                     b.append(sep).append("r=").append(range);
+                    sep = ",";
+                } else if (type == RegType.PTR_TO_MEM || type == RegType.PTR_TO_MEM_OR_NULL) {
+                    b.append(sep).append("size=").append(range);
                     sep = ",";
                 }
                 if (!var.isConst() || var.value() != 0) {

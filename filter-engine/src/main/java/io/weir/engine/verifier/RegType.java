@@ -19,7 +19,14 @@ public enum RegType {
     /** What {@code map_lookup_elem} returns: a map value or null, unusable until compared with 0. */
     PTR_TO_MAP_VALUE_OR_NULL("map_value_or_null"),
     /** A map, as {@code lddw map_by_fd} loads it: only passed to helpers. */
-    CONST_PTR_TO_MAP("map_ptr");
+    CONST_PTR_TO_MAP("map_ptr"),
+    /**
+     * Memory a helper handed out with a size, after a null check: a ring buffer record of {@code ringbuf_reserve}
+     * (the kernel's {@code PTR_TO_MEM | MEM_RINGBUF}); it holds a reference that must be released.
+     */
+    PTR_TO_MEM("mem"),
+    /** What {@code ringbuf_reserve} returns: a record or null, unusable until compared with 0. */
+    PTR_TO_MEM_OR_NULL("mem_or_null");
 
     private final String label;
 

@@ -2,12 +2,46 @@ package io.weir.engine.verifier;
 
 import java.util.Map;
 
-/** The abstract state of one path: its call frames, innermost last. */
+/**
+ * The abstract state of one path: its call frames, innermost last, and the references it holds (ring buffer
+ * records reserved and not yet submitted or discarded; the kernel's {@code acquired_refs}), each with the
+ * instruction that acquired it. Every path must release them all before it exits.
+ */
 final class State {
+    private static final int[] NO_REFS = new int[0];
+
     FrameState[] frames;
+    /** Pairs of (reference id, instruction index of the acquiring call). */
+    int[] refs = NO_REFS;
 
     State(FrameState[] frames) {
         this.frames = frames;
+    }
+
+    /** Records reference {@code id} acquired at instruction {@code insn}. */
+    void acquire(int id, int insn) {
+        int[] r = java.util.Arrays.copyOf(refs, refs.length + 2);
+        r[refs.length] = id;
+        r[refs.length + 1] = insn;
+        refs = r;
+    }
+
+    /**
+     * Drops reference {@code id} and makes every register and spill holding it unreadable (a use after release
+     * is then a read of an uninitialised register, as in the kernel); false when the path does not hold it.
+     */
+    boolean release(int id) {
+        for (int k = 0; k < refs.length; k += 2) {
+            if (refs[k] == id) {
+                int[] r = new int[refs.length - 2];
+                System.arraycopy(refs, 0, r, 0, k);
+                System.arraycopy(refs, k + 2, r, k, refs.length - k - 2);
+                refs = r;
+                mapAll(v -> v.ref == id ? RegState.NOT_INIT : v);
+                return true;
+            }
+        }
+        return false;
     }
 
     FrameState cur() {
@@ -27,7 +61,9 @@ final class State {
         for (int k = 0; k < f.length; k++) {
             f[k] = frames[k].copy();
         }
-        return new State(f);
+        State s = new State(f);
+        s.refs = refs;
+        return s;
     }
 
     /** Whether this (old, proven safe) state covers {@code cur}: see {@link RegState#includes}. */
@@ -36,6 +72,14 @@ final class State {
             return false;
         }
         ids.clear();
+        if (refs.length != cur.refs.length) {
+            return false;
+        }
+        for (int k = 0; k < refs.length; k += 2) {
+            if (refs[k + 1] != cur.refs[k + 1] || !RegState.sameId(refs[k], cur.refs[k], ids)) {
+                return false;
+            }
+        }
         for (int k = 0; k < frames.length; k++) {
             if (!frames[k].includes(cur.frames[k], ids)) {
                 return false;
@@ -65,6 +109,9 @@ final class State {
             b.append(" frame").append(depth()).append(':');
         }
         cur().appendTo(b);
+        for (int k = 0; k < refs.length; k += 2) {
+            b.append(k == 0 ? " refs=" : ",").append(refs[k]);
+        }
         return b.toString();
     }
 }

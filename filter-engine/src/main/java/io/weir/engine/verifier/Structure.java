@@ -64,8 +64,10 @@ final class Structure {
                 case CALL_KFUNC -> throw new Reject(k, "kernel function calls are not supported");
                 case CALLX -> throw new Reject(k, "indirect calls (callx) are not supported");
                 case LDDW -> {
-                    if (i.op().variant() > 1) {
-                        throw new Reject(k, i.op().mnemonic() + " is not supported (only map_by_fd)");
+                    int v = i.op().variant();
+                    if (v == 3 || v == 4) {
+                        throw new Reject(k, i.op().mnemonic() + " is not supported (only map_by_fd, map_by_idx,"
+                                + " map_val_by_fd and map_val_by_idx)");
                     }
                 }
                 case LDABS, LDIND -> {

@@ -27,6 +27,8 @@ public final class VerifiedProgram {
         STACK,
         /** A map value, within its size. */
         MAP_VALUE,
+        /** A ring buffer record a helper reserved, within its size. */
+        MEMORY,
         /** {@code ldabs}/{@code ldind}: the packet, bounds checked at run time. */
         PACKET_CHECKED_AT_RUN_TIME;
 
@@ -39,6 +41,7 @@ public final class VerifiedProgram {
                 case PTR_TO_PACKET -> PACKET;
                 case PTR_TO_STACK -> STACK;
                 case PTR_TO_MAP_VALUE -> MAP_VALUE;
+                case PTR_TO_MEM -> MEMORY;
                 default -> NONE;
             };
         }

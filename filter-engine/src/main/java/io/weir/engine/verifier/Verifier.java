@@ -5,7 +5,9 @@ import io.weir.engine.ebpf.EbpfFormatException;
 import io.weir.engine.ebpf.InsnCodec;
 import io.weir.engine.ebpf.Program;
 import io.weir.engine.ebpf.ProgramType;
+import io.weir.engine.maps.MapSpec;
 import io.weir.engine.maps.MapType;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -30,22 +32,36 @@ public final class Verifier {
     public static final long DEFAULT_COMPLEXITY_LIMIT = 1_000_000;
 
     /**
-     * A map the program may reference with {@code lddw map_by_fd(fd)}: what the helpers check.
+     * A map the program may reference with {@code lddw map_by_fd(fd)} (or {@code map_by_idx}), or whose value
+     * {@code lddw map_val_by_fd(fd, off)} points into (global data): what the helpers and accesses check.
      *
      * @param keySize   the key size in bytes
      * @param valueSize the value size in bytes
      * @param type      the map type, or null when not known (the helpers' map-type check is then skipped)
+     * @param readOnly  whether the program may only read its values ({@code BPF_F_RDONLY_PROG}, as
+     *                  {@code .rodata} is loaded): stores, atomics and helper writes into them are rejected
      */
-    public record MapDef(int keySize, int valueSize, MapType type) {
+    public record MapDef(int keySize, int valueSize, MapType type, boolean readOnly) {
         public MapDef {
             if (keySize < 0 || valueSize < 0 || keySize > 512 || valueSize > (1 << 22)) {
                 throw new IllegalArgumentException("bad map sizes: key " + keySize + ", value " + valueSize);
             }
         }
 
+        /** A writable map of this type. */
+        public MapDef(int keySize, int valueSize, MapType type) {
+            this(keySize, valueSize, type, false);
+        }
+
         /** A map of unknown type. */
         public MapDef(int keySize, int valueSize) {
             this(keySize, valueSize, null);
+        }
+
+        /** What the verifier needs of a map spec. */
+        public static MapDef of(MapSpec spec) {
+            return new MapDef(spec.keySize(), spec.valueSize(), spec.type(),
+                    (spec.flags() & MapSpec.F_RDONLY_PROG) != 0);
         }
     }
 
@@ -76,6 +92,15 @@ public final class Verifier {
         public Options withMap(int fd, MapDef def) {
             Map<Integer, MapDef> m = new TreeMap<>(maps);
             m.put(fd, def);
+            return new Options(complexityLimit, m, fullLog);
+        }
+
+        /** These options with {@code specs.get(n)} as map {@code n} (an ELF object's maps, in their order). */
+        public Options withMaps(List<MapSpec> specs) {
+            Map<Integer, MapDef> m = new TreeMap<>(maps);
+            for (int n = 0; n < specs.size(); n++) {
+                m.put(n, MapDef.of(specs.get(n)));
+            }
             return new Options(complexityLimit, m, fullLog);
         }
 

@@ -8,18 +8,25 @@
  * instruction, no recursion, at most {@code MemoryModel.MAX_CALL_DEPTH} frames, at most 65,536 slots.
  * <b>Abstract interpretation</b> (the kernel's verifier, ASM's Analyzer + Interpreter split): every path is
  * walked with a type per register (scalar, context, packet with a proven range, packet end, stack at a known
- * offset, map value, map value or null, map) and per stack byte (uninitialised, data, spilled register);
+ * offset, map value, map value or null, map, ring buffer record, record or null) and per stack byte
+ * (uninitialised, data, spilled register), and per path the references it holds;
  * scalars carry known bits and signed/unsigned 64- and 32-bit bounds. It proves:
  * <ul>
  *   <li>no register is read before it is written, no stack byte before it is stored;</li>
  *   <li>packet bytes are read only below a {@code data + N <= data_end} comparison, never written; the context
  *       only at its fields ({@code __sk_buff}: {@code len} at 0, {@code data} at 76, {@code data_end} at 80;
  *       {@code xdp_md}: {@code data} 0, {@code data_end} 4, {@code data_meta} 8, 12, 16, 20) with 4-byte loads;
- *       the stack inside the 512-byte frame, naturally aligned; map values inside their size after a null check;</li>
+ *       the stack inside the 512-byte frame, naturally aligned; map values inside their size after a null check,
+ *       never written when the map is read-only for programs ({@code .rodata}); global data
+ *       ({@code lddw map_val_by_fd(fd, off)}) as a map value of that array at that offset;</li>
  *   <li>pointer arithmetic only where the kernel allows it (bounded scalars, 64-bit, no pointer + pointer);</li>
  *   <li>helper arguments match the prototypes of {@link io.weir.engine.maps.HelperProto#packetHelpers()} (map
- *       lookup, update, delete, time, printk, random, skb_load_bytes; not yet the ring buffer ones, which need
- *       reference tracking), map values only after a null check;</li>
+ *       lookup, update, delete, time, printk, random, skb_load_bytes, the ring buffer), map values only after a
+ *       null check;</li>
+ *   <li>references are released: a {@code ringbuf_reserve} record (constant size) is written only after its
+ *       null check and within its size, and every path submits or discards it before exiting
+ *       ({@code Unreleased reference id=N alloc_insn=K}, as Linux); after the release every copy of the
+ *       pointer is unreadable;</li>
  *   <li>loops end: states are pruned by inclusion; a state that repeats inside its own loop is rejected; at most
  *       {@link io.weir.engine.verifier.Verifier#DEFAULT_COMPLEXITY_LIMIT} instructions are analysed (configurable);</li>
  *   <li>r0 at exit is a number (SOCKET: any; XDP: an action 0..4).</li>

@@ -11,6 +11,9 @@ import io.weir.engine.maps.MapHelpers;
 import io.weir.engine.maps.MapSpec;
 import io.weir.engine.maps.MapType;
 import io.weir.engine.maps.RingBuffer;
+import io.weir.engine.verifier.VerifiedProgram;
+import io.weir.engine.verifier.Verifier;
+import io.weir.engine.verifier.VerifierException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -52,6 +55,31 @@ class ElfProgramsTest {
             v = v << 8 | (b[i] & 0xff);
         }
         return v;
+    }
+
+    /** Every program of every runnable fixture passes the verifier, checked-in and freshly built. */
+    @ParameterizedTest(name = "{0}, fresh clang build: {1}")
+    @MethodSource("fixtures")
+    void everyFixtureProgramVerifies(String name, boolean fresh) throws Exception {
+        ElfObjectSpec spec = spec(name, fresh);
+        assertFalse(spec.programs().isEmpty());
+        for (ElfProgram p : spec.programs()) {
+            try {
+                VerifiedProgram v = spec.verify(p, Verifier.Options.DEFAULT);
+                assertTrue(v.processedInsns() > 0);
+            } catch (VerifierException e) {
+                fail(name + " " + p.section() + ": " + e.getMessage() + "\n" + e.log());
+            }
+        }
+    }
+
+    static Stream<Arguments> fixtures() {
+        List<Arguments> out = new ArrayList<>();
+        for (String n : List.of("proto_count", "lru_flows", "ringbuf_events", "global_data", "bounded_loop")) {
+            out.add(Arguments.of(n, false));
+            out.add(Arguments.of(n, true));
+        }
+        return out.stream();
     }
 
     @ParameterizedTest(name = "fresh clang build: {0}, engine {1}")

@@ -36,7 +36,10 @@ class VerifierCasesTest {
             .withMap(1, new Verifier.MapDef(4, 16))
             .withMap(2, new Verifier.MapDef(8, 8))
             .withMap(3, new Verifier.MapDef(4, 8, MapType.ARRAY))
-            .withMap(4, new Verifier.MapDef(0, 0, MapType.RINGBUF));
+            .withMap(4, new Verifier.MapDef(0, 0, MapType.RINGBUF))
+            .withMap(5, new Verifier.MapDef(4, 16, MapType.ARRAY, true))
+            .withMap(6, new Verifier.MapDef(4, 8, MapType.ARRAY))
+            .withMap(8, new Verifier.MapDef(4, 8, MapType.HASH));
     private static final long SEED = Long.getLong("weir.seed", 0x5eed_0005L);
 
     static List<VerifierCaseFile> cases() throws IOException {

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class VerifierGoldenLogTest {
     static List<String> names() {
-        return List.of("packet-check", "packet-unchecked", "bounded-loop", "map-null-check");
+        return List.of("packet-check", "packet-unchecked", "bounded-loop", "map-null-check", "global-data",
+                "rodata-store", "ringbuf-submit", "ringbuf-unreleased");
     }
 
     @ParameterizedTest

@@ -1,0 +1,249 @@
+package io.weir.capture.split;
+
+import io.weir.capture.CaptureFormatException;
+import io.weir.capture.LinkType;
+import io.weir.capture.PcapReader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+
+/**
+ * Finds the first record boundary at or after a byte offset of a capture file without reading the file from
+ * its start: the heuristic split's resync, proven by convergence (the proof is in the package documentation).
+ *
+ * <p>Every offset {@code x} of a window of {@code M + D} bytes before the split start (every byte for pcap,
+ * every multiple of 4 for pcapng) is taken as a would-be record; {@code f(x)} is where the chain of records
+ * from {@code x} first reaches the start, or dead when a record on the way fails the test (the reader's own
+ * checks, and for pcap {@link #plausible}).
+ * Computed from the highest offset down, each {@code f(x)} is one length check and one look-up. The chains of
+ * the first {@code M} bytes (M = the longest record the reader accepts, so the true chain has a point there)
+ * must all agree: then their common point is the true boundary. Otherwise the split fails.
+ */
+final class Resync {
+    /** How far every candidate chain must run before the start, pcapng (pcap: the longest record again). */
+    static final int PCAPNG_DISTANCE = 1 << 20;
+    /** Larger windows are not worth reading per split: such files (D-Bus links) are read whole. */
+    static final long MAX_WINDOW = 64L << 20;
+
+    private static final int DEAD = -1;
+    private static final int BT_SHB = 0x0A0D0D0A;
+    private static final int BYTE_ORDER_MAGIC = 0x1A2B3C4D;
+    private static final int SHB_MAX = 1 << 20;
+
+    private final FileChannel channel;
+    private final String name;
+    private final long size;
+    private final PcapReader format;   // the file's header: byte order, record checks
+    private final boolean ng;
+    private final long origin;         // a known boundary: the first record (pcap) or the first SHB (pcapng)
+    private final int maxRecord;       // M
+    private final int distance;        // D
+    private final int align;
+    private final int headerBytes;
+    private final long unit;           // pcap: time stamp fraction units per second
+    private final int maxWire;
+
+    /**
+     * @param format a reader opened on the file (header read; for pcapng, the first section's head), used only
+     *               for its byte order and record checks
+     * @param origin a proven boundary: the first record of a pcap file, 0 for pcapng
+     */
+    Resync(FileChannel channel, String name, long size, PcapReader format, long origin) {
+        this.channel = channel;
+        this.name = name;
+        this.size = size;
+        this.format = format;
+        this.ng = format.format() == PcapReader.Format.PCAPNG;
+        this.origin = origin;
+        this.maxRecord = format.maxRecordLength();
+        this.distance = ng ? PCAPNG_DISTANCE : maxRecord;
+        this.align = ng ? 4 : 1;
+        this.headerBytes = ng ? 12 : format.recordHeaderLength();
+        this.unit = unitOf(format);
+        this.maxWire = maxWireOf(format);
+    }
+
+    /** Units of a pcap record's time stamp fraction per second: 10^6 or 10^9. */
+    static long unitOf(PcapReader format) {
+        return format.firstInterface() != null && format.firstInterface().tsResolCode() == 9
+                ? 1_000_000_000L : 1_000_000L;
+    }
+
+    /** The largest original length the pcap resync believes: 256 KiB, or the link type's larger maximum. */
+    static int maxWireOf(PcapReader format) {
+        return Math.max(LinkType.MAXIMUM_SNAPLEN, LinkType.maxSnapLen(format.linkType()));
+    }
+
+    /**
+     * The pcap resync's record test beyond what the reader checks: the time stamp fraction below one second,
+     * {@code caplen <= len}, the captured length within the link type's maximum, the original length within
+     * {@link #maxWireOf} (a fake record with a long jump must show two sane lengths), and not
+     * {@code (seconds < one second's units && fraction == caplen)}. The last one kills the shadow chain that
+     * runs 4 bytes after the true one wherever {@code caplen == len} (its seconds are the true fractions, its
+     * fraction the true caplen, its caplen the true len: in step with the truth forever otherwise). A true record
+     * failing this test is a fault for heuristic splits (see the package documentation): the split holding it
+     * fails.
+     */
+    static boolean plausible(ByteBuffer b, int p, PcapReader format, long unit, int maxWire) {
+        return classicLength(b, p, format, unit, maxWire) > 0;
+    }
+
+    /** The length of the plausible record at {@code p}, or -1 (cheapest and most selective tests first). */
+    private static int classicLength(ByteBuffer b, int p, PcapReader format, long unit, int maxWire) {
+        int len = format.classicRecordLength(b, p);
+        if (len < 0) {
+            return -1;
+        }
+        int cap = len - format.recordHeaderLength();
+        int wire = format.classicWireLength(b, p);
+        if (Integer.compareUnsigned(cap, wire) > 0 || Integer.compareUnsigned(wire, maxWire) > 0) {
+            return -1;
+        }
+        long frac = b.getInt(p + 4) & 0xFFFFFFFFL;
+        long seconds = b.getInt(p) & 0xFFFFFFFFL;
+        return frac < unit && !(seconds < unit && frac == cap) ? len : -1;
+    }
+
+    /** Bytes read before each split start: {@code M + D}. */
+    long window() {
+        return (long) maxRecord + distance;
+    }
+
+    /** The longest record or block assumed by the proof. */
+    int maxRecord() {
+        return maxRecord;
+    }
+
+    /**
+     * The offset of the first record (pcapng: block) starting at or after {@code start}; the file size if there
+     * is none. Throws a {@link CaptureFormatException} naming the window when no boundary can be proven.
+     */
+    long firstBoundaryAtOrAfter(long start) throws IOException {
+        if (reachesOrigin(start)) {
+            return walkFromOrigin(start);
+        }
+        long from = alignUp(start - window());
+        long checkedEnd = from + maxRecord;
+        int slots = (int) ((start - from + align - 1) / align);
+        ByteBuffer w = read(from, (int) Math.min(start - from + headerBytes, size - from));
+        int[] f = new int[slots];
+        for (int i = slots - 1; i >= 0; i--) {
+            long x = from + (long) i * align;
+            long len = length(w, (int) (x - from), x);
+            long y = x + len;
+            if (len <= 0 || y > size) {
+                f[i] = DEAD;
+            } else if (y >= start) {
+                f[i] = (int) (y - start);
+            } else {
+                f[i] = f[(int) ((y - from) / align)];
+            }
+        }
+        long found = -1;
+        long foundFrom = -1;
+        for (int i = 0; i < slots && from + (long) i * align < checkedEnd; i++) {
+            if (f[i] == DEAD) {
+                continue;
+            }
+            long at = start + f[i];
+            if (found < 0) {
+                found = at;
+                foundFrom = from + (long) i * align;
+            } else if (at != found) {
+                throw new CaptureFormatException(name, start, 0, "cannot split at byte " + start
+                        + ": record chains from offsets " + foundFrom + " and " + (from + (long) i * align)
+                        + " reach it at " + found + " and " + at + " (ambiguous in bytes [" + from + ", " + start
+                        + "); read this file with split=none or index it with weir index)");
+            }
+        }
+        if (found < 0) {
+            throw new CaptureFormatException(name, start, 0, "cannot split at byte " + start
+                    + ": no chain of valid records crosses bytes [" + from + ", " + start + ")");
+        }
+        return found;
+    }
+
+    /** True if the window before {@code start} reaches the origin: the boundary is then walked, not inferred. */
+    boolean reachesOrigin(long start) {
+        return start - window() <= origin;
+    }
+
+    /**
+     * The first boundary at or after {@code start} on the chain from the origin, the true one: checked only as
+     * the reader checks (nothing is inferred), following pcapng sections' byte orders. Fails where the reader
+     * would fail before {@code start}.
+     */
+    long walkFromOrigin(long start) throws IOException {
+        if (start <= origin) {
+            return origin;
+        }
+        ByteBuffer w = read(origin, (int) Math.min(start - origin + headerBytes, size - origin));
+        long x = origin;
+        while (x < start) {
+            int p = (int) (x - origin);
+            long len = DEAD;
+            if (x == size) {
+                return x;
+            } else if (p + (ng ? 8 : headerBytes) <= w.limit()) {
+                if (!ng) {
+                    len = format.classicRecordLength(w, p);
+                } else {
+                    if (w.getInt(p) == BT_SHB && p + 12 <= w.limit()
+                            && Integer.reverseBytes(w.getInt(p + 8)) == BYTE_ORDER_MAGIC) {
+                        w.order(w.order() == ByteOrder.BIG_ENDIAN ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+                    }
+                    len = w.getInt(p + 4) & 0xFFFFFFFFL;
+                    len = len < 12 || (len & 3) != 0 ? DEAD : len;
+                }
+            }
+            if (len <= 0 || x + len > size) {
+                throw new CaptureFormatException(name, x, 0, "cannot split at byte " + start + ": the record at byte "
+                        + x + ", before the split, is malformed or cut short (the file cannot be read past it)");
+            }
+            x += len;
+        }
+        return x;
+    }
+
+    private long alignUp(long x) {
+        return (x + align - 1) / align * align;
+    }
+
+    /** Length of the would-be record at file offset x (index p of w), or a value <= 0 if the reader rejects it. */
+    private long length(ByteBuffer w, int p, long x) throws IOException {
+        if (p + headerBytes > w.limit()) {
+            return DEAD;   // the file ends inside the header
+        }
+        if (!ng) {
+            return classicLength(w, p, format, unit, maxWire);
+        }
+        long len = w.getInt(p + 4) & 0xFFFFFFFFL;
+        int type = w.getInt(p);
+        long max = type == BT_SHB ? SHB_MAX : maxRecord;
+        if (len < 12 || (len & 3) != 0 || len > max || x + len > size
+                || (type == BT_SHB && w.getInt(p + 8) != BYTE_ORDER_MAGIC)) {
+            return DEAD;
+        }
+        long trailerAt = x + len - 4;
+        long q = trailerAt - (x - p);   // index of the trailer in w
+        int trailer = q + 4 <= w.limit() ? w.getInt((int) q) : read(trailerAt, 4).getInt(0);
+        return trailer == (int) len ? len : DEAD;
+    }
+
+    private ByteBuffer read(long at, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n).order(order());
+        while (b.hasRemaining()) {
+            int r = channel.read(b, at + b.position());
+            if (r < 0) {
+                break;
+            }
+        }
+        b.flip();
+        return b;
+    }
+
+    private ByteOrder order() {
+        return format.byteOrder();
+    }
+}

@@ -1,0 +1,285 @@
+package io.weir.compiler;
+
+import com.sun.jna.Memory;
+import io.weir.compiler.lower.LinkLayer;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Crafted packets for the protocols of {@link ProtocolsDifferentialTest}, which captures rarely hold in every
+ * variant: IPv6 extension-header chains up to the protochain bound (with AH, fragments and no-next-header),
+ * IPv4 AH chains, DECnet short/long/padded headers, OSI frames with every IS-IS PDU type, LLC I/S/U frames,
+ * STP, IPX in its four encapsulations, NetBEUI, AppleTalk and AARP (plain and SNAP), DEC MOP/LAT/SCA, PPPoE
+ * discovery and session frames, and VRRP/PIM/IGRP/ESP/AH. Ethernet frames are also put behind Linux cooked v1/v2
+ * headers and IP packets behind raw/NULL/LOOP headers, and each gets truncated copies.
+ */
+final class ProtocolPackets {
+    private ProtocolPackets() {
+    }
+
+    /** {@link TestPackets}' packets plus these, by link type. */
+    static synchronized Map<Integer, List<TestPackets.Pkt>> withTestPackets() {
+        Map<Integer, List<TestPackets.Pkt>> base = TestPackets.byLinkType();
+        Map<Integer, List<TestPackets.Pkt>> out = new HashMap<>();
+        for (int lt : TestPackets.LINK_TYPES) {
+            List<TestPackets.Pkt> l = new ArrayList<>(base.get(lt));
+            for (byte[] d : byLinkType(lt)) {
+                l.add(pkt(d, d.length, "crafted"));
+                for (int cut : new int[] {d.length - 1, d.length - 3, d.length / 2, 17, 23, 57, 63}) {
+                    if (cut > 0 && cut < d.length) {
+                        l.add(pkt(Arrays.copyOf(d, cut), d.length, "crafted/cut" + cut));
+                    }
+                }
+            }
+            out.put(lt, l);
+        }
+        return out;
+    }
+
+    private static TestPackets.Pkt pkt(byte[] d, int wire, String origin) {
+        Memory m = new Memory(Math.max(1, d.length));
+        m.write(0, d, 0, d.length);
+        return new TestPackets.Pkt(d, wire, origin, m);
+    }
+
+    /** The crafted packets of one of {@link TestPackets#LINK_TYPES}. */
+    static List<byte[]> byLinkType(int lt) {
+        List<byte[]> out = new ArrayList<>();
+        for (byte[] e : ethernet()) {
+            int type = ((e[12] & 0xff) << 8) | (e[13] & 0xff);
+            byte[] payload = Arrays.copyOfRange(e, 14, e.length);
+            boolean ip = type == 0x800 || type == 0x86dd;
+            switch (lt) {
+                case LinkLayer.EN10MB: out.add(e); break;
+                case LinkLayer.LINUX_SLL: {
+                    byte[] h = new byte[16];
+                    h[5] = 6;
+                    boolean llc = type <= 1500;
+                    // 802.2 frames carry protocol 4 (ETH_P_802_2), Novell raw 802.3 protocol 1.
+                    int proto = llc ? ((payload[0] & 0xff) == 0xff ? 1 : 4) : type;
+                    h[14] = (byte) (proto >> 8);
+                    h[15] = (byte) proto;
+                    out.add(concat(h, llc ? Arrays.copyOf(payload, Math.min(payload.length, type)) : payload));
+                    break;
+                }
+                case LinkLayer.LINUX_SLL2: {
+                    byte[] h = new byte[20];
+                    int proto = type <= 1500 ? (payload[0] & 0xff) : type;
+                    h[0] = (byte) (proto >> 8);
+                    h[1] = (byte) proto;
+                    h[11] = 6;
+                    out.add(concat(h, type <= 1500 ? Arrays.copyOfRange(payload, 3, payload.length) : payload));
+                    break;
+                }
+                case LinkLayer.RAW: if (ip) { out.add(payload); } break;
+                case LinkLayer.NULL: if (ip) { out.add(concat(le32(type == 0x800 ? 2 : 10), payload)); } break;
+                default: if (ip) { out.add(concat(be32(type == 0x800 ? 2 : 30), payload)); } break;
+            }
+        }
+        return out;
+    }
+
+    /** The Ethernet frames. */
+    static List<byte[]> ethernet() {
+        List<byte[]> f = new ArrayList<>();
+        byte[] tcp = tcp();
+        byte[] udp = {0x12, 0x34, 0x00, 0x35, 0, 8, 0, 0};
+        // IPv6 header chains: (types of the headers after the IPv6 header, the last one the payload's).
+        int[][] chains6 = {{6}, {17}, {0, 6}, {60, 17}, {43, 6}, {44, 6}, {44, 17}, {0, 60, 43, 44, 6},
+            {51, 6}, {0, 51, 17}, {51, 51, 6}, {60, 59}, {0, 103}, {44, 103}, {44, 50}, {50}, {51, 50},
+            {60, 60, 60, 60, 60, 60, 60, 6}, {0, 60, 60, 60, 43, 60, 60, 60, 6}, {0, 43, 44, 60, 51, 6},
+            {58}, {0, 58}, {103}, {112}, {9}};
+        for (int[] c : chains6) {
+            f.add(eth(0x86dd, ipv6(c, c[c.length - 1] == 6 ? tcp : udp)));
+        }
+        // IPv4 with AH chains and the IP protocols with keywords, with and without IP options.
+        int[][] chains4 = {{6}, {51, 6}, {51, 17}, {51, 51, 6}, {51, 51, 51, 17}, {112}, {9}, {103}, {50},
+            {51, 50}, {2}, {1}};
+        for (int[] c : chains4) {
+            f.add(eth(0x800, ipv4(c, 5, c[c.length - 1] == 6 ? tcp : udp)));
+            f.add(eth(0x800, ipv4(c, 6, c[c.length - 1] == 6 ? tcp : udp)));
+        }
+        // DECnet: short (2), long (6), each plain and with one byte of padding; a few addresses.
+        int[][] dn = {{1, 2}, {2, 3}, {63, 1023}, {1, 1024}};
+        for (int i = 0; i < dn.length; i++) {
+            int a = ((dn[i][0] << 10) & 0xfc00) | (dn[i][1] & 0x3ff);
+            int b = ((dn[(i + 1) % dn.length][0] << 10) & 0xfc00) | (dn[(i + 1) % dn.length][1] & 0x3ff);
+            f.add(eth(0x6003, decnet(false, false, b, a)));
+            f.add(eth(0x6003, decnet(false, true, b, a)));
+            f.add(eth(0x6003, decnet(true, false, a, b)));
+            f.add(eth(0x6003, decnet(true, true, a, a)));
+        }
+        // OSI over LLC: CLNP, ES-IS, IS-IS with every PDU type and one unknown.
+        f.add(llc(0xfe, 0xfe, 0x03, bytes(0x81, 0x1c, 1, 0, 0x1c, 0, 0, 0)));
+        f.add(llc(0xfe, 0xfe, 0x03, bytes(0x82, 0x0a, 1, 0, 2, 0, 0, 0)));
+        for (int t : new int[] {15, 16, 17, 18, 20, 24, 25, 26, 27, 3, 0x31}) {
+            f.add(llc(0xfe, 0xfe, 0x03, bytes(0x83, 0x1b, 1, 0, t, 1, 0, 0, 0, 0)));
+        }
+        f.add(llc(0xfe, 0xfe, 0x03, bytes(0x85, 0x1b)));
+        // STP, NetBEUI, IPX in 802.2, Novell raw 802.3 and SNAP; LLC frame types and commands.
+        f.add(llc(0x42, 0x42, 0x03, bytes(0, 0, 0, 0, 0x80, 0, 0, 0)));
+        f.add(llc(0xf0, 0xf0, 0x03, bytes(0x2c, 0, 0xff, 0xef)));
+        f.add(llc(0xe0, 0xe0, 0x03, bytes(0xff, 0xff, 0, 0x1e, 0, 4)));
+        f.add(eth(30, concat(bytes(0xff, 0xff, 0, 0x1e, 0, 4), new byte[24])));
+        f.add(eth(0x8137, bytes(0xff, 0xff, 0, 0x1e, 0, 4, 0, 0)));
+        f.add(llc(0xaa, 0xaa, 0x03, bytes(0, 0, 0, 0x81, 0x37, 0xff, 0xff)));
+        for (int ctl : new int[] {0x00, 0x02, 0x01, 0x05, 0x09, 0x0d, 0x03, 0x13, 0x63, 0x73, 0x43, 0x0f, 0x1f, 0x6f,
+            0xe3, 0xf3, 0xaf, 0xbf, 0x87, 0x97, 0x23}) {
+            f.add(llc(0x06, 0x06, ctl, bytes(0x45, 0, 0, 20)));
+        }
+        // AppleTalk and AARP, Ethernet II and SNAP; DEC MOP, LAT, SCA.
+        f.add(eth(0x809b, bytes(0, 0x20, 0, 0, 0, 0)));
+        f.add(llc(0xaa, 0xaa, 0x03, bytes(0x08, 0x00, 0x07, 0x80, 0x9b, 0, 0x20)));
+        f.add(eth(0x80f3, bytes(0, 1, 0x80, 0x9b, 6, 4)));
+        f.add(llc(0xaa, 0xaa, 0x03, bytes(0x00, 0x00, 0x00, 0x80, 0xf3, 0, 1)));
+        for (int t : new int[] {0x6001, 0x6002, 0x6004, 0x6007}) {
+            f.add(eth(t, bytes(0x10, 0, 1, 2, 3, 4, 5, 6)));
+        }
+        // PPPoE discovery and sessions carrying IPv4, IPv6, IPX and an unknown protocol; two session ids.
+        f.add(eth(0x8863, bytes(0x11, 0x09, 0, 0, 0, 4, 1, 1, 0, 0)));
+        byte[] v4 = ipv4(new int[] {6}, 5, tcp);
+        byte[] v6 = ipv6(new int[] {17}, udp);
+        f.add(eth(0x8864, pppoe(3, 0x0021, v4)));
+        f.add(eth(0x8864, pppoe(5, 0x0057, v6)));
+        f.add(eth(0x8864, pppoe(3, 0x002b, bytes(0xff, 0xff, 0, 0x1e))));
+        f.add(eth(0x8864, pppoe(0x1234, 0xc021, bytes(1, 1, 0, 4))));
+        // VLAN-tagged DECnet and STP, so that offsets after "vlan" are exercised.
+        f.add(concat(Arrays.copyOf(eth(0x8100, new byte[0]), 14), concat(bytes(0, 5, 0x60, 0x03),
+                decnet(false, false, 0x0402, 0x0c03))));
+        return f;
+    }
+
+    /** An Ethernet frame carrying IPv6 with the header chain {@code chain} (the last entry TCP or UDP). */
+    static byte[] ethernetIpv6(int[] chain) {
+        return eth(0x86dd, ipv6(chain, chain[chain.length - 1] == 6 ? tcp() : new byte[8]));
+    }
+
+    private static byte[] tcp() {
+        byte[] t = new byte[20];
+        t[0] = 0x04;
+        t[1] = 0x00;
+        t[3] = 80;
+        t[12] = 0x50;
+        t[13] = 0x02;
+        return t;
+    }
+
+    private static byte[] eth(int type, byte[] payload) {
+        byte[] h = bytes(0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x00, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, type >> 8, type);
+        return concat(h, payload);
+    }
+
+    /** An 802.3 frame with an 802.2 LLC header (a 2-byte control field for I and S frames, as in 802.2). */
+    private static byte[] llc(int dsap, int ssap, int ctl, byte[] payload) {
+        boolean twoByte = (ctl & 0x03) != 0x03;
+        byte[] l = twoByte ? bytes(dsap, ssap, ctl, 0) : bytes(dsap, ssap, ctl);
+        byte[] body = concat(l, payload);
+        byte[] h = bytes(0x01, 0x80, 0xc2, 0, 0, 0, 0x00, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, body.length >> 8,
+                body.length);
+        return concat(h, body);
+    }
+
+    private static byte[] ipv6(int[] chain, byte[] payload) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int i = 0; i < chain.length - 1; i++) {
+            int nh = chain[i + 1];
+            switch (chain[i]) {
+                case 44: b.writeBytes(bytes(nh, 0, 0, 1, 0, 0, 0, 7)); break;
+                case 51: b.writeBytes(concat(bytes(nh, 4, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1), new byte[12])); break;
+                default: {
+                    int len = i % 2;
+                    byte[] h = new byte[(len + 1) * 8];
+                    h[0] = (byte) nh;
+                    h[1] = (byte) len;
+                    b.writeBytes(h);
+                }
+            }
+        }
+        b.writeBytes(payload);
+        byte[] body = b.toByteArray();
+        byte[] h = new byte[40];
+        h[0] = 0x60;
+        h[4] = (byte) (body.length >> 8);
+        h[5] = (byte) body.length;
+        h[6] = (byte) chain[0];
+        h[7] = 64;
+        h[8] = 0x20;
+        h[9] = 0x01;
+        h[23] = 1;
+        h[24] = 0x20;
+        h[25] = 0x01;
+        h[39] = 2;
+        return concat(h, body);
+    }
+
+    private static byte[] ipv4(int[] chain, int ihl, byte[] payload) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int i = 0; i < chain.length - 1; i++) {
+            b.writeBytes(concat(bytes(chain[i + 1], 4 + i % 2, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1),
+                    new byte[(4 + i % 2) * 4 - 4]));
+        }
+        b.writeBytes(payload);
+        byte[] body = b.toByteArray();
+        byte[] h = new byte[ihl * 4];
+        h[0] = (byte) (0x40 | ihl);
+        int total = h.length + body.length;
+        h[2] = (byte) (total >> 8);
+        h[3] = (byte) total;
+        h[8] = 64;
+        h[9] = (byte) chain[0];
+        h[12] = 10;
+        h[15] = 1;
+        h[16] = (byte) 224;
+        h[19] = 5;
+        return concat(h, body);
+    }
+
+    /** A DECnet routing header: short (flags 2) or long (flags 6), optionally after one byte of padding. */
+    private static byte[] decnet(boolean longFormat, boolean padded, int dst, int src) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(bytes(0x20, 0));
+        if (padded) {
+            b.write(0x81);
+        }
+        if (longFormat) {
+            b.write(0x06);
+            b.writeBytes(bytes(0, 0, 0xaa, 0, 4, 0, dst, dst >> 8, 0, 0, 0xaa, 0, 4, 0, src, src >> 8, 0, 0, 0));
+        } else {
+            b.write(0x02);
+            b.writeBytes(bytes(dst, dst >> 8, src, src >> 8, 0));
+        }
+        b.writeBytes(new byte[12]);
+        return b.toByteArray();
+    }
+
+    private static byte[] pppoe(int session, int pppProto, byte[] payload) {
+        int len = payload.length + 2;
+        return concat(bytes(0x11, 0, session >> 8, session, len >> 8, len, pppProto >> 8, pppProto), payload);
+    }
+
+    static byte[] bytes(int... v) {
+        byte[] b = new byte[v.length];
+        for (int i = 0; i < v.length; i++) {
+            b[i] = (byte) v[i];
+        }
+        return b;
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    private static byte[] le32(int v) {
+        return bytes(v, v >> 8, v >> 16, v >> 24);
+    }
+
+    private static byte[] be32(int v) {
+        return bytes(v >> 24, v >> 16, v >> 8, v);
+    }
+}

@@ -1,0 +1,191 @@
+package io.weir.engine.jit;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import io.weir.engine.ebpf.AtomicOp;
+import io.weir.engine.ebpf.ExternalRegion;
+import io.weir.engine.ebpf.Insn;
+import io.weir.engine.maps.BpfMap;
+import io.weir.engine.maps.HelperProto;
+import org.objectweb.asm.ConstantDynamic;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * Emits the direct map code of {@link MapSites}: a map helper call on a known map as a call on the map itself,
+ * and a checked access to a map value guarded by the region its map is predicted to be. The map is an
+ * {@code ldc} of a dynamic constant ({@code MethodHandles.classDataAt}), which HotSpot folds to the map object,
+ * so its type is exact and its small methods ({@link BpfMap#lookupWord}, {@link BpfMap#load}) are inlined.
+ *
+ * <p>Each direct path does what the generic one does, in the same order, with the same faults: a call first
+ * checks the map is open ({@link BpfMap#checkOpen}, as the helper's map resolution would fail), a lookup whose
+ * key is at a constant frame offset reads it from the stack array (in bounds: {@link MapSites} proved it), and a
+ * value access whose pointer is not in the predicted region takes the generic path.
+ */
+final class MapEmitter {
+    private static final String MAP = "io/weir/engine/maps/BpfMap";
+    private static final Handle CLASS_DATA_AT = new Handle(H_INVOKESTATIC, "java/lang/invoke/MethodHandles",
+            "classDataAt", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;I)"
+            + "Ljava/lang/Object;", false);
+    private static final long M32 = 0xffff_ffffL;
+
+    private final ChunkEmitter chunk;
+    private final MethodVisitor mv;
+    private final MapSites sites;
+
+    MapEmitter(ChunkEmitter chunk, MethodVisitor mv, MapSites sites) {
+        this.chunk = chunk;
+        this.mv = mv;
+        this.sites = sites;
+    }
+
+    /** Pushes the map object (a class-data constant). */
+    private void push(BpfMap m) {
+        mv.visitLdcInsn(new ConstantDynamic("_", "L" + MAP + ";", CLASS_DATA_AT, sites.indexOf(m)));
+    }
+
+    /** The helper call at {@code k} on its known map; leaves r0 on the operand stack. */
+    void call(int k) {
+        BpfMap m = sites.callMap[k];
+        int id = sites.callHelper[k];
+        push(m);
+        chunk.iconst(id);
+        mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "checkOpen", "(I)V", false);
+        push(m);
+        String memory = "L" + ChunkEmitter.MEMORY + ";";
+        switch (id) {
+            case HelperProto.MAP_LOOKUP_ELEM -> {
+                if (sites.keyOff[k] != MapSites.NO_KEY) {
+                    mv.visitVarInsn(ALOAD, chunk.stk);
+                    chunk.stackIndex(sites.keyOff[k]);
+                    chunk.readArray(m.keySize(), false);
+                    mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "lookupWord", "(J)J", false);
+                } else {
+                    mv.visitVarInsn(ALOAD, chunk.mem);
+                    mv.visitVarInsn(LLOAD, chunk.reg(2));
+                    mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "lookupPointer", "(" + memory + "J)J", false);
+                }
+            }
+            case HelperProto.MAP_UPDATE_ELEM -> {
+                mv.visitVarInsn(ALOAD, chunk.mem);
+                for (int r = 2; r <= 4; r++) {
+                    mv.visitVarInsn(LLOAD, chunk.reg(r));
+                }
+                mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "updateFrom", "(" + memory + "JJJ)J", false);
+            }
+            default -> {
+                mv.visitVarInsn(ALOAD, chunk.mem);
+                mv.visitVarInsn(LLOAD, chunk.reg(2));
+                mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "deleteFrom", "(" + memory + "J)J", false);
+            }
+        }
+    }
+
+    /**
+     * Stores {@code reg(base) + off} in the address slot and jumps to {@code generic} unless it is in {@code m}'s
+     * live region.
+     */
+    private void address(BpfMap m, int base, int off, Label generic) {
+        mv.visitVarInsn(LLOAD, chunk.reg(base));
+        mv.visitLdcInsn((long) off);
+        mv.visitInsn(LADD);
+        mv.visitVarInsn(LSTORE, chunk.addrSlot);
+        mv.visitVarInsn(LLOAD, chunk.addrSlot);
+        chunk.iconst(32);
+        mv.visitInsn(LUSHR);
+        mv.visitInsn(L2I);
+        push(m);
+        mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "liveRegion", "()I", false);
+        mv.visitJumpInsn(IF_ICMPNE, generic);
+        push(m);
+        mv.visitVarInsn(LLOAD, chunk.addrSlot);
+        mv.visitInsn(L2I);
+    }
+
+    /** A load of {@code size} bytes at {@code reg(base) + off}; leaves the value on the operand stack. */
+    void guardedLoad(BpfMap m, int base, int off, int size) {
+        Label generic = new Label();
+        Label done = new Label();
+        address(m, base, off, generic);
+        chunk.iconst(size);
+        mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "load", "(II)J", false);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(generic);
+        mv.visitVarInsn(ALOAD, chunk.mem);
+        mv.visitVarInsn(LLOAD, chunk.addrSlot);
+        chunk.iconst(size);
+        mv.visitMethodInsn(INVOKEVIRTUAL, ChunkEmitter.MEMORY, "load", "(JI)J", false);
+        mv.visitLabel(done);
+    }
+
+    /** A store of {@code size} bytes of {@code value} at {@code reg(base) + off}. */
+    void guardedStore(BpfMap m, int base, int off, int size, Runnable value) {
+        Label generic = new Label();
+        Label done = new Label();
+        address(m, base, off, generic);
+        chunk.iconst(size);
+        value.run();
+        mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "store", "(IIJ)V", false);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(generic);
+        mv.visitVarInsn(ALOAD, chunk.mem);
+        mv.visitVarInsn(LLOAD, chunk.addrSlot);
+        chunk.iconst(size);
+        value.run();
+        mv.visitMethodInsn(INVOKEVIRTUAL, ChunkEmitter.MEMORY, "store", "(JIJ)V", false);
+        mv.visitLabel(done);
+    }
+
+    /** An atomic at {@code dst + off}, with its result written where the instruction puts it. */
+    void guardedAtomic(BpfMap m, Insn i) {
+        boolean wide = i.op().size().bytes() == 8;
+        AtomicOp op = i.op().atomicOp();
+        boolean cmpxchg = op == AtomicOp.CMPXCHG;
+        int code = switch (op) {
+            case ADD -> ExternalRegion.ATOMIC_ADD;
+            case OR -> ExternalRegion.ATOMIC_OR;
+            case AND -> ExternalRegion.ATOMIC_AND;
+            case XOR -> ExternalRegion.ATOMIC_XOR;
+            case XCHG -> ExternalRegion.ATOMIC_XCHG;
+            default -> ExternalRegion.ATOMIC_CMPXCHG;
+        };
+        Label generic = new Label();
+        Label done = new Label();
+        address(m, i.dst(), i.off(), generic);
+        chunk.iconst(wide ? 8 : 4);
+        chunk.iconst(code);
+        mv.visitVarInsn(LLOAD, chunk.reg(i.src()));
+        if (cmpxchg) {
+            mv.visitVarInsn(LLOAD, chunk.reg(0));
+        } else {
+            mv.visitInsn(LCONST_0);
+        }
+        mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "atomic", "(IIIJJ)J", false);
+        if (!wide) {
+            mv.visitLdcInsn(M32);
+            mv.visitInsn(LAND);
+        }
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(generic);
+        mv.visitVarInsn(ALOAD, chunk.mem);
+        mv.visitVarInsn(LLOAD, chunk.addrSlot);
+        if (cmpxchg) {
+            mv.visitVarInsn(LLOAD, chunk.reg(0));
+            mv.visitVarInsn(LLOAD, chunk.reg(i.src()));
+            chunk.runtime(wide ? "cmpxchg64" : "cmpxchg32", "(L" + ChunkEmitter.MEMORY + ";JJJ)J");
+        } else {
+            chunk.iconst(code);
+            mv.visitVarInsn(LLOAD, chunk.reg(i.src()));
+            chunk.runtime(wide ? "atomic64" : "atomic32", "(L" + ChunkEmitter.MEMORY + ";JIJ)J");
+        }
+        mv.visitLabel(done);
+        if (cmpxchg) {
+            mv.visitVarInsn(LSTORE, chunk.reg(0));
+        } else if (i.op().atomicFetches()) {
+            mv.visitVarInsn(LSTORE, chunk.reg(i.src()));
+        } else {
+            mv.visitInsn(POP2);
+        }
+    }
+}

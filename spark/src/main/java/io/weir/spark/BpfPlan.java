@@ -1,0 +1,161 @@
+package io.weir.spark;
+
+import io.weir.compiler.CompileOptions;
+import io.weir.compiler.FilterCompiler;
+import io.weir.compiler.FilterSyntaxException;
+import io.weir.compiler.UnsupportedLinkTypeException;
+import io.weir.engine.cbpf.ClassicInsn;
+import io.weir.engine.cbpf.ClassicOp;
+import io.weir.engine.cbpf.ClassicProgram;
+import java.io.Serializable;
+import java.lang.reflect.Method;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The filter a scan runs, as plain data: the user's {@code bpf} expression, the BPF form of the SQL predicates
+ * pushed into the reader, and the classic programs compiled on the driver for each (link type, byte order) the
+ * files start with. Tasks receive it serialized; {@link FilterCache} turns a program into a JIT-ed filter once
+ * per executor JVM. A link type met only inside a file (a later pcapng interface) is compiled on the executor
+ * from the same expression.
+ */
+final class BpfPlan implements Serializable {
+    private static final long serialVersionUID = 1L;
+    /** The value accepted packets return: only non-zero matters to the reader. */
+    private static final int SNAPLEN = FilterCompiler.DEFAULT_SNAPLEN;
+
+    private final String userExpr;
+    private final PushedPredicates pushed;
+    private final boolean ip6Transport;
+    private final boolean vlanAny;
+    /** Program bytes by {@link #key}; an empty array means "accepts every packet". */
+    private final HashMap<String, byte[]> programs = new HashMap<>();
+
+    BpfPlan(String userExpr, PushedPredicates pushed, boolean ip6Transport, boolean vlanAny) {
+        this.userExpr = userExpr;
+        this.pushed = pushed;
+        this.ip6Transport = ip6Transport;
+        this.vlanAny = vlanAny;
+    }
+
+    /** Whether no packet is ever filtered (no expression, nothing pushed). */
+    boolean isEmpty() {
+        return userExpr == null && (pushed == null || pushed.isEmpty());
+    }
+
+    /** The user's expression, or {@code null}. */
+    String userExpression() {
+        return userExpr;
+    }
+
+    /** The predicates pushed into the reader, or {@code null}. */
+    PushedPredicates pushed() {
+        return pushed;
+    }
+
+    private static String key(int linkType, ByteOrder order) {
+        return linkType + (order == ByteOrder.BIG_ENDIAN ? "/be" : "/le");
+    }
+
+    /**
+     * Compiles for a (link type, byte order) on the driver, so that a bad expression fails the query before any
+     * task: the located error, as {@code weir} prints it.
+     *
+     * @throws IllegalArgumentException the expression does not compile for this link type (message: the
+     *     rendered error and the file)
+     */
+    void prepare(int linkType, ByteOrder order, String file) {
+        String k = key(linkType, order);
+        if (!programs.containsKey(k)) {
+            programs.put(k, compileFor(linkType, order, file));
+        }
+    }
+
+    /** The program for packets of this link type in a file of this byte order (empty: accepts all). */
+    byte[] program(int linkType, ByteOrder order, String file) {
+        byte[] p = programs.get(key(linkType, order));
+        return p != null ? p : compileFor(linkType, order, file);
+    }
+
+    /** The programs prepared so far (for explain and tests). */
+    Map<String, byte[]> programs() {
+        return programs;
+    }
+
+    private byte[] compileFor(int linkType, ByteOrder order, String file) {
+        byte[] user = new byte[0];
+        if (userExpr != null) {
+            try {
+                user = encode(compile(userExpr, linkType, order));
+            } catch (FilterSyntaxException e) {
+                throw new IllegalArgumentException(e.render() + "\n(option bpf, for link type " + linkType
+                        + " of " + file + ")", e);
+            } catch (UnsupportedLinkTypeException e) {
+                throw new IllegalArgumentException("option bpf: " + e.getMessage() + " (" + file + ")", e);
+            }
+        }
+        String extra = pushed == null ? null : pushed.bpfFor(linkType);
+        if (extra == null) {
+            return user;
+        }
+        String both = userExpr == null ? extra : "(" + userExpr + ") and (" + extra + ")";
+        try {
+            return encode(compile(both, linkType, order));
+        } catch (FilterSyntaxException | RuntimeException e) {
+            return user;   // the pushdown is an optimisation: Spark re-checks every predicate anyway
+        }
+    }
+
+    private ClassicProgram compile(String expr, int linkType, ByteOrder order) throws FilterSyntaxException {
+        return FilterCompiler.compile(expr, linkType, SNAPLEN, options(order));
+    }
+
+    private CompileOptions options(ByteOrder order) {
+        CompileOptions o = CompileOptions.savefile(order);
+        o = flag(o, "withIp6Transport", "ip6Transport", ip6Transport);
+        return flag(o, "withVlanAny", "vlanAny", vlanAny);
+    }
+
+    /**
+     * The CLI's {@code --ip6-transport} and {@code --vlan-any}, when this build's compiler has them (looked up
+     * by name so the module builds against compilers with and without them).
+     */
+    private static CompileOptions flag(CompileOptions o, String method, String option, boolean on) {
+        if (!on) {
+            return o;
+        }
+        try {
+            Method m = CompileOptions.class.getMethod(method, boolean.class);
+            return (CompileOptions) m.invoke(o, true);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalArgumentException("option " + option + " needs a compiler with " + method
+                    + " (not in this build)", e);
+        }
+    }
+
+    private static byte[] encode(ClassicProgram p) {
+        return acceptsAll(p) ? new byte[0] : p.encode();
+    }
+
+    /** Whether the program is a lone {@code ret #k} with k != 0. */
+    static boolean acceptsAll(ClassicProgram p) {
+        if (p.size() != 1) {
+            return false;
+        }
+        ClassicInsn only = p.get(0);
+        return only.op() == ClassicOp.RET_K && only.k() != 0;
+    }
+
+    /** What {@code explain()} shows. */
+    String describe() {
+        StringBuilder s = new StringBuilder();
+        if (userExpr != null) {
+            s.append("bpf: ").append(userExpr);
+        }
+        if (pushed != null && !pushed.isEmpty()) {
+            s.append(s.length() > 0 ? ", " : "").append("pushed: ").append(pushed.describe());
+        }
+        return s.toString();
+    }
+}

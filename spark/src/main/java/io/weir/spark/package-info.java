@@ -1,0 +1,22 @@
+/**
+ * A {@code pcap} data source for Apache Spark (4.2, Java connector API): capture files read the way Spark reads
+ * Parquet, split, pruned and filtered in the reader by a compiled BPF program.
+ *
+ * <p>The path of a query: {@link io.weir.spark.PcapDataSource} (registered as {@code pcap}) makes a
+ * {@code PcapTable}; its scan builder takes the selected columns, the SQL predicates it can turn into BPF or a
+ * time range, and a limit; the scan compiles the {@code bpf} expression on the driver for each file head's link
+ * type (a bad one fails the query with the located error), splits and packs the files; each task's reader walks
+ * its splits, runs the program JIT-ed once per executor ({@link io.weir.spark.FilterCache}) and fills only the
+ * selected columns. With {@code output=flows} tasks count flows in Weir's flow map and
+ * {@link io.weir.spark.PcapFlows#merge} folds the parts of a flow several tasks saw.
+ *
+ * <p>Invariants: a record belongs to the split its header starts in; predicates pushed into the reader only
+ * ever let more packets through than SQL keeps, and Spark re-checks them all; {@code count()} decodes and
+ * copies nothing.
+ *
+ * <pre>{@code
+ * Dataset<Row> web = spark.read().format("pcap").option("bpf", "tcp port 443").load("/captures/*.pcapng");
+ * web.groupBy("dst_ip").count().show();
+ * }</pre>
+ */
+package io.weir.spark;
