@@ -36,6 +36,7 @@ final class PcapNgDecoder {
     private ByteOrder firstOrder;
     private String firstVersion;
     private long sectionOffset;
+    private boolean rejectUnknown;   // split readers: a block type the resync does not know is a fault
     private boolean borrowed;   // after a seek: this section's interfaces may be incomplete (split readers)
 
     PcapNgDecoder(PcapReader reader, ReadBuffer in) {
@@ -80,6 +81,19 @@ final class PcapNgDecoder {
 
     void borrowContext() {
         borrowed = true;
+    }
+
+    void rejectUnknownBlocks() {
+        rejectUnknown = true;
+    }
+
+    /**
+     * Block types of the pcapng specification and its registry (SHB, IDB, PB, SPB, NRB, ISB, EPB, IRIG, ARINC,
+     * systemd journal, decryption secrets, the two custom types, Darwin process information).
+     */
+    static boolean knownBlockType(int type) {
+        return type >= 1 && type <= 0x0A || type == BT_SHB || type == 0x00000BAD || type == 0x40000BAD
+                || type == 0x80000001;
     }
 
     /** Reads the blocks before the next packet block or section (see {@link PcapReader#readSectionHead()}). */
@@ -187,6 +201,10 @@ final class PcapNgDecoder {
                 result = obsolete(b, p, len, at, count, packet);
                 break;
             default:
+                if (rejectUnknown && !knownBlockType(type)) {
+                    throw new CaptureFormatException(name, at, count, "block type 0x" + Integer.toHexString(type)
+                            + " is not a registered pcapng block type: split readers cannot rely on finding it");
+                }
                 break;   // NRB, ISB, DSB, custom and unknown blocks: nothing a filter needs
         }
         in.skip(len);

@@ -313,6 +313,18 @@ public final class PcapReader implements AutoCloseable {
         }
     }
 
+    /** pcapng: whether a block type is registered (the split readers' resync only believes in those). */
+    public static boolean isKnownBlockType(int type) {
+        return PcapNgDecoder.knownBlockType(type);
+    }
+
+    /** pcapng: makes a block of an unregistered type a {@link CaptureFormatException} (split readers). */
+    public void rejectUnknownBlocks() {
+        if (ng != null) {
+            ng.rejectUnknownBlocks();
+        }
+    }
+
     /** Makes {@link #next()} return {@code false} before a record or block starting at or after {@code end}. */
     public void limit(long end) {
         this.limit = end;

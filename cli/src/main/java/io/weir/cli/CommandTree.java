@@ -21,13 +21,53 @@ final class CommandTree {
 
     /** The tree. */
     static CommandLine tree() {
-        CommandLine root = new CommandLine(WeirCommand.spec());
-        root.addSubcommand("compile", new CommandLine(CompileCommand.spec()));
+        CommandSpec weir = WeirCommand.spec();
+        // The parsers read these options as strings; completion offers file names for them, and the choices.
+        for (String name : new String[] {"-r", "-w", "-F"}) {
+            retype(weir, name, java.io.File.class, null);
+        }
+        // Repeatable flags (-vv, -tttt) are boolean[] to the parser, which completion takes for options with values.
+        for (String name : new String[] {"-n", "-t", "-v", "-x", "-X", "-A", "-d"}) {
+            retype(weir, name, boolean.class, null);
+        }
+        retype(weir, "-Q", String.class, java.util.List.of("in", "out", "inout"));
+        retype(weir, "--engine", String.class, java.util.List.of("auto", "jit", "interpreter", "classic"));
+        retype(weir, "--time-stamp-precision", String.class, java.util.List.of("micro", "nano"));
+        CommandSpec compile = CompileCommand.spec();
+        for (String name : new String[] {"-r", "-F"}) {
+            retype(compile, name, java.io.File.class, null);
+        }
+        CommandLine root = new CommandLine(weir);
+        root.addSubcommand("compile", new CommandLine(compile));
         root.addSubcommand("verify", new CommandLine(CommandSpec.forAnnotatedObject(VerifyCommand.class)));
         root.addSubcommand("run", new CommandLine(runSpec()));
         root.addSubcommand("flows", new CommandLine(flowsSpec()));
         root.addSubcommand("completion", new CommandLine(completionSpec()));
         return root;
+    }
+
+    /**
+     * Replaces option {@code name} of {@code spec} by one of the same names, label and description but of
+     * {@code type} (with completion {@code candidates} when not null). A new option, not a copy: a copy keeps the
+     * old type's information, which is what completion reads.
+     */
+    private static void retype(CommandSpec spec, String name, Class<?> type, java.util.List<String> candidates) {
+        OptionSpec o = spec.findOption(name);
+        if (o == null) {
+            return;
+        }
+        OptionSpec.Builder b = OptionSpec.builder(o.names()).type(type).description(o.description())
+                .hidden(o.hidden());
+        if (type == boolean.class) {
+            b.arity("0");
+        } else {
+            b.paramLabel(o.paramLabel());
+        }
+        if (candidates != null) {
+            b.completionCandidates(candidates);
+        }
+        spec.remove(o);
+        spec.addOption(b.build());
     }
 
     /** {@code weir completion bash}: prints the completion script; returns the exit status. */

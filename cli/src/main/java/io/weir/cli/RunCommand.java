@@ -267,10 +267,9 @@ public final class RunCommand {
         ElfProgram program = spec.program(o.section);
         VerifiedProgram verified;
         try {
-            VerifiedProgram v = spec.verify(program, Verifier.Options.DEFAULT);
-            verified = v;
+            verified = spec.verify(program, Verifier.Options.DEFAULT);
             if (o.verifierLog) {
-                err.print(v.log());
+                err.print(verified.log());
             }
         } catch (VerifierException e) {
             if (o.verifierLog) {

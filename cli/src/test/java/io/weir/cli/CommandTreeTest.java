@@ -29,19 +29,26 @@ class CommandTreeTest {
         Path script = tmp.resolve("weir_completion");
         Files.writeString(script, r.out());
         // Ask bash itself: source the script, then complete "weir co" and "weir compile --ver".
-        String probe = "source " + script + "\n"
+        // compopt works only inside a real completion: a no-op stands in for it.
+        String probe = "source " + script + "\ncompopt() { :; }\n"
                 + "COMP_WORDS=(weir co); COMP_CWORD=1; COMP_LINE='weir co'; COMP_POINT=7; _complete_weir; "
                 + "echo \"A:${COMPREPLY[*]}\"\n"
                 + "COMP_WORDS=(weir compile --ver); COMP_CWORD=2; COMP_LINE='weir compile --ver'; COMP_POINT=18;"
                 + " _complete_weir; echo \"B:${COMPREPLY[*]}\"\n"
                 + "COMP_WORDS=(weir -); COMP_CWORD=1; COMP_LINE='weir -'; COMP_POINT=6; _complete_weir;"
-                + " echo \"C:${COMPREPLY[*]}\"\n";
+                + " echo \"C:${COMPREPLY[*]}\"\n"
+                + "COMP_WORDS=(weir -Q ''); COMP_CWORD=2; COMP_LINE='weir -Q '; COMP_POINT=8; _complete_weir;"
+                + " echo \"D:${COMPREPLY[*]}\"\n"
+                + "cd " + tmp + "; COMP_WORDS=(weir -r weir_comp); COMP_CWORD=2; COMP_LINE='weir -r weir_comp';"
+                + " COMP_POINT=17; _complete_weir; echo \"E:${COMPREPLY[*]}\"\n";
         Process p = new ProcessBuilder("bash", "-c", probe).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(20, TimeUnit.SECONDS));
         assertTrue(out.contains("A:compile completion") || out.contains("A:completion compile"), out);
         assertTrue(out.contains("B:--verifier-log"), out);
-        String c = out.substring(out.indexOf("C:"));
+        assertTrue(out.contains("D:in out inout"), "-Q's choices: " + out);
+        assertTrue(out.contains("E:weir_completion"), "-r completes file names: " + out);
+        String c = out.substring(out.indexOf("C:"), out.indexOf("D:"));
         for (String o : List.of("-r", "-w", "-C", "-G", "-W", "--pcapng", "-i", "-D")) {
             assertTrue((" " + c.substring(2) + " ").contains(" " + o + " "), o + " in " + c);
         }

@@ -102,6 +102,6 @@ class FilterFactoryTest {
 
     @Test
     void unsupportedLinkTypeIsAnArgumentError() {
-        assertThrows(IllegalArgumentException.class, () -> FilterFactory.create("ip", 105, 262144, FilterFactory.Choice.AUTO));
+        assertThrows(IllegalArgumentException.class, () -> FilterFactory.create("ip", 147, 262144, FilterFactory.Choice.AUTO));
     }
 }

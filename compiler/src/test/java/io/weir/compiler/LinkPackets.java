@@ -172,6 +172,9 @@ final class LinkPackets {
      * random. Null when the link type cannot carry it at all and the packet would add nothing.
      */
     private static byte[] header(LinkTypes.LinkType t, int type, byte[] frame, Random rnd, boolean scramble) {
+        if (t.family() == LinkTypes.Family.WLAN) {
+            return Wlan80211.prefix(t.dlt(), type, rnd, scramble);
+        }
         int nl = t.offNl();
         int lt = t.offLinkType();
         byte[] h = new byte[Math.max(0, nl)];
@@ -263,8 +266,6 @@ final class LinkPackets {
                 h[7] = (byte) (1 + rnd.nextInt(3));
                 h[10] = (byte) rnd.nextInt(5);
                 break;
-            case WLAN:
-                return Wlan80211.prefix(t.dlt(), type, rnd, scramble);
             case ETHER:
                 h = new byte[t.offLinkHdr()];
                 rnd.nextBytes(h);

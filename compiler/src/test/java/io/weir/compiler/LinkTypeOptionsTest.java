@@ -81,7 +81,7 @@ class LinkTypeOptionsTest {
 
     /** {link type, libpcap's message}. */
     static final Object[][] UNSUPPORTED = {
-        {105, "802.11 link-layer type filtering not implemented"},
+        {239, "NFLOG link-layer type filtering not implemented"},
         {189, "USB link-layer type filtering not implemented"},
         {9999, "DLT 9999 link-layer type filtering not implemented"},
     };

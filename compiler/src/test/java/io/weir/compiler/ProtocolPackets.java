@@ -2,7 +2,11 @@ package io.weir.compiler;
 
 import com.sun.jna.Memory;
 import io.weir.compiler.lower.LinkLayer;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,12 +25,27 @@ final class ProtocolPackets {
     private ProtocolPackets() {
     }
 
-    /** {@link TestPackets}' packets plus these, by link type. */
-    static synchronized Map<Integer, List<TestPackets.Pkt>> withTestPackets() {
-        Map<Integer, List<TestPackets.Pkt>> base = TestPackets.byLinkType();
+    /** Capture files whose tshark protocol list names one of these protocols. */
+    private static final String[] PROTOCOLS = {"ipx", "stp", "decnet", "isis", "esis", "clnp", "pppoe", "ah",
+        "esp", "pim", "vrrp", "carp", "igrp", "llc", "atalk", "aarp", "nbf", "netbios", "lat", "mop", "ipv6.",
+        "ipv6-", "cotp", "dec_dna"};
+    private static final int READ_PER_FILE = 2000;
+    private static final int KEEP_PER_FILE = 40;
+    private static Map<Integer, List<TestPackets.Pkt>> cache;
+
+    /**
+     * The crafted packets (with truncated copies) plus, from every capture of {@code weir.sharedDir/pcaps}
+     * whose MANIFEST lists one of these protocols, up to {@value #KEEP_PER_FILE} packets that carry one of them
+     * (and its first few packets): the captures' other packets are {@link DifferentialTest}'s, and running all
+     * of them for every expression here would cost minutes.
+     */
+    static synchronized Map<Integer, List<TestPackets.Pkt>> packets() {
+        if (cache != null) {
+            return cache;
+        }
         Map<Integer, List<TestPackets.Pkt>> out = new HashMap<>();
         for (int lt : TestPackets.LINK_TYPES) {
-            List<TestPackets.Pkt> l = new ArrayList<>(base.get(lt));
+            List<TestPackets.Pkt> l = new ArrayList<>();
             for (byte[] d : byLinkType(lt)) {
                 l.add(pkt(d, d.length, "crafted"));
                 for (int cut : new int[] {d.length - 1, d.length - 3, d.length / 2, 17, 23, 57, 63}) {
@@ -37,7 +56,84 @@ final class ProtocolPackets {
             }
             out.put(lt, l);
         }
+        for (File f : captures()) {
+            int[] lt = new int[1];
+            List<LibPcap.Packet> ps = LibPcap.read(f.getPath(), lt, READ_PER_FILE);
+            LinkLayer ll = ps == null ? null : LinkLayer.of(lt[0]);
+            List<TestPackets.Pkt> l = ll == null ? null : out.get(ll.linkType());
+            if (l == null) {
+                continue;
+            }
+            int kept = 0;
+            for (int i = 0; i < ps.size() && kept < KEEP_PER_FILE; i++) {
+                LibPcap.Packet p = ps.get(i);
+                if (i < 3 || relevant(ll.linkType(), p.data())) {
+                    l.add(pkt(p.data(), p.wireLen(), p.origin()));
+                    kept++;
+                }
+            }
+        }
+        cache = out;
         return out;
+    }
+
+    private static List<File> captures() {
+        List<File> files = new ArrayList<>();
+        String shared = System.getProperty("weir.sharedDir");
+        if (shared == null) {
+            return files;
+        }
+        File dir = new File(shared, "pcaps");
+        try (BufferedReader r = Files.newBufferedReader(new File(dir, "MANIFEST.tsv").toPath())) {
+            String[] head = r.readLine().split("\t", -1);
+            int col = Arrays.asList(head).indexOf("tshark_protocols");
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                String[] f = line.split("\t", -1);
+                if (col < 0 || f.length <= col) {
+                    continue;
+                }
+                String protos = "," + f[col].toLowerCase() + ",";
+                for (String p : PROTOCOLS) {
+                    if (protos.contains("," + p) && new File(dir, f[0]).isFile()) {
+                        files.add(new File(dir, f[0]));
+                        break;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return files;
+        }
+        return files;
+    }
+
+    /** Whether a packet carries one of these protocols: not plain IPv4/IPv6/ARP with an ordinary payload. */
+    private static boolean relevant(int lt, byte[] d) {
+        int type;
+        int nl;
+        switch (lt) {
+            case LinkLayer.EN10MB: type = u16(d, 12); nl = 14; break;
+            case LinkLayer.LINUX_SLL: type = u16(d, 14); nl = 16; break;
+            case LinkLayer.LINUX_SLL2: type = u16(d, 0); nl = 20; break;
+            default: return d.length > 0 && ((d[0] & 0xf0) == 0x40 || (d[0] & 0xf0) == 0x60) ? ipRelevant(d, 0)
+                    : d.length > 4 && ipRelevant(d, 4);
+        }
+        if (type == 0x800 || type == 0x86dd) {
+            return ipRelevant(d, nl);
+        }
+        return type != 0x806 && type >= 0;
+    }
+
+    private static boolean ipRelevant(byte[] d, int nl) {
+        if (d.length <= nl + 9) {
+            return false;
+        }
+        int v = (d[nl] & 0xf0) >> 4;
+        int p = v == 4 ? d[nl + 9] & 0xff : v == 6 && d.length > nl + 6 ? d[nl + 6] & 0xff : -1;
+        return p == 0 || p == 43 || p == 44 || p == 60 || p == 50 || p == 51 || p == 103 || p == 112 || p == 9;
+    }
+
+    private static int u16(byte[] d, int off) {
+        return d.length >= off + 2 ? ((d[off] & 0xff) << 8) | (d[off + 1] & 0xff) : -1;
     }
 
     private static TestPackets.Pkt pkt(byte[] d, int wire, String origin) {

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The rest of pcap-filter(7)'s protocol keywords against libpcap: every expression of
- * {@code differential/protocols.txt} on every link type of {@link TestPackets}, on the captures and on the
- * crafted packets of {@link ProtocolPackets} (whole and truncated), for a dead handle and for savefiles of both
- * byte orders; and the expressions libpcap rejects, with its words and the column of the offending token.
+ * {@code differential/protocols.txt} on every link type of {@link TestPackets}, on the packets of
+ * {@link ProtocolPackets} (crafted, whole and truncated, and those of the shared captures that carry these
+ * protocols), for a dead handle and for savefiles of both byte orders; and the expressions libpcap rejects, with its words and the column of the offending token.
  */
 class ProtocolsDifferentialTest {
     private static final int[] LOOPBACKS = {LinkLayer.NULL, LinkLayer.LOOP};
@@ -30,7 +30,7 @@ class ProtocolsDifferentialTest {
         List<String> exprs = DifferentialTest.expressions("/differential/protocols.txt");
         assertTrue(exprs.size() >= 200, "table has " + exprs.size() + " expressions");
         return exprs.stream().map(e -> DynamicTest.dynamicTest(e, () -> {
-            Map<Integer, List<TestPackets.Pkt>> packets = ProtocolPackets.withTestPackets();
+            Map<Integer, List<TestPackets.Pkt>> packets = ProtocolPackets.packets();
             DifferentialTest.check(e, true, null, TestPackets.LINK_TYPES, packets);
             DifferentialTest.check(e, false, ByteOrder.LITTLE_ENDIAN, LOOPBACKS, packets);
             DifferentialTest.check(e, false, ByteOrder.BIG_ENDIAN, LOOPBACKS, packets);

@@ -8,7 +8,6 @@ import io.weir.engine.cbpf.ClassicInsn;
 import io.weir.engine.cbpf.ClassicOp;
 import io.weir.engine.cbpf.ClassicProgram;
 import java.io.Serializable;
-import java.lang.reflect.Method;
 import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.Map;
@@ -72,10 +71,18 @@ final class BpfPlan implements Serializable {
         }
     }
 
-    /** The program for packets of this link type in a file of this byte order (empty: accepts all). */
-    byte[] program(int linkType, ByteOrder order, String file) {
-        byte[] p = programs.get(key(linkType, order));
-        return p != null ? p : compileFor(linkType, order, file);
+    /**
+     * The program for packets of this link type in a file of this byte order (empty: accepts all); compiled here
+     * (on the executor) and kept when the driver did not meet the link type in a file head.
+     */
+    synchronized byte[] program(int linkType, ByteOrder order, String file) {
+        String k = key(linkType, order);
+        byte[] p = programs.get(k);
+        if (p == null) {
+            p = compileFor(linkType, order, file);
+            programs.put(k, p);
+        }
+        return p;
     }
 
     /** The programs prepared so far (for explain and tests). */
@@ -111,27 +118,9 @@ final class BpfPlan implements Serializable {
         return FilterCompiler.compile(expr, linkType, SNAPLEN, options(order));
     }
 
+    /** A savefile of this byte order, with the CLI's {@code --ip6-transport} and {@code --vlan-any} choices. */
     private CompileOptions options(ByteOrder order) {
-        CompileOptions o = CompileOptions.savefile(order);
-        o = flag(o, "withIp6Transport", "ip6Transport", ip6Transport);
-        return flag(o, "withVlanAny", "vlanAny", vlanAny);
-    }
-
-    /**
-     * The CLI's {@code --ip6-transport} and {@code --vlan-any}, when this build's compiler has them (looked up
-     * by name so the module builds against compilers with and without them).
-     */
-    private static CompileOptions flag(CompileOptions o, String method, String option, boolean on) {
-        if (!on) {
-            return o;
-        }
-        try {
-            Method m = CompileOptions.class.getMethod(method, boolean.class);
-            return (CompileOptions) m.invoke(o, true);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalArgumentException("option " + option + " needs a compiler with " + method
-                    + " (not in this build)", e);
-        }
+        return CompileOptions.savefile(order).withIp6Transport(ip6Transport).withVlanAny(vlanAny);
     }
 
     private static byte[] encode(ClassicProgram p) {

@@ -148,11 +148,15 @@ class PcapSourceTest {
     @Test
     void bpfCountsEqualTheCompiledFilterOnASequentialRead() throws Exception {
         Path f = small();
-        for (String expr : new String[] {"tcp", "udp port 53", "vlan", "ip6 and tcp", "icmp or arp", "not ip"}) {
-            long expected = 0;
+        // {expression, option or null}: the CLI's --vlan-any and --ip6-transport reach the compiler.
+        String[][] cases = {{"tcp", null}, {"udp port 53", null}, {"vlan", null}, {"ip6 and tcp", null},
+            {"icmp or arp", null}, {"not ip", null}, {"tcp port 80", "vlanAny"}, {"tcp[13] & 2 != 0", "ip6Transport"}};
+        for (String[] c : cases) {
+            io.weir.compiler.CompileOptions o = io.weir.compiler.CompileOptions.savefile(LE)
+                    .withVlanAny("vlanAny".equals(c[1])).withIp6Transport("ip6Transport".equals(c[1]));
             io.weir.engine.cbpf.ClassicInterpreter filter = io.weir.engine.cbpf.ClassicInterpreter.of(
-                    io.weir.compiler.FilterCompiler.compile(expr, 1, 262144,
-                            io.weir.compiler.CompileOptions.savefile(LE)));
+                    io.weir.compiler.FilterCompiler.compile(c[0], 1, 262144, o));
+            long expected = 0;
             try (PcapReader r = PcapReader.open(f)) {
                 while (r.next()) {
                     Packet p = r.packet();
@@ -161,7 +165,11 @@ class PcapSourceTest {
                     }
                 }
             }
-            assertEquals(expected, pcap().option("bpf", expr).load(f.toString()).count(), expr);
+            var reader = pcap().option("bpf", c[0]);
+            if (c[1] != null) {
+                reader = reader.option(c[1], "true");
+            }
+            assertEquals(expected, reader.load(f.toString()).count(), c[0] + " " + c[1]);
         }
     }
 

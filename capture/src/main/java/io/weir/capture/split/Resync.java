@@ -28,6 +28,10 @@ final class Resync {
 
     private static final int DEAD = -1;
     private static final int BT_SHB = 0x0A0D0D0A;
+    private static final int BT_IDB = 1;
+    private static final int BT_PB = 2;
+    private static final int BT_SPB = 3;
+    private static final int BT_EPB = 6;
     private static final int BYTE_ORDER_MAGIC = 0x1A2B3C4D;
     private static final int SHB_MAX = 1 << 20;
 
@@ -206,6 +210,17 @@ final class Resync {
         return x;
     }
 
+    /** The shortest block of a type the reader accepts. */
+    private static int minLength(int type) {
+        switch (type) {
+            case BT_SHB: return 28;
+            case BT_EPB: case BT_PB: return 32;
+            case BT_IDB: return 20;
+            case BT_SPB: return 16;
+            default: return 12;
+        }
+    }
+
     private long alignUp(long x) {
         return (x + align - 1) / align * align;
     }
@@ -221,9 +236,13 @@ final class Resync {
         long len = w.getInt(p + 4) & 0xFFFFFFFFL;
         int type = w.getInt(p);
         long max = type == BT_SHB ? SHB_MAX : maxRecord;
-        if (len < 12 || (len & 3) != 0 || len > max || x + len > size
+        if (len < minLength(type) || (len & 3) != 0 || len > max || x + len > size || !PcapReader.isKnownBlockType(type)
                 || (type == BT_SHB && w.getInt(p + 8) != BYTE_ORDER_MAGIC)) {
             return DEAD;
+        }
+        if ((type == BT_EPB || type == BT_PB) && p + 24 <= w.limit()
+                && Integer.compareUnsigned(w.getInt(p + 20), (int) len - 32) > 0) {
+            return DEAD;   // captured length beyond the block: the reader rejects it too
         }
         long trailerAt = x + len - 4;
         long q = trailerAt - (x - p);   // index of the trailer in w

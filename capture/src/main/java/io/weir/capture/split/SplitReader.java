@@ -70,6 +70,9 @@ public final class SplitReader implements Closeable {
         this.sectionStart = index != null ? index.sectionOf(split.start()) : 0;
         this.section = reader.sectionOffset();
         this.checkRecords = reader.format() == PcapReader.Format.PCAP && index == null && !whole && !compressed;
+        if (index == null && !whole && !compressed) {
+            reader.rejectUnknownBlocks();   // the resync only believes in registered block types
+        }
         this.unit = Resync.unitOf(reader);
         this.maxWire = Resync.maxWireOf(reader);
     }

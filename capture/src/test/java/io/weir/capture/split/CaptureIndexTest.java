@@ -172,14 +172,15 @@ class CaptureIndexTest {
 
     @Test
     void onlyTheIndexSplitsAMultiSectionPcapng() throws IOException {
+        // Larger than the pcapng resync window, so that heuristic splits cannot walk from the head.
         Random r = new Random(35);
         RawCapture c = RawCapture.pcapng(ByteOrder.LITTLE_ENDIAN).idb(LinkType.ETHERNET, 0);
         for (int section = 0; section < 3; section++) {
             if (section > 0) {
                 c.shb().idb(section == 1 ? LinkType.RAW : LinkType.LINUX_SLL, 0).idb(LinkType.ETHERNET, 0);
             }
-            for (int i = 0; i < 800; i++) {
-                byte[] data = new byte[60 + r.nextInt(1400)];
+            for (int i = 0; i < 6000; i++) {
+                byte[] data = new byte[1000 + r.nextInt(500)];
                 r.nextBytes(data);
                 c.epb(section == 0 ? 0 : i % 2, (1_704_067_200L + i) * 1_000_000, data);
             }
@@ -188,12 +189,13 @@ class CaptureIndexTest {
         Files.deleteIfExists(CaptureIndex.sidecarPath(file));
         SplitHarness.Outcome seq = SplitHarness.sequential(file);
         assertNull(seq.error());
-        SplitHarness.Outcome heuristic = SplitHarness.splitRead(file, SplitMode.HEURISTIC, 100_003);
+        assertTrue(Files.size(file) > (17 << 20) + 4 * 1_000_003, "file size " + Files.size(file));
+        SplitHarness.Outcome heuristic = SplitHarness.splitRead(file, SplitMode.HEURISTIC, 4_000_037);
         assertTrue(heuristic.failed());
         assertTrue(heuristic.error().getMessage().contains("a second pcapng section"), heuristic.error().getMessage());
-        indexed(file, 50_000);
+        indexed(file, 1_000_003);
         assertEquals(3, CaptureIndex.read(CaptureIndex.sidecarPath(file)).sectionStarts().length);
-        for (long size : new long[] {1, 100_003, 1 << 20}) {
+        for (long size : new long[] {1, 4_000_037}) {
             SplitHarness.Outcome o = SplitHarness.splitRead(file, SplitMode.AUTO, size);
             assertNull(o.error(), () -> String.valueOf(o.error()));
             assertEquals(seq.packets(), o.packets(), "split size " + size);

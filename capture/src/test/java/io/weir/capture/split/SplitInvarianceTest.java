@@ -34,6 +34,8 @@ class SplitInvarianceTest {
     private static final Case[] CASES = {
         // The large one: ~23 MB, the odd 7,340,033 and sizes around the resync window.
         new Case("pcap", ByteOrder.LITTLE_ENDIAN, 40_000, 11, new long[] {WHOLE, 7_340_033, 3_000_017, 1 << 20}),
+        // Past 17 MiB, the pcapng resync window: splits there are proven by convergence, not walked from the head.
+        new Case("pcapng", ByteOrder.BIG_ENDIAN, 50_000, 24, new long[] {7_340_033, 2_000_003}),
         new Case("pcap", ByteOrder.BIG_ENDIAN, 6_000, 12, new long[] {WHOLE, 1_048_573, 65_537}),
         new Case("pcap-ns", ByteOrder.LITTLE_ENDIAN, 6_000, 13, new long[] {WHOLE, 1_048_573, 65_537}),
         new Case("pcap-ns", ByteOrder.BIG_ENDIAN, 6_000, 14, new long[] {WHOLE, 1_048_573, 65_537}),

@@ -189,6 +189,10 @@ final class DnsDecoder {
 
     private int record(int o, boolean mdns) {
         int cp = skipName(o);
+        if (f.opt.verbose > 0) {
+            sb.append(' ');   // tcpdump's -v names each record
+            name(o);
+        }
         need(cp, 10);
         int type = f.u16(cp);
         int cls = f.u16(cp + 2);

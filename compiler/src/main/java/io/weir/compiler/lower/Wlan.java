@@ -25,6 +25,8 @@ final class Wlan {
     private static final int ADDR2 = 10;
     private static final int ADDR3 = 16;
     private static final int ADDR4 = 24;
+    /** libpcap does not take the frame-control primitives on PPI (its gen_p80211_type lists no DLT_PPI). */
+    private static final int DLT_PPI = 192;
 
     private Wlan() {
     }
@@ -55,7 +57,7 @@ final class Wlan {
 
     /** {@code type/subtype}: frame control byte 0, masked ({@code num} is mask &lt;&lt; 8 | value). */
     static Pred frameControl(LinkLayer ll, long num) throws LowerException {
-        if (!is(ll)) {
+        if (!is(ll) || ll.linkType() == DLT_PPI) {
             throw new LowerException("802.11 link-layer types supported only on 802.11");
         }
         return LinkLayer.mcmp(1, ll.offLinkHdr(), (int) (num >> 8) & 0xff, (int) num & 0xff);
@@ -63,10 +65,12 @@ final class Wlan {
 
     /** {@code dir}: the DS bits of frame control byte 1. */
     static Pred direction(LinkLayer ll, long dir) throws LowerException {
-        if (!is(ll)) {
+        if (!is(ll) || ll.linkType() == DLT_PPI) {
             throw new LowerException("frame direction supported only with 802.11 headers");
         }
-        return LinkLayer.mcmp(1, ll.offLinkHdr() + 1, 0x03, (int) dir);
+        // Not folded when the value has bits outside the mask: libpcap compiles "dir 4" (it matches nothing).
+        return LinkLayer.test(Codes.JEQ_K, (int) dir, LinkLayer.load(1, ll.offLinkHdr() + 1),
+                io.weir.engine.cbpf.ClassicInsn.stmt(Codes.AND_K, 0x03));
     }
 
     /** If {@code c} then {@code a} else {@code b}: {@code c} is tested once on every path after threading. */

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the Weir expression (with its options) must accept exactly the frames tshark's filter matches, on the classic
  * interpreter, the eBPF interpreter (after the verifier) and the JIT. One tshark run per capture.
  */
-class ExtensionsOracleTest {
+public class ExtensionsOracleTest {
     /** A row: Weir's options ("6": --ip6-transport, "v": --vlan-any), expression, and tshark's filter. */
     private record Row(String opts, String weir, String tshark) {
     }
@@ -146,7 +146,7 @@ class ExtensionsOracleTest {
     }
 
     /** The classic interpreter, and the verified eBPF program on the interpreter and the JIT. */
-    static List<Filter> engines(ClassicProgram p) {
+    public static List<Filter> engines(ClassicProgram p) {
         ClassicValidator.validate(p);
         List<Filter> out = new ArrayList<>();
         out.add(ClassicInterpreter.of(p));

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * Packet builders for the extension tests, written apart from the compiler: each method lays out one header
  * (RFC field by field) in front of a payload. Checksums are left zero (tshark does not check them by default).
  */
-final class Frames {
+public final class Frames {
     static final byte[] MAC_A = {0x02, 0, 0, 0, 0, 0x0a};
     static final byte[] MAC_B = {0x02, 0, 0, 0, 0, 0x0b};
     static final int TPID_8021Q = 0x8100;
@@ -206,7 +206,7 @@ final class Frames {
     }
 
     /** A little-endian pcap file of Ethernet frames, frame i at second i (one per tshark io,stat interval). */
-    static void writePcap(Path file, java.util.List<byte[]> frames) throws IOException {
+    public static void writePcap(Path file, java.util.List<byte[]> frames) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(le32(0xa1b2c3d4));
         out.writeBytes(new byte[] {2, 0, 4, 0});

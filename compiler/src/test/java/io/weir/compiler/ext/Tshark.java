@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Assumptions;
  * second i, through {@code -z io,stat,1,F1,F2,...} (one interval per frame, one column per filter). IP and
  * IPv6 reassembly are off so each fragment is judged on its own, as a packet filter sees it.
  */
-final class Tshark {
+public final class Tshark {
     private Tshark() {
     }
 
     /** Skips the calling test when tshark is missing, or fails it when {@code weir.requireLibpcap} is true. */
-    static void require() {
+    public static void require() {
         if (!available()) {
             if (Boolean.getBoolean("weir.requireLibpcap")) {
                 throw new AssertionError("tshark is required (weir.requireLibpcap=true) but cannot be run");
@@ -50,7 +50,7 @@ final class Tshark {
      * frames of {@code pcap}; the capture must end with one more frame, which is not judged (io,stat folds the
      * last frame into the interval before it).
      */
-    static boolean[][] verdicts(Path pcap, int frames, List<String> filters) throws IOException, InterruptedException {
+    public static boolean[][] verdicts(Path pcap, int frames, List<String> filters) throws IOException, InterruptedException {
         StringBuilder z = new StringBuilder("io,stat,1");
         for (String f : filters) {
             if (f.indexOf(',') >= 0) {

@@ -7,7 +7,9 @@
  * errors (same slot index, same text) as {@link io.weir.engine.ebpf.EbpfInterpreter} on every input, budget
  * included; it allocates nothing per run; no generated method exceeds HotSpot's 8000-byte
  * {@code HugeMethodLimit} (large programs are split into chunk methods joined by a dispatcher); every memory
- * access not proven by the verifier (and every access of a RAW program) is checked at run time.
+ * access not proven by the verifier (and every access of a RAW program) is checked at run time. Map helper calls
+ * on a map known at compile time, and accesses to that map's values, go straight to the map object (see
+ * {@link io.weir.engine.jit.MapSites}), with the same results and faults as the helper table's path.
  *
  * <p>Layout of a generated class: {@code run(byte[],int,int,int)}, {@code run(ByteBuffer,...)} and
  * {@code run(byte[])} (the entry points, in the class itself so a caller's call site stays monomorphic), then

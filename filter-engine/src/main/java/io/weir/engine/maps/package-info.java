@@ -12,7 +12,11 @@
  *
  * <p>Invariants: keys and values live in flat primitive arrays (never one object per entry); program-side
  * lookups allocate nothing; lookups take no lock and atomic operations on values are atomic across threads;
- * every Java-side error is a {@link io.weir.engine.maps.MapException} with Linux's errno.
+ * every Java-side error is a {@link io.weir.engine.maps.MapException} with Linux's errno. Arrays are allocated
+ * whole; hash tables allocate entries as they fill, in value chunks that never move, up to {@code max_entries}
+ * ({@link io.weir.engine.maps.MapSpec#memoryBytes} is that ceiling, and states the bytes per entry). Engines
+ * that know a call's map may call it directly ({@link io.weir.engine.maps.BpfMap#lookupWord},
+ * {@link io.weir.engine.maps.MapHelpers#mapHelperId}): the JIT does.
  *
  * <pre>{@code
  * BpfMap counts = new MapSpec("proto_packets", MapType.HASH, 4, 8, 256, 0).create();

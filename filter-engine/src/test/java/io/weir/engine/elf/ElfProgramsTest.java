@@ -73,6 +73,18 @@ class ElfProgramsTest {
         }
     }
 
+    /** The leaking fixture loads (its maps are fine) but its program is rejected, naming the reservation. */
+    @ParameterizedTest(name = "fresh clang build: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void unreleasedRingBufferRecordIsRejected(boolean fresh) throws Exception {
+        ElfObjectSpec spec = spec("ringbuf_leak", fresh);
+        ElfProgram p = spec.program(null);
+        VerifierException e = assertThrows(VerifierException.class, () -> spec.verify(p, Verifier.Options.DEFAULT));
+        assertTrue(e.reason().startsWith("Unreleased reference id=1 alloc_insn="), e.getMessage());
+        assertTrue(e.headline().contains(": exit: "), e.headline());
+        assertTrue(e.log().contains("call 131"), e.log());
+    }
+
     static Stream<Arguments> fixtures() {
         List<Arguments> out = new ArrayList<>();
         for (String n : List.of("proto_count", "lru_flows", "ringbuf_events", "global_data", "bounded_loop")) {
