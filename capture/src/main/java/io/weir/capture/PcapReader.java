@@ -112,7 +112,19 @@ public final class PcapReader implements AutoCloseable {
         return open(path, path.toString());
     }
 
+    /**
+     * Opens a file with a first buffer of {@code bufferBytes} (at least 64 KiB; it grows for longer records):
+     * for readers of a small part of a file, such as a split.
+     */
+    public static PcapReader open(Path path, int bufferBytes) throws IOException {
+        return open(path, path.toString(), Math.max(1 << 16, bufferBytes));
+    }
+
     private static PcapReader open(Path path, String name) throws IOException {
+        return open(path, name, ReadBuffer.DEFAULT_CAPACITY);
+    }
+
+    private static PcapReader open(Path path, String name, int bufferBytes) throws IOException {
         FileChannel channel;
         try {
             channel = FileChannel.open(path);
@@ -120,7 +132,7 @@ public final class PcapReader implements AutoCloseable {
             throw new NoSuchFileException(name, null, "No such file or directory");
         }
         try {
-            return new PcapReader(name, ReadBuffer.ofChannel(channel, ReadBuffer.DEFAULT_CAPACITY));
+            return new PcapReader(name, ReadBuffer.ofChannel(channel, bufferBytes));
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;

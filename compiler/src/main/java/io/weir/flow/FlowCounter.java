@@ -17,8 +17,6 @@ import io.weir.engine.maps.PacketClock;
 import io.weir.engine.verifier.VerifiedProgram;
 import io.weir.engine.verifier.Verifier;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -29,9 +27,10 @@ import java.util.function.Consumer;
  * the maps.
  *
  * <p><b>Eviction.</b> The map has one spare entry, so the program's insert never makes the LRU map drop a flow
- * by itself; when a packet brings the table above {@code maxFlows}, the counter removes the flows idle longest
- * (half the table, so the walk is amortised) and hands each to the eviction listener before it is
- * gone. Every counted packet is thus either in the table or in an evicted record.
+ * by itself; the program publishes each new flow's key, which the counter queues ({@link EvictionQueue}), and
+ * when a new flow brings the table above {@code maxFlows} the counter removes one flow, chosen by the queue's
+ * second-chance approximation of "idle longest", handing it to the eviction listener before it is gone: O(1)
+ * amortised, no walk of the map. Every counted packet is thus either in the table or in an evicted record.
  *
  * <p>{@link #count} is for one thread; {@link #table()} may be read from any thread meanwhile.
  *
@@ -50,6 +49,11 @@ public final class FlowCounter implements AutoCloseable {
     private final VerifiedProgram verified;
     private final BpfMap flows;
     private final BpfMap frags;
+    private final BpfMap newFlow;
+    private final EvictionQueue queue = new EvictionQueue(KEY_SIZE);
+    private final byte[] keyScratch = new byte[KEY_SIZE];
+    private final byte[] valueScratch = new byte[VALUE_SIZE];
+    private static final byte[] ZERO_INDEX = new byte[4];
     private final Filter filter;
     private final FlowTable table;
     private final int maxFlows;
@@ -84,12 +88,14 @@ public final class FlowCounter implements AutoCloseable {
         this.program = FlowProgram.generate(f, o.linkType, o.by, o.bidirectional);
         this.verified = new Verifier(Verifier.Options.DEFAULT.withBriefLog()
                 .withMap(FlowProgram.FLOWS_FD, new Verifier.MapDef(KEY_SIZE, VALUE_SIZE, MapType.LRU_HASH))
-                .withMap(FlowProgram.FRAGS_FD, new Verifier.MapDef(KEY_SIZE, FRAG_VALUE_SIZE, MapType.LRU_HASH)))
+                .withMap(FlowProgram.FRAGS_FD, new Verifier.MapDef(KEY_SIZE, FRAG_VALUE_SIZE, MapType.LRU_HASH))
+                .withMap(FlowProgram.NEW_FD, new Verifier.MapDef(4, KEY_SIZE, MapType.ARRAY)))
                 .check(program);
         this.maxFlows = o.maxFlows;
         this.flows = new MapSpec("flows", MapType.LRU_HASH, KEY_SIZE, VALUE_SIZE, o.maxFlows + 1, 0).create();
         this.frags = new MapSpec("fragments", MapType.LRU_HASH, KEY_SIZE, FRAG_VALUE_SIZE, FRAG_ENTRIES, 0).create();
-        Program linked = MapLinker.link(program, List.of(flows, frags));
+        this.newFlow = new MapSpec("new_flow", MapType.ARRAY, 4, KEY_SIZE, 1, 0).create();
+        Program linked = MapLinker.link(program, List.of(flows, frags, newFlow));
         this.filter = Engines.backend(o.engine).filter(linked, MapHelpers.table(), Engines.DEFAULT_BUDGET);
         this.table = new FlowTable(flows, o.by);
         this.onEvict = o.onEvict;
@@ -154,19 +160,22 @@ public final class FlowCounter implements AutoCloseable {
         }
     }
 
-    /** Counts a packet of {@code packet[offset, offset + capLen)}; returns the program's result code. */
+    /**
+     * Counts a packet of {@code packet[offset, offset + capLen)}; returns the program's result code
+     * ({@link FlowLayout#R_COUNTED} for a packet counted in a new flow as well).
+     */
     public int count(byte[] packet, int offset, int capLen, int wireLen, long timeNanos) {
         PacketClock.setPacketTime(timeNanos);
-        return account((int) filter.run(packet, offset, capLen, wireLen), wireLen);
+        return account((int) filter.run(packet, offset, capLen, wireLen), wireLen, timeNanos);
     }
 
     /** Counts a packet held in a heap or direct buffer at absolute index {@code offset}. */
     public int count(ByteBuffer packet, int offset, int capLen, int wireLen, long timeNanos) {
         PacketClock.setPacketTime(timeNanos);
-        return account((int) filter.run(packet, offset, capLen, wireLen), wireLen);
+        return account((int) filter.run(packet, offset, capLen, wireLen), wireLen, timeNanos);
     }
 
-    private int account(int r, int wireLen) {
+    private int account(int r, int wireLen, long timeNanos) {
         long[] t = tally;
         t[Tally.SEEN.ordinal()]++;
         t[Tally.SEEN_BYTES.ordinal()] += wireLen;
@@ -178,9 +187,15 @@ public final class FlowCounter implements AutoCloseable {
         if (r == R_COUNTED) {
             t[Tally.COUNTED.ordinal()]++;
             t[Tally.COUNTED_BYTES.ordinal()] += wireLen;
-            if (flows.size() > maxFlows) {
-                evict();
+        } else if (r == R_NEW) {
+            t[Tally.COUNTED.ordinal()]++;
+            t[Tally.COUNTED_BYTES.ordinal()] += wireLen;
+            newFlow.lookup(ZERO_INDEX, keyScratch);
+            queue.add(keyScratch, timeNanos);
+            while (flows.size() > maxFlows) {
+                evictOne();
             }
+            return R_COUNTED;
         } else if (r == R_NOT_IP) {
             t[Tally.NOT_IP.ordinal()]++;
         } else {
@@ -190,46 +205,27 @@ public final class FlowCounter implements AutoCloseable {
     }
 
     /**
-     * Removes the flows idle longest, down to half of {@code maxFlows}, handing each to the listener. One walk of
-     * the map copies keys, values and last-packet times into flat arrays (no object per flow); a sorted copy of
-     * the times gives the cut-off. Half the table at a time keeps the walks few when most flows are short (a walk
-     * costs about as much as counting a packet per flow).
+     * Removes one flow: the oldest queued one that had no packet since it was queued (the others are queued
+     * again with their new time). The loop ends: nothing is counted meanwhile, so a flow queued again is
+     * evicted when it comes round.
      */
-    private void evict() {
-        int cap = flows.size() + 1;
-        byte[] keys = new byte[cap * KEY_SIZE];
-        byte[] values = new byte[cap * VALUE_SIZE];
-        long[] lasts = new long[cap];
-        int[] n = {0};
-        flows.forEach((k, v) -> {
-            int at = n[0];
-            if (at < cap) {
-                System.arraycopy(k, 0, keys, at * KEY_SIZE, KEY_SIZE);
-                System.arraycopy(v, 0, values, at * VALUE_SIZE, VALUE_SIZE);
-                lasts[at] = FlowTable.le(v, V_LAST, 8);
-                n[0]++;
+    private void evictOne() {
+        while (queue.size() > 0) {
+            long queued = queue.poll(keyScratch);
+            if (!flows.lookup(keyScratch, valueScratch)) {
+                continue;   // not in the map any more (cannot happen with one counting thread: defensive)
             }
-        });
-        int m = n[0];
-        int target = Math.max(0, maxFlows / 2);
-        int toEvict = Math.max(1, Math.min(m, m - target));
-        long[] sorted = Arrays.copyOf(lasts, m);
-        Arrays.sort(sorted);
-        long cut = sorted[toEvict - 1];
-        int atCut = toEvict;
-        for (int i = 0; i < m && sorted[i] < cut; i++) {
-            atCut--;   // what remains are the flows idle exactly since the cut-off time still to take
-        }
-        for (int i = 0; i < m; i++) {
-            if (lasts[i] < cut || (lasts[i] == cut && atCut-- > 0)) {
-                byte[] k = Arrays.copyOfRange(keys, i * KEY_SIZE, (i + 1) * KEY_SIZE);
-                flows.delete(k);
-                tally[Tally.EVICTED.ordinal()]++;
-                if (onEvict != null) {
-                    onEvict.accept(FlowTable.decode(k, Arrays.copyOfRange(values, i * VALUE_SIZE,
-                            (i + 1) * VALUE_SIZE), table.aggregation()));
-                }
+            long last = FlowTable.le(valueScratch, V_LAST, 8);
+            if (last != queued) {
+                queue.add(keyScratch, last);
+                continue;
             }
+            flows.delete(keyScratch);
+            tally[Tally.EVICTED.ordinal()]++;
+            if (onEvict != null) {
+                onEvict.accept(FlowTable.decode(keyScratch, valueScratch, table.aggregation()));
+            }
+            return;
         }
     }
 
@@ -263,5 +259,6 @@ public final class FlowCounter implements AutoCloseable {
         PacketClock.clear();
         flows.close();
         frags.close();
+        newFlow.close();
     }
 }

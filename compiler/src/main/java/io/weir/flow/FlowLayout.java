@@ -59,6 +59,8 @@ public final class FlowLayout {
     static final int S_DIR = -312;
     static final int S_TIME = -320;
     static final int S_OFF = -328;
+    /** A u32 0: the index of the one entry of the new-flow map. */
+    static final int S_ZERO = -336;
 
     /** Fragment states in {@link #S_FRAG_STATE}. */
     static final int FRAG_NONE = 0;
@@ -73,4 +75,9 @@ public final class FlowLayout {
     public static final int R_NOT_IP = 2;
     /** The packet matched but the map refused the flow (full). */
     public static final int R_LOST = 3;
+    /**
+     * The packet matched and made a new flow, its key published in entry 0 of the new-flow map (fd 2) for the
+     * counter's eviction queue; {@link FlowCounter#count} reports it as {@link #R_COUNTED}.
+     */
+    public static final int R_NEW = 4;
 }

@@ -42,13 +42,15 @@ import io.weir.engine.maps.HelperProto;
  *       (family, protocol, addresses, IP id); a later fragment takes the ports from there, or none if the first
  *       fragment was not seen (then it counts under the port-less key);</li>
  *   <li><b>key</b>: the {@link Aggregation}'s key, the ends ordered canonically when bidirectional;</li>
- *   <li><b>update</b>: look the flow up, create it ({@code BPF_NOEXIST}) with the packet's time and its
- *       originator, then atomic adds per direction and first/last timestamps.</li>
+ *   <li><b>update</b>: look the flow up and add the packet (atomic adds per direction, first/last timestamps);
+ *       a flow not found is created ({@code BPF_NOEXIST}) with this packet's counters, time and originator,
+ *       and its key is published in the new-flow map (result {@code R_NEW}).</li>
  * </ol>
  * Packet bytes are read with direct packet access, each read below a {@code data + N <= data_end} test, so the
  * verifier proves every access; headers that are not captured end the parse where they start (the flow is
  * counted with what was read). Results: {@link FlowLayout#R_NO_MATCH}, {@code R_COUNTED}, {@code R_NOT_IP},
- * {@code R_LOST}. Maps: fd 0 the flows (lru_hash), fd 1 the fragments (lru_hash).
+ * {@code R_LOST}, {@code R_NEW}. Maps: fd 0 the flows (lru_hash), fd 1 the fragments (lru_hash), fd 2 the new-flow
+ * key (an array of one entry).
  */
 public final class FlowProgram {
     /** Extension headers followed in an IPv6 packet before giving up (the protocol is then the header's). */
@@ -57,6 +59,8 @@ public final class FlowProgram {
     public static final int FLOWS_FD = 0;
     /** Map fd of the fragment map. */
     public static final int FRAGS_FD = 1;
+    /** Map fd of the new-flow map: an array of one entry holding the key of the flow made last. */
+    public static final int NEW_FD = 2;
 
     private static final int MAX_L3_OFFSET = 4096;
     private static final int[][] ICMP4_PAIRS = {{8, 0}, {0, 8}, {13, 14}, {14, 13}, {15, 16}, {16, 15}, {10, 9},
@@ -427,6 +431,12 @@ public final class FlowProgram {
         b.mov64Reg(R2, R10).alu64Imm(AluOp.ADD, R2, S_KEY).call(HelperProto.MAP_LOOKUP_ELEM);
     }
 
+    /**
+     * Looks the flow up and adds the packet to it. A new flow is inserted with this packet's counters already in
+     * its value ({@code BPF_NOEXIST}: one hash walk, no second lookup) and its key is copied to the new-flow map
+     * for the counter's eviction queue; when the insert finds the flow there (another thread won the race) the
+     * packet is added to that flow as usual.
+     */
     private void update() {
         b.label("update");
         b.call(HelperProto.KTIME_GET_NS).stx(Size.DW, R10, S_TIME, R0);
@@ -438,10 +448,24 @@ public final class FlowProgram {
         b.ldx(Size.DW, R3, R10, S_TIME).stx(Size.DW, R10, S_VALUE + V_FIRST, R3)
                 .stx(Size.DW, R10, S_VALUE + V_LAST, R3);
         b.ldx(Size.DW, R3, R10, S_DIR).stx(Size.W, R10, S_VALUE + V_ORIG, R3);
+        b.jmpImm(JmpOp.JNE, R3, 0, "new_dir1");
+        firstPacket(0);
+        b.ja("new_insert");
+        b.label("new_dir1");
+        firstPacket(1);
+        b.label("new_insert");
         mapRef(R1, FLOWS_FD);
         b.mov64Reg(R2, R10).alu64Imm(AluOp.ADD, R2, S_KEY);
         b.mov64Reg(R3, R10).alu64Imm(AluOp.ADD, R3, S_VALUE);
         b.mov64Imm(R4, 1).call(HelperProto.MAP_UPDATE_ELEM);   // BPF_NOEXIST: another thread may have won
+        b.jmpImm(JmpOp.JNE, R0, 0, "raced");
+        b.st(Size.W, R10, S_ZERO, 0);
+        mapRef(R1, NEW_FD);
+        b.mov64Reg(R2, R10).alu64Imm(AluOp.ADD, R2, S_ZERO);
+        b.mov64Reg(R3, R10).alu64Imm(AluOp.ADD, R3, S_KEY);
+        b.mov64Imm(R4, 0).call(HelperProto.MAP_UPDATE_ELEM);
+        b.mov64Imm(R0, R_NEW).exit();
+        b.label("raced");
         lookupFlow();
         b.jmpImm(JmpOp.JNE, R0, 0, "have");
         b.mov64Imm(R0, R_LOST).exit();
@@ -454,15 +478,25 @@ public final class FlowProgram {
         b.label("done").mov64Imm(R0, R_COUNTED).exit();
     }
 
+    /** The counters of direction {@code d} in the stack value of a new flow: this packet alone. */
+    private void firstPacket(int d) {
+        b.st(Size.DW, R10, S_VALUE + V_PACKETS + 8 * d, 1);
+        b.ldx(Size.DW, R1, R10, S_IP_BYTES).stx(Size.DW, R10, S_VALUE + V_IP_BYTES + 8 * d, R1);
+        b.ldx(Size.W, R1, R6, 0).stx(Size.DW, R10, S_VALUE + V_WIRE_BYTES + 8 * d, R1);
+        b.ldx(Size.DW, R1, R10, S_TCP_FLAGS).stx(Size.W, R10, S_VALUE + V_FLAGS + 4 * d, R1);
+    }
+
     private void counters(int d) {
         b.mov64Imm(R1, 1).atomic(AtomicOp.ADD, false, Size.DW, R7, V_PACKETS + 8 * d, R1);
         b.ldx(Size.DW, R1, R10, S_IP_BYTES).atomic(AtomicOp.ADD, false, Size.DW, R7, V_IP_BYTES + 8 * d, R1);
         b.ldx(Size.W, R1, R6, 0).atomic(AtomicOp.ADD, false, Size.DW, R7, V_WIRE_BYTES + 8 * d, R1);
         b.ldx(Size.DW, R1, R10, S_TCP_FLAGS).atomic(AtomicOp.OR, false, Size.W, R7, V_FLAGS + 4 * d, R1);
+        // first <= last always holds, so a packet later than the last cannot be earlier than the first: in-order
+        // packets (nearly all) read one timestamp, not two.
         String s = "d" + d;
-        b.ldx(Size.DW, R1, R10, S_TIME).ldx(Size.DW, R2, R7, V_LAST).jmpReg(JmpOp.JLE, R1, R2, s + "_last");
-        b.stx(Size.DW, R7, V_LAST, R1);
-        b.label(s + "_last").ldx(Size.DW, R2, R7, V_FIRST).jmpReg(JmpOp.JGE, R1, R2, s + "_first");
+        b.ldx(Size.DW, R1, R10, S_TIME).ldx(Size.DW, R2, R7, V_LAST).jmpReg(JmpOp.JLE, R1, R2, s + "_notlast");
+        b.stx(Size.DW, R7, V_LAST, R1).ja(s + "_first");
+        b.label(s + "_notlast").ldx(Size.DW, R2, R7, V_FIRST).jmpReg(JmpOp.JGE, R1, R2, s + "_first");
         b.stx(Size.DW, R7, V_FIRST, R1);
         b.label(s + "_first");
     }

@@ -97,7 +97,7 @@ final class LinkPackets {
     }
 
     /** At most this many payloads per link type, spread over the Ethernet packets (the test's time budget). */
-    private static final int PAYLOADS = 150;
+    private static final int PAYLOADS = 100;
 
     /** Network payloads (with their Ethernet type) from the Ethernet test packets. */
     private static List<Object[]> payloads() {

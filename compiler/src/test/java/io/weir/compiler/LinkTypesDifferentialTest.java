@@ -26,7 +26,8 @@ class LinkTypesDifferentialTest {
         List<Integer> out = new ArrayList<>();
         for (LinkTypes.LinkType t : LinkTypes.all()) {
             boolean covered = t.dlt() == 0 || t.dlt() == 1 || t.dlt() == 12 || t.dlt() == 108;
-            if (t.filters() && !covered) {
+            // 802.11 has its own test (WlanDifferentialTest), with frames built for it.
+            if (t.filters() && !covered && t.family() != LinkTypes.Family.WLAN) {
                 out.add(t.dlt());
             }
         }

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.capture.Packet;
 import io.weir.capture.PcapReader;
+import io.weir.capture.gen.GenerateCapture;
 import io.weir.compiler.FilterCompiler;
 import io.weir.engine.Engine;
 import io.weir.engine.Filter;
 import io.weir.engine.cbpf.ClassicInterpreter;
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,9 +19,11 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -196,6 +200,53 @@ class FlowCounterTest {
                         List.of(sum.get(k)[0], sum.get(k)[1], sum.get(k)[2]), k + " at max " + max);
             }
         }
+    }
+
+    /**
+     * A generated capture of many more flows than --max-flows (about 3,000 against 64, 512 and 2,048), with and
+     * without a filter: the table stays within the bound, evicted records and the table add up to every matched
+     * packet and byte, and each flow (its pieces summed) equals the reference's.
+     */
+    @Test
+    void manyMoreFlowsThanTheBoundLoseNoPacket(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("many-flows.pcap");
+        GenerateCapture.write(new GenerateCapture.Options(20_000, 7, 1, "pcap", ByteOrder.LITTLE_ENDIAN,
+                file.toString(), 2_000));
+        for (String expr : new String[] {null, "tcp or udp"}) {
+            for (int max : new int[] {64, 512, 2048}) {
+                String what = (expr == null ? "all" : expr) + " at --max-flows " + max;
+                Run run = run(file, expr, Aggregation.FIVE_TUPLE, true, max, Engine.AUTO);
+                FlowCounter c = run.counter();
+                assertTrue(run.table().size() <= max, what + ": table within the bound");
+                assertTrue(c.tally(FlowCounter.Tally.EVICTED) > 0, what + ": some evictions");
+                assertEquals(run.evicted().size(), c.tally(FlowCounter.Tally.EVICTED), what + ": evicted records");
+                assertEquals(0, c.tally(FlowCounter.Tally.LOST), what + ": lost");
+                long packets = 0;
+                long wire = 0;
+                for (List<FlowRecord> part : List.of(run.table(), run.evicted())) {
+                    for (FlowRecord r : part) {
+                        packets += r.packets();
+                        wire += r.wireBytes();
+                    }
+                }
+                assertEquals(c.tally(FlowCounter.Tally.MATCHED) - c.tally(FlowCounter.Tally.NOT_IP), packets,
+                        what + ": table + evicted = matched IP packets");
+                assertEquals(c.tally(FlowCounter.Tally.COUNTED_BYTES), wire, what + ": wire bytes");
+                assertEquals(sums(run.reference()), sums(run.table(), run.evicted()), what + ": per flow");
+            }
+        }
+    }
+
+    @SafeVarargs
+    private static Map<String, List<Long>> sums(List<FlowRecord>... parts) {
+        Map<String, List<Long>> out = new TreeMap<>();
+        for (List<FlowRecord> part : parts) {
+            for (FlowRecord r : part) {
+                out.merge(canonical(r), List.of(r.packets(), r.ipBytes(), r.wireBytes()),
+                        (x, y) -> List.of(x.get(0) + y.get(0), x.get(1) + y.get(1), x.get(2) + y.get(2)));
+            }
+        }
+        return out;
     }
 
     private static String canonical(FlowRecord r) {

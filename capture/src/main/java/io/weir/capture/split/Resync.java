@@ -10,15 +10,9 @@ import java.nio.channels.FileChannel;
 
 /**
  * Finds the first record boundary at or after a byte offset of a capture file without reading the file from
- * its start: the heuristic split's resync, proven by convergence (the proof is in the package documentation).
- *
- * <p>Every offset {@code x} of a window of {@code M + D} bytes before the split start (every byte for pcap,
- * every multiple of 4 for pcapng) is taken as a would-be record; {@code f(x)} is where the chain of records
- * from {@code x} first reaches the start, or dead when a record on the way fails the test (the reader's own
- * checks, and for pcap {@link #plausible}).
- * Computed from the highest offset down, each {@code f(x)} is one length check and one look-up. The chains of
- * the first {@code M} bytes (M = the longest record the reader accepts, so the true chain has a point there)
- * must all agree: then their common point is the true boundary. Otherwise the split fails.
+ * its start: the heuristic split's resync. Near the head it walks the true chain from the first record; further
+ * on it proves the boundary by convergence: every would-be chain of the window's first {@code M} bytes that
+ * survives to the start must agree (the rule, its record test and the proof are in the package documentation).
  */
 final class Resync {
     /** How far every candidate chain must run before the start, pcapng (pcap: the longest record again). */
@@ -47,6 +41,8 @@ final class Resync {
     private final int headerBytes;
     private final long unit;           // pcap: time stamp fraction units per second
     private final int maxWire;
+    private ByteBuffer tail;           // pcapng: the bytes after the window, read on first need
+    private long tailStart;
 
     /**
      * @param format a reader opened on the file (header read; for pcapng, the first section's head), used only
@@ -126,6 +122,10 @@ final class Resync {
     long firstBoundaryAtOrAfter(long start) throws IOException {
         if (reachesOrigin(start)) {
             return walkFromOrigin(start);
+        }
+        if (window() > MAX_WINDOW) {
+            throw new CaptureFormatException(name, start, 0, "cannot split at byte " + start + ": records may be "
+                    + maxRecord + " bytes long here, too long to resync on; read this file whole (split=none)");
         }
         long from = alignUp(start - window());
         long checkedEnd = from + maxRecord;
@@ -246,8 +246,21 @@ final class Resync {
         }
         long trailerAt = x + len - 4;
         long q = trailerAt - (x - p);   // index of the trailer in w
-        int trailer = q + 4 <= w.limit() ? w.getInt((int) q) : read(trailerAt, 4).getInt(0);
+        int trailer = q + 4 <= w.limit() ? w.getInt((int) q) : trailerPastWindow(x - p + w.limit(), trailerAt);
         return trailer == (int) len ? len : DEAD;
+    }
+
+    /**
+     * A trailer past the window: read once, the bytes after the window up to the longest block (one read, not a
+     * read per would-be block: zero-rich payloads make thousands of them).
+     */
+    private int trailerPastWindow(long windowEnd, long at) throws IOException {
+        if (tail == null || tailStart != windowEnd) {
+            tailStart = windowEnd;
+            tail = read(windowEnd, (int) Math.min(size - windowEnd, maxRecord));
+        }
+        long q = at - tailStart;
+        return q + 4 <= tail.limit() ? tail.getInt((int) q) : read(at, 4).getInt(0);
     }
 
     private ByteBuffer read(long at, int n) throws IOException {

@@ -67,11 +67,9 @@ public final class SplitPlanner {
     }
 
     private static List<FileSplit> heuristic(Path file, long size, long splitSize) throws IOException {
-        try (PcapReader r = PcapReader.open(file)) {
+        try (PcapReader r = PcapReader.open(file, 1 << 16)) {
             r.readSectionHead();
-            long window = (long) r.maxRecordLength()
-                    + (r.format() == PcapReader.Format.PCAPNG ? Resync.PCAPNG_DISTANCE : r.maxRecordLength());
-            if (window > Resync.MAX_WINDOW) {
+            if (new Resync(null, file.toString(), size, r, 0).window() > Resync.MAX_WINDOW) {
                 return List.of(new FileSplit(file, 0, size));
             }
         }

@@ -42,6 +42,7 @@ public final class SplitReader implements Closeable {
     private final int maxBlock;          // pcapng: the block length the resync assumed (heuristic)
     private final long sectionStart;     // pcapng: the section whose interfaces are in force at the start
     private final boolean checkRecords;  // pcap, heuristic: every record must pass the resync's test
+    private final boolean strictBlocks;  // pcapng, heuristic: an unregistered block type is a fault
     private final long unit;
     private final int maxWire;
     private ByteBuffer seenView;
@@ -70,7 +71,8 @@ public final class SplitReader implements Closeable {
         this.sectionStart = index != null ? index.sectionOf(split.start()) : 0;
         this.section = reader.sectionOffset();
         this.checkRecords = reader.format() == PcapReader.Format.PCAP && index == null && !whole && !compressed;
-        if (index == null && !whole && !compressed) {
+        this.strictBlocks = index == null && !whole && !compressed;
+        if (strictBlocks) {
             reader.rejectUnknownBlocks();   // the resync only believes in registered block types
         }
         this.unit = Resync.unitOf(reader);
@@ -89,7 +91,7 @@ public final class SplitReader implements Closeable {
         String name = file.toString();
         boolean gz = SplitPlanner.isCompressed(file);
         CaptureIndex index = gz ? null : indexFor(split, mode);
-        PcapReader reader = PcapReader.open(file);
+        PcapReader reader = PcapReader.open(file, bufferFor(split));
         try {
             long size = Files.size(file);
             reader.readSectionHead();
@@ -124,6 +126,11 @@ public final class SplitReader implements Closeable {
             reader.close();
             throw e;
         }
+    }
+
+    /** A read buffer no larger than the split needs (many small splits are opened, each with its buffer). */
+    private static int bufferFor(FileSplit split) {
+        return (int) Math.min(1 << 20, split.length() + (1 << 16));
     }
 
     /** The index to start from: required for INDEX, used by AUTO when current. */
@@ -246,7 +253,10 @@ public final class SplitReader implements Closeable {
     private void fallback() throws IOException {
         long resume = current != null ? current.recordOffset() + 1 : deliverFrom;
         reader.close();
-        reader = PcapReader.open(file);
+        reader = PcapReader.open(file, bufferFor(split));
+        if (strictBlocks) {
+            reader.rejectUnknownBlocks();
+        }
         if (sectionStart > 0) {
             reader.seek(sectionStart);
         }

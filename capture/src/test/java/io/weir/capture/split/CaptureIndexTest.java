@@ -247,6 +247,14 @@ class CaptureIndexTest {
         assertEquals(List.of(new FileSplit(file, 0, size)), SplitPlanner.plan(file, SplitMode.NONE, 7777));
         assertEquals(List.of(new FileSplit(file, 0, size)), SplitPlanner.plan(file, SplitMode.HEURISTIC, size));
         assertThrows(IllegalArgumentException.class, () -> SplitPlanner.plan(file, SplitMode.HEURISTIC, 0));
+        // D-Bus records may be 128 MiB: no resync window is worth reading, the file is one split.
+        RawCapture dbus = RawCapture.pcap(ByteOrder.LITTLE_ENDIAN, false, 0, 231);
+        for (int i = 0; i < 50; i++) {
+            dbus.record(1_704_067_200L + i, 0, 300, 300, new byte[300]);
+        }
+        Path dbusFile = dbus.write("dbus.pcap");
+        assertEquals(List.of(new FileSplit(dbusFile, 0, Files.size(dbusFile))),
+                SplitPlanner.plan(dbusFile, SplitMode.HEURISTIC, 1000));
         assertEquals(SplitMode.INDEX, SplitMode.parse(" Index "));
         assertThrows(IllegalArgumentException.class, () -> SplitMode.parse("sometimes"));
         assertFalse(CaptureIndex.sidecarPath(file).equals(file));

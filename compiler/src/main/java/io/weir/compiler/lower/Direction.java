@@ -48,6 +48,10 @@ final class Direction {
             default:
                 break;
         }
+        if (ll.linkType() == DLT_SLIP) {
+            // The SLIP pseudo-header's direction byte: 0 received; libpcap takes anything else as sent.
+            return out(Pred.not(LinkLayer.cmp(1, 0, 0)), out);
+        }
         if (ll.linkType() == PPP_PPPD) {
             // pppd's direction byte: 0 received, 1 sent.
             return LinkLayer.cmp(1, 0, out ? 1 : 0);
@@ -59,6 +63,7 @@ final class Direction {
     }
 
     private static final int PPP_PPPD = 166;
+    private static final int DLT_SLIP = 8;
 
     private static Pred out(Pred outgoing, boolean out) {
         return out ? outgoing : Pred.not(outgoing);

@@ -260,6 +260,7 @@ public final class Lowering {
     Pred prim(Ast.Prim p) throws LowerException, FilterSyntaxException {
         Qual q = p.q();
         Id id = p.id();
+        Wlan.checkQualifier(q, id);
         switch (q.type()) {
             case PROTO:
                 return protoPrim(q, id);
@@ -428,7 +429,7 @@ public final class Lowering {
                 if (mac == null) {
                     throw error("bogus ethernet address " + id.text(), id.span());
                 }
-                if (Wlan.is(ll)) {
+                if (Wlan.is(ll) || Wlan.addressQualifier(q.dir())) {
                     return Wlan.host(ll, mac, q.dir());
                 }
                 return dirop(q.dir(), ehost(mac, ll.offMac() + 6), ehost(mac, ll.offMac()));

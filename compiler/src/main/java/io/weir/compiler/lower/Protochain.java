@@ -39,6 +39,8 @@ final class Protochain {
     private static final int M_E = 1;
     private static final int M_4L = 2;
     private static final int M_TMP = 3;
+    private static final int M_PRODUCT = 4;
+    private static final int M_X = 5;
 
     private Protochain() {
     }
@@ -87,6 +89,10 @@ final class Protochain {
         }
         List<ClassicInsn> member = new ArrayList<>(chain);
         if (v6) {
+            // X is saved and restored around the product, so that the next level's test finds the walk's
+            // registers as its own prefix leaves them and the emitter drops that prefix (opt.Recompute): the
+            // program then grows linearly with the bound, not quadratically.
+            member.add(ClassicInsn.stmt(Codes.STX, M_X));
             member.add(st(M_TMP));
             int[] others = {43, 44, 51, 60};
             for (int i = 0; i < others.length; i++) {
@@ -101,6 +107,9 @@ final class Protochain {
             }
             member.add(ClassicInsn.stmt(Codes.LD_MEM, M_TMP));
             member.add(ClassicInsn.stmt(Codes.MUL_X, 0));
+            member.add(st(M_PRODUCT));
+            member.add(ClassicInsn.stmt(Codes.LDX_MEM, M_X));
+            member.add(ClassicInsn.stmt(Codes.LD_MEM, M_PRODUCT));
             Pred follow = new Pred.Test(member, Codes.JEQ_K, 0);
             return Pred.or(found, Pred.and(follow, level(nl, true, k + 1, v)));
         }
@@ -120,6 +129,7 @@ final class Protochain {
         } else {
             s.add(ClassicInsn.stmt(Codes.LDB_ABS, nl + 9));
             s.add(ClassicInsn.stmt(Codes.LDX_MSH, nl));
+            s.add(st(M_E));
         }
         for (int i = 0; i < k; i++) {
             if (v6) {
@@ -131,14 +141,23 @@ final class Protochain {
         return s;
     }
 
-    /** IPv4: only AH is followed; x' = (len + 2) * 4. */
+    /**
+     * IPv4: only AH is followed; x' = (len + 2) * 4. The sum of the next-header values seen is kept in a scratch
+     * word only so that the registers hold every load of the walk so far, which lets the emitter drop the
+     * recomputed prefix (x' alone forgets them).
+     */
     private static void step4(List<ClassicInsn> s, int nl) {
         s.add(ClassicInsn.stmt(Codes.LDB_IND, nl));
         s.add(st(M_NH));
         s.add(ClassicInsn.stmt(Codes.LDB_IND, nl + 1));
         s.add(ClassicInsn.stmt(Codes.ADD_K, 2));
         s.add(ClassicInsn.stmt(Codes.LSH_K, 2));
-        s.add(ClassicInsn.stmt(Codes.TAX, 0));
+        s.add(st(M_4L));
+        s.add(ClassicInsn.stmt(Codes.LD_MEM, M_E));
+        s.add(ClassicInsn.stmt(Codes.LDX_MEM, M_NH));
+        s.add(ClassicInsn.stmt(Codes.ADD_X, 0));
+        s.add(st(M_E));
+        s.add(ClassicInsn.stmt(Codes.LDX_MEM, M_4L));
         s.add(ClassicInsn.stmt(Codes.LD_MEM, M_NH));
     }
 

@@ -106,15 +106,68 @@ final class Wlan {
         return Pred.and(Pred.not(control(ll)), ite(fcBit(ll, 0, FC0_TYPE_DATA), data, t.at(ADDR1)));
     }
 
-    /** {@code [wlan|ether] [src|dst] host MAC} on 802.11. */
-    static Pred host(LinkLayer ll, byte[] mac, Dir dir) {
+    /** Whether {@code dir} is one of the 802.11 address qualifiers ({@code addr1}..{@code addr4}, {@code ra}, {@code ta}). */
+    static boolean addressQualifier(Dir dir) {
+        return dir.ordinal() >= Dir.ADDR1.ordinal();
+    }
+
+    /** How libpcap names an address qualifier in its messages. */
+    private static String qualifierName(Dir dir) {
+        if (dir == Dir.RA || dir == Dir.TA) {
+            return "'" + dir.name().toLowerCase(java.util.Locale.ROOT) + "' is";
+        }
+        int n = dir.ordinal() - Dir.ADDR1.ordinal() + 1;
+        return "'addr" + n + "' and 'address" + n + "' are";
+    }
+
+    /** libpcap's errors for an address qualifier on anything but an 802.11 MAC address. */
+    static void checkQualifier(io.weir.compiler.parse.Ast.Qual q, io.weir.compiler.parse.Ast.Id id)
+            throws LowerException {
+        Dir dir = q.dir();
+        if (!addressQualifier(dir)) {
+            return;
+        }
+        String plural = dir == Dir.RA || dir == Dir.TA ? "a valid qualifier" : "valid qualifiers";
+        String name = qualifierName(dir);
+        if (q.type() == io.weir.compiler.parse.Ast.Type.PORT || q.type() == io.weir.compiler.parse.Ast.Type.PORTRANGE) {
+            throw new LowerException(name + " not " + plural + " for ports");
+        }
+        if (id.kind() != io.weir.compiler.parse.Ast.IdKind.EID && !"ether".equals(q.proto())) {
+            throw new LowerException(name + " not " + plural + " for addresses other than 802.11 MAC addresses");
+        }
+    }
+
+    /** {@code [wlan|ether] [src|dst|addr1..4|ra|ta] host MAC} on 802.11. */
+    static Pred host(LinkLayer ll, byte[] mac, Dir dir) throws LowerException {
+        if (!is(ll)) {
+            throw new LowerException(qualifierName(dir) + " only supported on 802.11 with 802.11 headers");
+        }
         AddrTest t = off -> addr(ll, off, mac);
         switch (dir) {
             case SRC: return src(ll, t);
             case DST: return dst(ll, t);
             case SRC_AND_DST: return Pred.and(src(ll, t), dst(ll, t));
+            case ADDR1: return t.at(ADDR1);
+            case ADDR2: return addr2(ll, t);
+            case ADDR3: return Pred.and(Pred.not(isControl(ll)), t.at(ADDR3));
+            case ADDR4: return Pred.and(LinkLayer.mcmp(1, ll.offLinkHdr() + 1, 0x03, 0x03), t.at(ADDR4));
+            // libpcap tests the data-type bit for both (not "is a control frame"): kept for its verdicts.
+            case RA: return Pred.and(fcBit(ll, 0, FC0_TYPE_DATA), t.at(ADDR1));
+            case TA: return Pred.and(fcBit(ll, 0, FC0_TYPE_DATA), addr2(ll, t));
             default: return Pred.or(src(ll, t), dst(ll, t));
         }
+    }
+
+    /** The frame type is control (exactly: type bits 01). */
+    private static Pred isControl(LinkLayer ll) {
+        return LinkLayer.mcmp(1, ll.offLinkHdr(), 0x0c, 0x04);
+    }
+
+    /** addr2, which CTS and ACK control frames do not have. */
+    private static Pred addr2(LinkLayer ll, AddrTest t) {
+        int fc = ll.offLinkHdr();
+        Pred ctsOrAck = Pred.or(LinkLayer.mcmp(1, fc, 0xf0, 0xc0), LinkLayer.mcmp(1, fc, 0xf0, 0xd0));
+        return Pred.and(Pred.not(Pred.and(isControl(ll), ctsOrAck)), t.at(ADDR2));
     }
 
     /** {@code ether broadcast}: the destination all ones. */

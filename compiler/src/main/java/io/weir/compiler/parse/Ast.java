@@ -31,7 +31,7 @@ public final class Ast {
     }
 
     /** Address-direction qualifier. */
-    public enum Dir { DEFAULT, SRC, DST, SRC_OR_DST, SRC_AND_DST }
+    public enum Dir { DEFAULT, SRC, DST, SRC_OR_DST, SRC_AND_DST, ADDR1, ADDR2, ADDR3, ADDR4, RA, TA }
 
     /**
      * Address-type qualifier ({@code PROTO} for {@code ip proto 6}, {@code PROTOCHAIN} for

@@ -26,12 +26,12 @@ public final class Parser {
             "atalk", "aarp", "decnet", "lat", "sca", "moprc", "mopdl", "ah", "esp", "iso", "esis", "es-is", "isis",
             "is-is", "l1", "l2", "iih", "lsp", "snp", "csnp", "psnp", "clnp", "stp", "ipx", "netbeui");
     /** libpcap keywords outside Weir's subset: rejected with a located "not supported" message. */
-    private static final Set<String> UNSUPPORTED = Set.of("radio", "geneve",
-            "addr1", "addr2", "addr3", "addr4", "ra", "ta");
+    private static final Set<String> UNSUPPORTED = Set.of("radio", "geneve");
     private static final Set<String> KEYWORDS = Set.of("src", "dst", "host", "net", "mask", "port", "portrange",
             "proto", "less", "greater", "broadcast", "multicast", "and", "or", "not", "len", "vlan", "mpls",
             "protochain", "gateway", "byte", "llc", "pppoed", "pppoes", "inbound", "outbound", "ifindex",
-            "type", "subtype", "dir");
+            "type", "subtype", "dir", "addr1", "addr2", "addr3", "addr4", "address1", "address2", "address3",
+            "address4", "ra", "ta");
     /** Link-layer names libpcap accepts for byte-offset loads: {@code ppp[5]} is {@code ether[5]}. */
     private static final Set<String> LINK_ALIASES = Set.of("fddi", "tr", "wlan", "ppp", "slip");
     private static final Set<String> RELOPS = Set.of("=", "==", "!=", "<", "<=", ">", ">=");
@@ -375,6 +375,10 @@ public final class Parser {
                 dir = or ? Dir.SRC_OR_DST : Dir.SRC_AND_DST;
                 dirSpan = d.span().to(d2.span());
             }
+        } else if (peek().kind() == Token.Kind.ID && WlanNames.addressQualifier(peek().text()) != null) {
+            Token d = take();
+            dir = WlanNames.addressQualifier(d.text());
+            dirSpan = d.span();
         }
         Type type = Type.DEFAULT;
         Span typeSpan = null;

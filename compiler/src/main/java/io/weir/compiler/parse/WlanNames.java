@@ -35,6 +35,19 @@ final class WlanNames {
     private WlanNames() {
     }
 
+    /** The 802.11 address qualifier a word names ({@code addr1}..{@code addr4}, {@code address1}.., {@code ra}, {@code ta}), or null. */
+    static Ast.Dir addressQualifier(String word) {
+        switch (word) {
+            case "addr1": case "address1": return Ast.Dir.ADDR1;
+            case "addr2": case "address2": return Ast.Dir.ADDR2;
+            case "addr3": case "address3": return Ast.Dir.ADDR3;
+            case "addr4": case "address4": return Ast.Dir.ADDR4;
+            case "ra": return Ast.Dir.RA;
+            case "ta": return Ast.Dir.TA;
+            default: return null;
+        }
+    }
+
     private static FilterSyntaxException error(String src, String msg, Token t) {
         return new FilterSyntaxException(msg, src, t.span().start(), t.span().end());
     }

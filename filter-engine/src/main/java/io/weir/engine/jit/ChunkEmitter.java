@@ -294,7 +294,7 @@ final class ChunkEmitter {
     }
 
     /** Opens a range whose {@code EbpfMemory.Fault}s become errors naming instruction {@code k}. */
-    private Label[] guard(int k) {
+    Label[] guard(int k) {
         Label start = new Label();
         Label end = new Label();
         Label handler = new Label();
@@ -311,7 +311,7 @@ final class ChunkEmitter {
         return new Label[] {end};
     }
 
-    private void unguard(Label[] g) {
+    void unguard(Label[] g) {
         mv.visitLabel(g[0]);
     }
 
@@ -331,8 +331,8 @@ final class ChunkEmitter {
             case LDX, LDXSX -> load(k, i);
             case ST, STX -> store(k, i);
             case ATOMIC -> atomic(k, i);
-            case CALL_HELPER -> helper(k, i);
-            case CALLX -> callx(k, i);
+            case CALL_HELPER -> maps.helper(k);
+            case CALLX -> maps.callx(k, i);
             case CALL_LOCAL -> localCall(k);
             case EXIT -> exit(k);
             default -> throwError(k, "unknown opcode");
@@ -603,41 +603,6 @@ final class ChunkEmitter {
         } else {
             mv.visitInsn(POP2);
         }
-    }
-
-    private void helper(int k, Insn i) {
-        Label[] g = guard(k);
-        if (plan.maps.callMap[k] != null) {
-            maps.call(k);
-            unguard(g);
-            mv.visitVarInsn(LSTORE, reg(0));
-            return;
-        }
-        mv.visitVarInsn(ALOAD, SELF);
-        mv.visitFieldInsn(GETFIELD, PROGRAM, "helperAt", "[L" + HELPER + ";");
-        iconst(k);
-        mv.visitInsn(AALOAD);
-        for (int r = 1; r <= 5; r++) {
-            mv.visitVarInsn(LLOAD, reg(r));
-        }
-        mv.visitVarInsn(ALOAD, mem);
-        mv.visitMethodInsn(INVOKEINTERFACE, HELPER, "call", "(JJJJJL" + MEMORY + ";)J", true);
-        unguard(g);
-        mv.visitVarInsn(LSTORE, reg(0));
-    }
-
-    private void callx(int k, Insn i) {
-        Label[] g = guard(k);
-        mv.visitVarInsn(ALOAD, SELF);
-        mv.visitFieldInsn(GETFIELD, PROGRAM, "helpers", "Lio/weir/engine/ebpf/HelperTable;");
-        mv.visitVarInsn(LLOAD, reg(i.dst()));
-        for (int r = 1; r <= 5; r++) {
-            mv.visitVarInsn(LLOAD, reg(r));
-        }
-        mv.visitVarInsn(ALOAD, mem);
-        runtime("callx", "(Lio/weir/engine/ebpf/HelperTable;JJJJJJL" + MEMORY + ";)J");
-        unguard(g);
-        mv.visitVarInsn(LSTORE, reg(0));
     }
 
     /** RFC 9669 section 4.3.2: a fresh frame, r6..r10 saved, as the interpreter does. */

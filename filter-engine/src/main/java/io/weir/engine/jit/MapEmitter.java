@@ -13,8 +13,9 @@ import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 
 /**
- * Emits the direct map code of {@link MapSites}: a map helper call on a known map as a call on the map itself,
- * and a checked access to a map value guarded by the region its map is predicted to be. The map is an
+ * Emits helper calls, and the direct map code of {@link MapSites}: a helper call goes through the program's
+ * helper table, except a map helper call on a known map, which is a call on the map itself; a checked access to
+ * a map value is guarded by the region its map is predicted to be. The map is an
  * {@code ldc} of a dynamic constant ({@code MethodHandles.classDataAt}), which HotSpot folds to the map object,
  * so its type is exact and its small methods ({@link BpfMap#lookupWord}, {@link BpfMap#load}) are inlined.
  *
@@ -45,8 +46,44 @@ final class MapEmitter {
         mv.visitLdcInsn(new ConstantDynamic("_", "L" + MAP + ";", CLASS_DATA_AT, sites.indexOf(m)));
     }
 
-    /** The helper call at {@code k} on its known map; leaves r0 on the operand stack. */
-    void call(int k) {
+    /** {@code call imm} at {@code k}: r0 = the helper's result; a fault names instruction {@code k}. */
+    void helper(int k) {
+        Label[] g = chunk.guard(k);
+        if (sites.callMap[k] != null) {
+            direct(k);
+        } else {
+            mv.visitVarInsn(ALOAD, ChunkEmitter.SELF);
+            mv.visitFieldInsn(GETFIELD, ChunkEmitter.PROGRAM, "helperAt", "[L" + ChunkEmitter.HELPER + ";");
+            chunk.iconst(k);
+            mv.visitInsn(AALOAD);
+            for (int r = 1; r <= 5; r++) {
+                mv.visitVarInsn(LLOAD, chunk.reg(r));
+            }
+            mv.visitVarInsn(ALOAD, chunk.mem);
+            mv.visitMethodInsn(INVOKEINTERFACE, ChunkEmitter.HELPER, "call",
+                    "(JJJJJL" + ChunkEmitter.MEMORY + ";)J", true);
+        }
+        chunk.unguard(g);
+        mv.visitVarInsn(LSTORE, chunk.reg(0));
+    }
+
+    /** {@code callx dst} at {@code k}: the helper whose id is in the register, looked up at run time. */
+    void callx(int k, Insn i) {
+        Label[] g = chunk.guard(k);
+        mv.visitVarInsn(ALOAD, ChunkEmitter.SELF);
+        mv.visitFieldInsn(GETFIELD, ChunkEmitter.PROGRAM, "helpers", "Lio/weir/engine/ebpf/HelperTable;");
+        mv.visitVarInsn(LLOAD, chunk.reg(i.dst()));
+        for (int r = 1; r <= 5; r++) {
+            mv.visitVarInsn(LLOAD, chunk.reg(r));
+        }
+        mv.visitVarInsn(ALOAD, chunk.mem);
+        chunk.runtime("callx", "(Lio/weir/engine/ebpf/HelperTable;JJJJJJL" + ChunkEmitter.MEMORY + ";)J");
+        chunk.unguard(g);
+        mv.visitVarInsn(LSTORE, chunk.reg(0));
+    }
+
+    /** The map helper call at {@code k} on its known map; leaves r0 on the operand stack. */
+    private void direct(int k) {
         BpfMap m = sites.callMap[k];
         int id = sites.callHelper[k];
         push(m);
