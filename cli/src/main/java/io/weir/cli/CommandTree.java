@@ -102,8 +102,11 @@ final class CommandTree {
         spec.addOption(value("-r", "FILE", "The capture to read."));
         spec.addOption(value("-w", "FILE", "Write the packets the program keeps."));
         spec.addOption(OptionSpec.builder("--json").arity("0").type(boolean.class)
-                .description("One JSON object per packet.").build());
-        spec.addOption(value("--events", "FILE", "Where perf events go."));
+                .description("One JSON document at the end: verdict counts and every map.").build());
+        spec.addOption(value("--events", "FILE", "Where trace_printk and ring-buffer records go (NDJSON)."));
+        spec.addOption(OptionSpec.builder("--verifier-log").arity("0").type(boolean.class)
+                .description("Print the verifier's log.").build());
+        spec.addOption(value("--max-map-memory", "BYTES[k|m|g]", "The ceiling on the object's map memory."));
         spec.addOption(choice("--engine", "What runs the program.", "auto", "jit", "interpreter"));
         spec.addOption(help());
         spec.addPositional(PositionalParamSpec.builder().paramLabel("OBJECT.o").arity("1").type(java.io.File.class)

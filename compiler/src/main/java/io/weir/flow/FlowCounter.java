@@ -86,10 +86,7 @@ public final class FlowCounter implements AutoCloseable {
         Program f = o.expression == null || o.expression.isBlank() ? null
                 : FilterCompiler.compileEbpf(o.expression, o.linkType, o.snaplen);
         this.program = FlowProgram.generate(f, o.linkType, o.by, o.bidirectional);
-        this.verified = new Verifier(Verifier.Options.DEFAULT.withBriefLog()
-                .withMap(FlowProgram.FLOWS_FD, new Verifier.MapDef(KEY_SIZE, VALUE_SIZE, MapType.LRU_HASH))
-                .withMap(FlowProgram.FRAGS_FD, new Verifier.MapDef(KEY_SIZE, FRAG_VALUE_SIZE, MapType.LRU_HASH))
-                .withMap(FlowProgram.NEW_FD, new Verifier.MapDef(4, KEY_SIZE, MapType.ARRAY)))
+        this.verified = new Verifier(FlowProgram.verifierOptions())
                 .check(program);
         this.maxFlows = o.maxFlows;
         this.flows = new MapSpec("flows", MapType.LRU_HASH, KEY_SIZE, VALUE_SIZE, o.maxFlows + 1, 0).create();

@@ -21,6 +21,8 @@ import io.weir.engine.ebpf.ProgramBuilder;
 import io.weir.engine.ebpf.ProgramType;
 import io.weir.engine.ebpf.Size;
 import io.weir.engine.maps.HelperProto;
+import io.weir.engine.maps.MapType;
+import io.weir.engine.verifier.Verifier;
 
 /**
  * Generates the flow "count" program: an eBPF socket program that runs the compiled filter, extracts the flow
@@ -88,6 +90,14 @@ public final class FlowProgram {
      */
     public static Program generate(Program filter, int linkType, Aggregation by, boolean bidirectional) {
         return new FlowProgram(by, bidirectional).emit(filter, linkType);
+    }
+
+    /** The verifier's options for a generated program: its three maps by fd, a brief log. */
+    public static Verifier.Options verifierOptions() {
+        return Verifier.Options.DEFAULT.withBriefLog()
+                .withMap(FLOWS_FD, new Verifier.MapDef(KEY_SIZE, VALUE_SIZE, MapType.LRU_HASH))
+                .withMap(FRAGS_FD, new Verifier.MapDef(KEY_SIZE, FRAG_VALUE_SIZE, MapType.LRU_HASH))
+                .withMap(NEW_FD, new Verifier.MapDef(4, KEY_SIZE, MapType.ARRAY));
     }
 
     /** Whether {@link #generate} knows this link type. */

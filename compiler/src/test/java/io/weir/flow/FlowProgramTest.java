@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.compiler.FilterCompiler;
 import io.weir.engine.ebpf.Program;
-import io.weir.engine.maps.MapType;
 import io.weir.engine.verifier.VerifiedProgram;
 import io.weir.engine.verifier.Verifier;
 import java.util.ArrayList;
@@ -35,11 +34,7 @@ class FlowProgramTest {
     void programVerifies(int linkType, Aggregation by, boolean bidi, String expr) throws Exception {
         Program filter = expr == null ? null : FilterCompiler.compileEbpf(expr, linkType, 262144);
         Program p = FlowProgram.generate(filter, linkType, by, bidi);
-        VerifiedProgram v = new Verifier(Verifier.Options.DEFAULT.withBriefLog()
-                .withMap(FlowProgram.FLOWS_FD, new Verifier.MapDef(FlowLayout.KEY_SIZE, FlowLayout.VALUE_SIZE,
-                        MapType.LRU_HASH))
-                .withMap(FlowProgram.FRAGS_FD, new Verifier.MapDef(FlowLayout.KEY_SIZE, FlowLayout.FRAG_VALUE_SIZE,
-                        MapType.LRU_HASH))).check(p);
+        VerifiedProgram v = new Verifier(FlowProgram.verifierOptions()).check(p);
         System.out.println("flows program lt=" + linkType + " by=" + by + " bidi=" + bidi + ": " + p.size()
                 + " insns, verifier processed " + v.processedInsns());
         // Kept well under the limit so that a filter of any size still fits.

@@ -72,7 +72,6 @@ class SharedCorpusSplitTest {
                 assertEquals(seq.error() == null, e == null, what);
             }
         }
-        System.out.println("CORPUS checked=" + checked + " runs=" + splitRuns + " refused=" + refused.size());
         assertTrue(checked > 100, "only " + checked + " corpus files checked");
         assertEquals(List.of(), refused, refused.size() + " of " + splitRuns + " split runs over " + checked
                 + " files refused");
