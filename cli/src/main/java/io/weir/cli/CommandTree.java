@@ -42,6 +42,7 @@ final class CommandTree {
         root.addSubcommand("verify", new CommandLine(CommandSpec.forAnnotatedObject(VerifyCommand.class)));
         root.addSubcommand("run", new CommandLine(runSpec()));
         root.addSubcommand("flows", new CommandLine(flowsSpec()));
+        root.addSubcommand("index", new CommandLine(CommandSpec.forAnnotatedObject(new IndexCommand())));
         root.addSubcommand("completion", new CommandLine(completionSpec()));
         return root;
     }

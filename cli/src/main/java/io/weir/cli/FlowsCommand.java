@@ -12,6 +12,7 @@ import io.weir.flow.FlowCounter;
 import io.weir.flow.FlowCounter.Tally;
 import io.weir.flow.FlowRecord;
 import io.weir.flow.FlowTable;
+import io.weir.flow.FlowWorkers;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToLongFunction;
 
 /**
  * {@code weir flows -r FILE [EXPR]}: per-flow counters of the packets that match {@code EXPR}, counted by a
@@ -34,14 +36,16 @@ import java.util.Locale;
  * <p>Options: {@code --by 5tuple|src|dst|host-pair|port|proto|vlan} (default 5tuple), {@code --top N} (20; 0 =
  * all), {@code --sort packets|bytes|duration|rate}, {@code --unidirectional}, {@code --max-flows N} (flows
  * tracked at once; the flows idle longest are evicted), {@code --export FILE} (evicted flows as CSV with a header
- * line and a totals line), {@code --engine auto|jit|interpreter}. Live capture ({@code -i}) is not supported.
+ * line and a totals line), {@code --engine auto|jit|interpreter}, {@code --threads N} (1: N counting threads fed
+ * by the reading one, packets partitioned by flow hash; exact counts whatever N). Live capture ({@code -i}) is
+ * not supported.
  *
  * <p>Exit status: 0 on success, 1 on a read or expression error, 2 on a usage error.
  */
 public final class FlowsCommand {
     private static final String USAGE = "usage: weir flows -r FILE [--by 5tuple|src|dst|host-pair|port|proto|vlan]"
             + " [--top N] [--sort packets|bytes|duration|rate] [--csv|--json] [--unidirectional] [--max-flows N]"
-            + " [--export FILE] [--engine auto|jit|interpreter] [EXPR]";
+            + " [--export FILE] [--engine auto|jit|interpreter] [--threads N] [EXPR]";
     static final String[] COLUMNS = {"ts", "duration", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "proto",
         "vlan", "orig_pkts", "resp_pkts", "orig_ip_bytes", "resp_ip_bytes", "orig_wire_bytes", "resp_wire_bytes",
         "tcp_flags", "orig_tcp_flags", "resp_tcp_flags", "community_id"};
@@ -60,6 +64,7 @@ public final class FlowsCommand {
         int maxFlows = FlowCounter.DEFAULT_MAX_FLOWS;
         String export;
         Engine engine = Engine.AUTO;
+        int threads = 1;
         boolean help;
 
         static Options parse(String[] args) {
@@ -79,6 +84,7 @@ public final class FlowsCommand {
                     case "--max-flows" -> o.maxFlows = number(value(args, ++i, a), a, 1);
                     case "--export" -> o.export = value(args, ++i, a);
                     case "--engine" -> o.engine = Engine.fromLabel(value(args, ++i, a));
+                    case "--threads" -> o.threads = number(value(args, ++i, a), a, 1);
                     case "-h", "--help" -> o.help = true;
                     default -> {
                         if (a.startsWith("-") && a.length() > 1 && o.expr.isEmpty()) {
@@ -167,26 +173,37 @@ public final class FlowsCommand {
             if (export != null) {
                 export.write(String.join(",", COLUMNS) + "\n");
             }
-            FlowCounter counter = FlowCounter.builder().expression(expr).linkType(lt).snaplen(262144).by(o.by)
+            FlowCounter.Builder builder = FlowCounter.builder().expression(expr).linkType(lt).snaplen(262144).by(o.by)
                     .bidirectional(!o.unidirectional).maxFlows(o.maxFlows).engine(o.engine)
                     .onEvict(export == null ? null : r -> {
-                        try {
-                            export.write(csvLine(r) + "\n");
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
+                        synchronized (export) {   // worker threads evict too
+                            try {
+                                export.write(csvLine(r) + "\n");
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
                         }
-                    }).build();
+                    });
             long otherLink = 0;
-            try (FlowCounter c = counter) {
+            try (FlowWorkers c = o.threads > 1 ? builder.buildWorkers(o.threads) : null;
+                    FlowCounter one = c == null ? builder.build() : null) {
                 while (reader.next()) {
                     Packet p = reader.packet();
                     if (p.linkType() != lt) {
                         otherLink++;   // a pcapng interface of another link type: the program parses one
                         continue;
                     }
-                    c.count(p.buffer(), p.offset(), p.capLen(), p.wireLen(), p.timestampNanos());
+                    if (one != null) {
+                        one.count(p.buffer(), p.offset(), p.capLen(), p.wireLen(), p.timestampNanos());
+                    } else {
+                        c.count(p.buffer(), p.offset(), p.capLen(), p.wireLen(), p.timestampNanos());
+                    }
                 }
-                FlowTable table = c.table();
+                if (c != null) {
+                    c.finish();
+                }
+                ToLongFunction<Tally> tally = one != null ? one::tally : c::tally;
+                FlowTable table = one != null ? one.table() : c.table();
                 List<FlowRecord> shown;
                 if (o.top == 0) {
                     shown = table.snapshot();
@@ -194,7 +211,7 @@ public final class FlowsCommand {
                 } else {
                     shown = table.top(o.top, o.sort);
                 }
-                String totals = totals(c, table.size(), shown, otherLink);
+                String totals = totals(tally, table.size(), shown, otherLink);
                 if (o.json) {
                     printJson(out, shown);
                 } else if (o.csv) {
@@ -218,18 +235,18 @@ public final class FlowsCommand {
         return 0;
     }
 
-    static String totals(FlowCounter c, int flows, List<FlowRecord> shown, long otherLink) {
+    static String totals(ToLongFunction<Tally> c, int flows, List<FlowRecord> shown, long otherLink) {
         long shownPkts = 0;
         for (FlowRecord r : shown) {
             shownPkts += r.packets();
         }
-        long counted = c.tally(Tally.COUNTED);
+        long counted = c.applyAsLong(Tally.COUNTED);
         String share = counted == 0 ? "0.0" : String.format(Locale.ROOT, "%.1f", 100.0 * shownPkts / counted);
         return String.format(Locale.ROOT, "totals: seen %d packets (%d bytes), matched %d (%d bytes), counted %d"
                 + " (%d bytes), not IP %d, flows %d, evicted %d, lost %d, shown %d flows with %s%% of counted packets%s",
-                c.tally(Tally.SEEN), c.tally(Tally.SEEN_BYTES), c.tally(Tally.MATCHED), c.tally(Tally.MATCHED_BYTES),
-                counted, c.tally(Tally.COUNTED_BYTES), c.tally(Tally.NOT_IP), flows, c.tally(Tally.EVICTED),
-                c.tally(Tally.LOST), shown.size(), share,
+                c.applyAsLong(Tally.SEEN), c.applyAsLong(Tally.SEEN_BYTES), c.applyAsLong(Tally.MATCHED), c.applyAsLong(Tally.MATCHED_BYTES),
+                counted, c.applyAsLong(Tally.COUNTED_BYTES), c.applyAsLong(Tally.NOT_IP), flows, c.applyAsLong(Tally.EVICTED),
+                c.applyAsLong(Tally.LOST), shown.size(), share,
                 otherLink == 0 ? "" : ", skipped " + otherLink + " of another link type");
     }
 

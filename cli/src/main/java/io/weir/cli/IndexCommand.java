@@ -35,7 +35,7 @@ public final class IndexCommand {
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "Capture files (pcap or pcapng, maybe gzip).")
     List<String> files;
 
-    private IndexCommand() {}
+    IndexCommand() {}
 
     /** Runs {@code weir index ARGS} with these streams; returns the exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {

@@ -18,7 +18,7 @@ final class LinkTypeList {
         int others = 0;
         for (LinkTypes.LinkType t : LinkTypes.all()) {
             if (t.filters()) {
-                out.printf("  %3d  %s (%s)%n", t.dlt(), t.name(), t.description());
+                out.printf("  %3d  %s (%s)%n", t.dlt(), t.name() == null ? "-" : t.name(), t.description());
             } else {
                 others++;
             }

@@ -123,6 +123,24 @@ class FlowsCommandTest {
         assertEquals(counted(r.err()), sum, by);
     }
 
+    /** --threads 2 and 3 print the same flows and totals as one thread (rows compared as a set: ties may swap). */
+    @ParameterizedTest
+    @ValueSource(strings = {"5tuple", "src", "port"})
+    void threadsGiveTheSameFlows(String by) {
+        String file = PCAPS.resolve("mixed-ether.pcap").toString();
+        Result one = run("-r", file, "--by", by, "--csv", "--top", "0");
+        assertEquals(0, one.status(), one.err());
+        for (String threads : new String[] {"2", "3"}) {
+            Result many = run("-r", file, "--by", by, "--csv", "--top", "0", "--threads", threads);
+            assertEquals(0, many.status(), many.err());
+            List<String> a = new ArrayList<>(List.of(one.out().split("\n")));
+            List<String> b = new ArrayList<>(List.of(many.out().split("\n")));
+            a.sort(null);
+            b.sort(null);
+            assertEquals(a, b, "--by " + by + " --threads " + threads);
+        }
+    }
+
     /** More flows than --max-flows: evicted records in the export plus the table account for every packet. */
     @Test
     void exportHoldsEveryEvictedFlow(@TempDir Path dir) throws IOException {

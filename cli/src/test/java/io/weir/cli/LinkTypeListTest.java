@@ -42,6 +42,9 @@ class LinkTypeListTest {
                 continue;
             }
             String name = line.trim().split("\\s+")[1];
+            if (name.equals("-")) {
+                name = line.trim().split("\\s+")[0];   // unnamed: by number
+            }
             String[] r = run("-y", name, "-d", "len > 100");
             assertEquals("0", r[0], name + ": " + r[2]);
             assertTrue(r[1].contains("ld       #pktlen"), name + ":\n" + r[1]);

@@ -10,6 +10,7 @@ import io.weir.compiler.opt.Cfg;
 import io.weir.compiler.opt.Emitter;
 import io.weir.compiler.opt.EdgeThreading;
 import io.weir.compiler.opt.JumpThreading;
+import io.weir.compiler.opt.Optimizer;
 import io.weir.compiler.opt.Pullup;
 import io.weir.compiler.parse.Ast;
 import io.weir.compiler.parse.Defs;
@@ -116,13 +117,7 @@ public final class FilterCompiler {
         Cfg built = new Cfg();
         Cfg.Node root = built.build(pred);
         Cfg.Node first = root;
-        Cfg threaded = new Cfg();
-        root = JumpThreading.run(root, built, threaded);
-        Cfg pulled = new Cfg();
-        root = Pullup.run(root, threaded, pulled);
-        Cfg rethreaded = new Cfg();
-        root = JumpThreading.run(root, pulled, rethreaded);
-        ClassicProgram p = Emitter.emit(root, snaplen, lookups);
+        ClassicProgram p = Optimizer.run(root, built, snaplen, lookups);
         if (p != null) {
             ClassicProgram kept = keepRootStatements(first, p);
             if (lookups != null && kept != p && !lookups.isEmpty()) {

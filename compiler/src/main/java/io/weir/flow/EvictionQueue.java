@@ -14,15 +14,19 @@ final class EvictionQueue {
     private static final int INITIAL = 1024;
 
     private final int keySize;
+    private final int bound;
     private byte[] keys;
     private long[] times;
     private int head;
     private int size;
 
-    EvictionQueue(int keySize) {
+    /** A queue of keys of {@code keySize} bytes that grows up to {@code bound} flows (then grows no more). */
+    EvictionQueue(int keySize, int bound) {
         this.keySize = keySize;
-        this.keys = new byte[INITIAL * keySize];
-        this.times = new long[INITIAL];
+        this.bound = bound;
+        int n = Math.min(INITIAL, bound);
+        this.keys = new byte[n * keySize];
+        this.times = new long[n];
     }
 
     /** Flows queued. */
@@ -33,6 +37,9 @@ final class EvictionQueue {
     /** Queues the key at {@code key[0, keySize)} with the flow's last-packet time. */
     void add(byte[] key, long lastNanos) {
         if (size == times.length) {
+            if (size >= bound) {
+                throw new IllegalStateException("eviction queue above its bound of " + bound + " flows");
+            }
             grow();
         }
         int at = (head + size) % times.length;
@@ -53,11 +60,12 @@ final class EvictionQueue {
         return t;
     }
 
-    /** Doubles the ring, unrolled so that the oldest flow is first again. */
+    /** Doubles the ring (at most to the bound), unrolled so that the oldest flow is first again. */
     private void grow() {
         int n = times.length;
-        byte[] k = new byte[2 * n * keySize];
-        long[] t = new long[2 * n];
+        int m = (int) Math.min(bound, 2L * n);
+        byte[] k = new byte[m * keySize];
+        long[] t = new long[m];
         int firstPart = n - head;
         System.arraycopy(keys, head * keySize, k, 0, firstPart * keySize);
         System.arraycopy(keys, 0, k, firstPart * keySize, head * keySize);

@@ -17,6 +17,7 @@ import io.weir.engine.maps.PacketClock;
 import io.weir.engine.verifier.VerifiedProgram;
 import io.weir.engine.verifier.Verifier;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -50,7 +51,7 @@ public final class FlowCounter implements AutoCloseable {
     private final BpfMap flows;
     private final BpfMap frags;
     private final BpfMap newFlow;
-    private final EvictionQueue queue = new EvictionQueue(KEY_SIZE);
+    private final EvictionQueue queue;
     private final byte[] keyScratch = new byte[KEY_SIZE];
     private final byte[] valueScratch = new byte[VALUE_SIZE];
     private static final byte[] ZERO_INDEX = new byte[4];
@@ -89,12 +90,13 @@ public final class FlowCounter implements AutoCloseable {
         this.verified = new Verifier(FlowProgram.verifierOptions())
                 .check(program);
         this.maxFlows = o.maxFlows;
+        this.queue = new EvictionQueue(KEY_SIZE, o.maxFlows + 1);   // the map's entries: the bound and a spare
         this.flows = new MapSpec("flows", MapType.LRU_HASH, KEY_SIZE, VALUE_SIZE, o.maxFlows + 1, 0).create();
         this.frags = new MapSpec("fragments", MapType.LRU_HASH, KEY_SIZE, FRAG_VALUE_SIZE, FRAG_ENTRIES, 0).create();
         this.newFlow = new MapSpec("new_flow", MapType.ARRAY, 4, KEY_SIZE, 1, 0).create();
         Program linked = MapLinker.link(program, List.of(flows, frags, newFlow));
         this.filter = Engines.backend(o.engine).filter(linked, MapHelpers.table(), Engines.DEFAULT_BUDGET);
-        this.table = new FlowTable(flows, o.by);
+        this.table = new FlowTable(List.of(flows), o.by);
         this.onEvict = o.onEvict;
     }
 
@@ -154,6 +156,32 @@ public final class FlowCounter implements AutoCloseable {
          */
         public FlowCounter build() throws FilterSyntaxException {
             return new FlowCounter(this);
+        }
+
+        /**
+         * {@code threads} counters behind one scanner ({@link FlowWorkers}), each with {@code maxFlows / threads}
+         * flows (rounded up) and the listener of this builder, called on the worker threads.
+         *
+         * @throws FilterSyntaxException if the expression does not compile
+         */
+        public FlowWorkers buildWorkers(int threads) throws FilterSyntaxException {
+            if (threads < 1) {
+                throw new IllegalArgumentException("--threads must be at least 1");
+            }
+            int whole = maxFlows;
+            List<FlowCounter> parts = new ArrayList<>();
+            try {
+                maxFlows = (int) ((whole + (long) threads - 1) / threads);
+                for (int i = 0; i < threads; i++) {
+                    parts.add(new FlowCounter(this));
+                }
+            } catch (FilterSyntaxException | RuntimeException e) {
+                parts.forEach(FlowCounter::close);
+                throw e;
+            } finally {
+                maxFlows = whole;
+            }
+            return new FlowWorkers(parts, linkType, by);
         }
     }
 
@@ -244,6 +272,11 @@ public final class FlowCounter implements AutoCloseable {
     /** The verifier's result for {@link #program()}. */
     public VerifiedProgram verified() {
         return verified;
+    }
+
+    /** The flow map (the workers' table is the union of theirs). */
+    BpfMap flowMap() {
+        return flows;
     }
 
     /** The bound on tracked flows. */

@@ -12,7 +12,8 @@ import java.util.PriorityQueue;
 /**
  * A read view of the flow map, safe to use from any thread while a {@link FlowCounter} is counting (map lookups
  * take no lock; a walk sees every flow that stays in the map during the walk once, and its counters as they are
- * when it is read). Nothing here changes the map.
+ * when it is read). Nothing here changes the map. With worker threads ({@link FlowWorkers}) the table is the
+ * union of the workers' maps: each flow lives in exactly one of them.
  *
  * <pre>{@code
  * FlowTable t = counter.table();
@@ -20,17 +21,27 @@ import java.util.PriorityQueue;
  * }</pre>
  */
 public final class FlowTable {
-    private final BpfMap map;
+    private final List<BpfMap> maps;
     private final Aggregation by;
 
-    FlowTable(BpfMap map, Aggregation by) {
-        this.map = map;
+    FlowTable(List<BpfMap> maps, Aggregation by) {
+        this.maps = List.copyOf(maps);
         this.by = by;
     }
 
     /** The flows now in the table. */
     public int size() {
-        return map.size();
+        int n = 0;
+        for (BpfMap m : maps) {
+            n += m.size();
+        }
+        return n;
+    }
+
+    private void forEach(BpfMap.EntryVisitor v) {
+        for (BpfMap m : maps) {
+            m.forEach(v);
+        }
     }
 
     /** What the flows are keyed by. */
@@ -40,8 +51,8 @@ public final class FlowTable {
 
     /** Every flow now in the table, in map order. */
     public List<FlowRecord> snapshot() {
-        List<FlowRecord> out = new ArrayList<>(map.size());
-        map.forEach((k, v) -> out.add(decode(k, v, by)));
+        List<FlowRecord> out = new ArrayList<>(size());
+        forEach((k, v) -> out.add(decode(k, v, by)));
         return out;
     }
 
@@ -67,7 +78,7 @@ public final class FlowTable {
                 .thenComparing(Comparator.comparingLong(Candidate::first).reversed())
                 .thenComparing((x, y) -> Arrays.compareUnsigned(y.key(), x.key()));
         PriorityQueue<Candidate> heap = new PriorityQueue<>(n + 1, worstFirst);
-        map.forEach((k, v) -> {
+        forEach((k, v) -> {
             long first = le(v, V_FIRST, 8);
             double metric = metric(order, v, first);
             if (heap.size() < n) {

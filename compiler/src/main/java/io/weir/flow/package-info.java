@@ -5,7 +5,8 @@
  * {@link io.weir.flow.FlowRecord}) and the Community ID ({@link io.weir.flow.CommunityId}).
  *
  * <p>Invariants: the key and value layouts live only in {@link io.weir.flow.FlowLayout}; the program is
- * verified before it runs; every packet the program counts is in the table or in an evicted record; a
+ * verified before it runs; every packet the program counts is in the table or in an evicted record (eviction:
+ * {@link io.weir.flow.EvictionQueue}, second chance over the flows in creation order, no walk of the map); a
  * non-first fragment is attributed to the ports of its datagram's first fragment when that was seen (a small
  * fragment map keyed by addresses, protocol and IP id), otherwise to the port-less key of its addresses.
  *

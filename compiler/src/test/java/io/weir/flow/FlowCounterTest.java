@@ -238,7 +238,7 @@ class FlowCounterTest {
     }
 
     @SafeVarargs
-    private static Map<String, List<Long>> sums(List<FlowRecord>... parts) {
+    static Map<String, List<Long>> sums(List<FlowRecord>... parts) {
         Map<String, List<Long>> out = new TreeMap<>();
         for (List<FlowRecord> part : parts) {
             for (FlowRecord r : part) {

@@ -15,21 +15,22 @@ import org.apache.spark.sql.SparkSession;
  * {@code ./weir-spark}: Spark in local mode for trying the data source without a cluster.
  *
  * <pre>
- * ./weir-spark [--master local[N]] [--option KEY=VALUE]... [--csv] [--max-rows N] --sql "QUERY" PATH...
+ * ./weir-spark [--master local[N]] [--option KEY=VALUE]... [--csv] [--max-rows N] [--repeat N] --sql "QUERY" PATH...
  * </pre>
  *
  * The paths become the views {@code packets} (the packet table) and {@code flows} (merged flows); the options
  * apply to both (except {@code output}). The result goes to stdout as a table or CSV; the query's own time
- * (session start-up excluded) goes to stderr. Exit status 0, 1 on a failed query, 2 on a usage error.
+ * (session start-up excluded) goes to stderr; {@code --repeat N} runs it N times in the same session and prints
+ * each time (the first run pays for Spark's own warm-up: code generation, class loading). Exit status 0, 1 on a failed query, 2 on a usage error.
  */
 public final class WeirSpark {
     private static final String USAGE = "usage: weir-spark [--master local[N]] [--option KEY=VALUE]... [--csv]"
-            + " [--max-rows N] --sql \"QUERY\" PATH...";
+            + " [--max-rows N] [--repeat N] --sql \"QUERY\" PATH...";
 
     private WeirSpark() {}
 
     /** The parsed command line. */
-    record Args(String master, Map<String, String> options, boolean csv, int maxRows, String sql,
+    record Args(String master, Map<String, String> options, boolean csv, int maxRows, int repeat, String sql,
             List<String> paths) {
 
         static Args parse(String[] argv) {
@@ -37,6 +38,7 @@ public final class WeirSpark {
             Map<String, String> options = new LinkedHashMap<>();
             boolean csv = false;
             int maxRows = 1000;
+            int repeat = 1;
             String sql = null;
             List<String> paths = new ArrayList<>();
             for (int i = 0; i < argv.length; i++) {
@@ -53,6 +55,7 @@ public final class WeirSpark {
                     }
                     case "--csv" -> csv = true;
                     case "--max-rows" -> maxRows = Integer.parseInt(value(argv, ++i, a));
+                    case "--repeat" -> repeat = Math.max(1, Integer.parseInt(value(argv, ++i, a)));
                     case "--sql" -> sql = value(argv, ++i, a);
                     default -> {
                         if (a.startsWith("--")) {
@@ -65,7 +68,7 @@ public final class WeirSpark {
             if (sql == null || paths.isEmpty()) {
                 throw new IllegalArgumentException("--sql QUERY and at least one PATH are required");
             }
-            return new Args(master, options, csv, maxRows, sql, paths);
+            return new Args(master, options, csv, maxRows, repeat, sql, paths);
         }
 
         private static String value(String[] argv, int i, String option) {
@@ -102,18 +105,22 @@ public final class WeirSpark {
             String[] paths = a.paths().toArray(new String[0]);
             reader(spark, a.options()).load(paths).createOrReplaceTempView("packets");
             PcapFlows.load(reader(spark, a.options()), paths).createOrReplaceTempView("flows");
-            long t0 = System.nanoTime();
-            Dataset<Row> result = spark.sql(a.sql());
-            List<Row> rows = result.limit(a.maxRows()).collectAsList();
-            long nanos = System.nanoTime() - t0;
+            Dataset<Row> result = null;
+            List<Row> rows = null;
+            for (int run = 1; run <= a.repeat(); run++) {
+                long t0 = System.nanoTime();
+                result = spark.sql(a.sql());
+                rows = result.limit(a.maxRows()).collectAsList();
+                long nanos = System.nanoTime() - t0;
+                err.printf(Locale.ROOT, "weir-spark: query time %.3f s (%d rows, master %s%s)%n", nanos / 1e9,
+                        rows.size(), a.master(), a.repeat() == 1 ? "" : ", run " + run + " of " + a.repeat());
+            }
             String[] names = result.columns();
             if (a.csv()) {
                 Output.csv(out, names, rows);
             } else {
                 Output.table(out, names, rows);
             }
-            err.printf(Locale.ROOT, "weir-spark: query time %.3f s (%d rows, master %s)%n", nanos / 1e9,
-                    rows.size(), a.master());
             return 0;
         } catch (RuntimeException e) {
             err.println("weir-spark: " + rootMessage(e));

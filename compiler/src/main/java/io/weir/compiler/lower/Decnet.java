@@ -39,7 +39,11 @@ final class Decnet {
                 break;
             }
             case HID_MASK: case HID_LEN:
-                throw lw.error("Mask syntax for networks only", id.span());
+                if (q.type() != io.weir.compiler.parse.Ast.Type.NET) {
+                    throw lw.error("Mask syntax for networks only", id.span());
+                }
+                addr = maskedNet(lw, id);
+                break;
             case HID6: case HID6_LEN:
                 throw lw.error("'decnet' modifier applied to ip6 host", q.protoSpan());
             case EID:
@@ -63,6 +67,39 @@ final class Decnet {
             which = Pred.or(src, dst);
         }
         return Pred.and(ll.linktype(Protocols.ETHERTYPE_DN), which);
+    }
+
+    /**
+     * {@code decnet net A.B.C.D/LEN} (or {@code mask M}): libpcap parses it as an IPv4 network, checks it as one,
+     * and passes the 32-bit value on, of which the DECnet test keeps the low 16 bits.
+     */
+    private static int maskedNet(Lowering lw, Id id) throws FilterSyntaxException {
+        long v = ipv4(id.text());
+        long m;
+        String form;
+        if (id.kind() == io.weir.compiler.parse.Ast.IdKind.HID_LEN) {
+            if (id.num() > 32) {
+                throw lw.error("mask length must be <= 32", id.span());
+            }
+            m = id.num() == 0 ? 0 : (0xFFFFFFFFL << (32 - id.num())) & 0xFFFFFFFFL;
+            form = id.text() + "/" + id.num();
+        } else {
+            m = ipv4(id.mask());
+            form = id.text() + " mask " + id.mask();
+        }
+        if ((v & ~m) != 0) {
+            throw lw.error("non-network bits set in \"" + form + "\"", id.span());
+        }
+        return (int) (v & 0xffff);
+    }
+
+    private static long ipv4(String dotted) {
+        String[] parts = dotted.split("\\.");
+        long v = 0;
+        for (String p : parts) {
+            v = (v << 8) | (Long.parseLong(p) & 0xff);
+        }
+        return (v << (32 - 8 * parts.length)) & 0xFFFFFFFFL;
     }
 
     /** One address position in the four header layouts, in libpcap's order. */

@@ -384,7 +384,7 @@ public final class LinkLayer {
 
     /** {@code mpls [label]}: matches an MPLS label, then moves the network offset past it. */
     Pred mpls(Long label) throws LowerException {
-        if (!isEthernet() && linkType != PPP && linkType != C_HDLC) {
+        if (!isEthernet() && linkType != PPP && type.family() != LinkTypes.Family.CHDLC) {
             throw new LowerException("no MPLS support for " + name);
         }
         if (label != null && label > 0xFFFFF) {

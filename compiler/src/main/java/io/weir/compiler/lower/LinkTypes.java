@@ -78,7 +78,7 @@ public final class LinkTypes {
      * One link type.
      *
      * @param dlt         the DLT number
-     * @param name        libpcap's name, without {@code DLT_}
+     * @param name        libpcap's name, without {@code DLT_}; null for the one DLT it filters but does not name
      * @param description libpcap's description
      * @param errorName   how libpcap names it in "... link-layer type filtering not implemented"
      * @param family      how protocols are checked
@@ -148,6 +148,8 @@ public final class LinkTypes {
         t(107, "FRELAY", "Frame Relay", FRELAY, 0, 2, 0, -1),
         t(108, "LOOP", "OpenBSD loopback", LOOPBACK, 0, -1, 4, -1),
         t(109, "ENC", "OpenBSD encapsulated IP", LOOPBACK, 0, -1, 12, -1),
+        // Unnamed in libpcap's table, but gencode treats DLT 112 as Cisco HDLC.
+        t(112, null, "DLT 112", CHDLC, 0, 2, 4, -1),
         t(113, "LINUX_SLL", "Linux cooked v1", SLL, 0, 14, 16, -1),
         t(114, "LTALK", "Localtalk", LTALK, 0, -1, 0, -1),
         t(117, "PFLOG", "OpenBSD pflog file", GAP, 0, -1, 0, -1),
@@ -297,7 +299,9 @@ public final class LinkTypes {
     static {
         for (LinkType t : TABLE) {
             BY_DLT.put(t.dlt(), t);
-            BY_NAME.put(t.name(), t.dlt());
+            if (t.name() != null) {
+                BY_NAME.put(t.name(), t.dlt());
+            }
         }
         for (String[] a : ALIASES) {
             BY_NAME.put(a[0], Integer.parseInt(a[1]));
@@ -345,7 +349,7 @@ public final class LinkTypes {
         return v == null ? -1 : v;
     }
 
-    /** Every named link type, by DLT number. */
+    /** Every link type of the table, by DLT number ({@link LinkType#name()} null where libpcap has none). */
     public static java.util.List<LinkType> all() {
         return java.util.List.of(TABLE);
     }

@@ -211,6 +211,9 @@ public final class Lowering {
                 return Llc.llc(ll, o.proto());
             case "pppoed":
                 return ll.linktype(0x8863);
+            case "pppoes":
+                // It makes what follows PPP (libpcap's PUSH_LINKHDR to DLT_PPP), which LinkLayer cannot do yet.
+                throw new LowerException("'pppoes' is not supported by Weir yet");
             case "inbound":
             case "outbound":
             case "ifindex":
@@ -285,7 +288,12 @@ public final class Lowering {
         if (id.kind() == IdKind.NUM) {
             v = id.num();
         } else if (id.kind() == IdKind.NAME) {
-            if (proto.equals("ether")) {
+            if (Protocols.nameError(proto, id.text()) != null) {
+                throw error(Protocols.nameError(proto, id.text()), id.span());
+            }
+            if (proto.equals("iso")) {
+                v = Protocols.osiProtocol(id.text());
+            } else if (proto.equals("ether")) {
                 v = Names.etherType(id.text());
                 if (v < 0) {
                     throw error("unknown ether proto '" + id.text() + "'", id.span());

@@ -17,13 +17,10 @@ import java.util.Map;
 public final class Names {
     private static final Map<String, Integer> ETHER = Map.ofEntries(
             Map.entry("ip", 0x0800), Map.entry("ip6", 0x86dd), Map.entry("arp", 0x0806),
-            Map.entry("rarp", 0x8035), Map.entry("pup", 0x0200), Map.entry("xns", 0x0600),
-            Map.entry("sprite", 0x0500), Map.entry("mopdl", 0x6001), Map.entry("moprc", 0x6002),
+            // libpcap 1.10's eproto_db: these twelve names only (no pup, xns, pppoed...).
+            Map.entry("rarp", 0x8035), Map.entry("mopdl", 0x6001), Map.entry("moprc", 0x6002),
             Map.entry("decnet", 0x6003), Map.entry("lat", 0x6004), Map.entry("sca", 0x6007),
-            Map.entry("lanbridge", 0x8038), Map.entry("vexp", 0x805b), Map.entry("vprod", 0x805c),
-            Map.entry("atalk", 0x809b), Map.entry("atalkarp", 0x80f3), Map.entry("loopback", 0x9000),
-            Map.entry("802.1q", 0x8100), Map.entry("pppoed", 0x8863),
-            Map.entry("pppoes", 0x8864),
+            Map.entry("atalk", 0x809b), Map.entry("aarp", 0x80f3), Map.entry("loopback", 0x9000),
             // LLC SAP names, which libpcap tries after the Ethernet types.
             Map.entry("iso", 0xfe), Map.entry("stp", 0x42), Map.entry("ipx", 0xe0), Map.entry("netbeui", 0xf0));
 

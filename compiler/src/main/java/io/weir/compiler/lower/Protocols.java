@@ -130,9 +130,38 @@ public final class Protocols {
         return proto.equals("atalk") ? "AppleTalk modifier applied to ip6 host" : null;
     }
 
-    /** Where the OSI network layer starts (libpcap's off_nl_nosnap). */
+    /**
+     * Where the OSI network layer starts (libpcap's off_nl_nosnap): after the 3-byte LLC header on Ethernet; at
+     * the link payload itself on Linux cooked v1 (where libpcap then reads the DSAP, so {@code esis} never
+     * matches there) and v2.
+     */
     static int isoOffset(LinkLayer ll) {
-        return ll.linkType() == LinkLayer.LINUX_SLL2 ? ll.offNl() : ll.offNl() + 3;
+        return ll.isEthernet() ? ll.offNl() + 3 : ll.offNl();
+    }
+
+    /**
+     * libpcap's error for {@code PROTO proto NAME} when the qualifier takes no protocol names (lookup_proto):
+     * only ether/link, ip, ip6, iso and no qualifier do; null otherwise, or for an unknown OSI name.
+     */
+    public static String nameError(String proto, String name) {
+        switch (proto) {
+            case "": case "ether": case "ip": case "ip6":
+                return null;
+            case "iso":
+                return osiProtocol(name) < 0 ? "unknown osi proto '" + name + "'" : null;
+            default:
+                return "unknown protocol: " + name;
+        }
+    }
+
+    /** The NLPID of an OSI protocol name (pcap_nametoosiproto), or -1. */
+    public static int osiProtocol(String name) {
+        switch (name) {
+            case "clnp": return ISO8473_CLNP;
+            case "esis": return ISO9542_ESIS;
+            case "isis": return ISO10589_ISIS;
+            default: return -1;
+        }
     }
 
     /** An ISO packet whose network-layer protocol identifier is {@code nlpid}. */

@@ -195,20 +195,100 @@ public final class VarOffsets {
             asm.emit(ClassicInsn.ret(0));
             asm.label("ppi-ok");
         }
+        boolean xIsLl = (usesLl || usesPl) && dlt != DLT_IEEE802_11;
+        List<ClassicInsn> main = dropReloads(p.insns(), xIsLl ? REG_LL : -1);
+        boolean llReread = false;
+        for (ClassicInsn in : main) {
+            llReread |= in.k() == REG_LL && (in.code() == Codes.LDX_MEM || in.code() == Codes.LD_MEM);
+        }
         if (usesLl || usesPl) {
-            radioHeaderLength(asm);
+            radioHeaderLength(asm, usesPl || llReread);
         }
         if (usesPl) {
             wlanHeaderLength(asm);
         }
         asm.label("end");
         List<ClassicInsn> all = asm.build();
-        all.addAll(p.insns());
+        all.addAll(main);
         return ClassicProgram.of(all);
     }
 
-    /** Scratch word {@link #REG_LL} (and X, when the payload offset follows) = the radio header's length. */
-    private void radioHeaderLength(Asm asm) {
+    /**
+     * {@code insns} without the {@code ldx M[r]} of a scratch word X already holds on every path to it (the
+     * prologue leaves the radio header's length in X, and each test reloads the word it indexes from), jumps
+     * relocated; {@code entry} is the word X holds at the first instruction, or -1. libpcap's optimizer drops
+     * these reloads too. Jumps go forward only, so one pass in program order sees every predecessor first.
+     */
+    static List<ClassicInsn> dropReloads(List<ClassicInsn> insns, int entry) {
+        int n = insns.size();
+        final int unset = -2;
+        int[] in = new int[n + 1];
+        java.util.Arrays.fill(in, unset);
+        in[0] = entry;
+        boolean[] drop = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            ClassicInsn insn = insns.get(i);
+            int x = in[i] == unset ? -1 : in[i];
+            int code = insn.code();
+            if (code == Codes.LDX_MEM && (insn.k() == REG_LL || insn.k() == REG_PL)) {
+                drop[i] = x == insn.k();
+                x = insn.k();
+            } else if ((code & 0x07) == 0x01 || code == Codes.TAX) {
+                x = -1;     // any other write of X
+            }
+            int cls = code & 0x07;
+            if (cls == 0x05) {
+                if ((code & 0xf0) == 0x00) {
+                    in[i + 1 + insn.k()] = meet(in[i + 1 + insn.k()], x, unset);
+                } else {
+                    in[i + 1 + insn.jt()] = meet(in[i + 1 + insn.jt()], x, unset);
+                    in[i + 1 + insn.jf()] = meet(in[i + 1 + insn.jf()], x, unset);
+                }
+            } else if (cls != 0x06) {
+                in[i + 1] = meet(in[i + 1], x, unset);
+            }
+        }
+        int[] newIndex = new int[n + 1];
+        int kept = 0;
+        for (int i = 0; i <= n; i++) {
+            newIndex[i] = kept;
+            if (i < n && !drop[i]) {
+                kept++;
+            }
+        }
+        if (kept == n) {
+            return insns;
+        }
+        List<ClassicInsn> out = new ArrayList<>(kept);
+        for (int i = 0; i < n; i++) {
+            if (drop[i]) {
+                continue;
+            }
+            ClassicInsn insn = insns.get(i);
+            int code = insn.code();
+            if ((code & 0x07) == 0x05) {
+                int from = newIndex[i] + 1;
+                if ((code & 0xf0) == 0x00) {
+                    insn = ClassicInsn.ja(newIndex[i + 1 + insn.k()] - from);
+                } else {
+                    insn = ClassicInsn.of(code, newIndex[i + 1 + insn.jt()] - from,
+                            newIndex[i + 1 + insn.jf()] - from, insn.k());
+                }
+            }
+            out.add(insn);
+        }
+        return out;
+    }
+
+    private static int meet(int old, int x, int unset) {
+        return old == unset ? x : old == x ? x : -1;
+    }
+
+    /**
+     * X = the radio header's length, kept in scratch word {@link #REG_LL} when {@code store} (the program reads
+     * it again, or the payload offset follows).
+     */
+    private void radioHeaderLength(Asm asm, boolean store) {
         switch (dlt) {
             case DLT_IEEE802_11:
                 if (usesPl) {
@@ -241,10 +321,10 @@ public final class VarOffsets {
                 asm.emit(ClassicInsn.ld(4));
                 break;
         }
-        asm.emit(ClassicInsn.st(REG_LL));
-        if (usesPl) {
-            asm.emit(ClassicInsn.tax());
+        if (store) {
+            asm.emit(ClassicInsn.st(REG_LL));
         }
+        asm.emit(ClassicInsn.tax());
     }
 
     /**

@@ -68,6 +68,9 @@ final class Wlan {
         if (!is(ll) || ll.linkType() == DLT_PPI) {
             throw new LowerException("frame direction supported only with 802.11 headers");
         }
+        if ((dir & ~0x03L) == 0) {
+            return LinkLayer.mcmp(1, ll.offLinkHdr() + 1, 0x03, (int) dir);
+        }
         // Not folded when the value has bits outside the mask: libpcap compiles "dir 4" (it matches nothing).
         return LinkLayer.test(Codes.JEQ_K, (int) dir, LinkLayer.load(1, ll.offLinkHdr() + 1),
                 io.weir.engine.cbpf.ClassicInsn.stmt(Codes.AND_K, 0x03));
@@ -140,7 +143,9 @@ final class Wlan {
     /** {@code [wlan|ether] [src|dst|addr1..4|ra|ta] host MAC} on 802.11. */
     static Pred host(LinkLayer ll, byte[] mac, Dir dir) throws LowerException {
         if (!is(ll)) {
-            throw new LowerException(qualifierName(dir) + " only supported on 802.11 with 802.11 headers");
+            // libpcap's Ethernet code says more than its FDDI, token ring and Fibre Channel code.
+            throw new LowerException(qualifierName(dir) + " only supported on 802.11"
+                    + (ll.isEthernet() ? " with 802.11 headers" : ""));
         }
         AddrTest t = off -> addr(ll, off, mac);
         switch (dir) {

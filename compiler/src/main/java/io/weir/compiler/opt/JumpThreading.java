@@ -63,9 +63,14 @@ public final class JumpThreading {
         this.maxMemo = maxMemo;
     }
 
+    /** Whether a graph of this size is threaded path-wise (larger ones go to {@link EdgeThreading} directly). */
+    static boolean pathwise(Cfg in) {
+        return in.size() <= PATHWISE_MAX_BLOCKS;
+    }
+
     /** Rebuilds the graph from {@code root} into {@code out}, bypassing tests decided on every path. */
     public static Cfg.Node run(Cfg.Node root, Cfg in, Cfg out) {
-        if (in.size() > PATHWISE_MAX_BLOCKS) {
+        if (!pathwise(in)) {
             return EdgeThreading.run(root, out);
         }
         JumpThreading jt = new JumpThreading(out, MEMO_FLOOR + MEMO_PER_BLOCK * in.size());
