@@ -37,13 +37,13 @@ import java.util.function.ToLongFunction;
  * all), {@code --sort packets|bytes|duration|rate}, {@code --unidirectional}, {@code --max-flows N} (flows
  * tracked at once; the flows idle longest are evicted), {@code --export FILE} (evicted flows as CSV with a header
  * line and a totals line), {@code --engine auto|jit|interpreter}, {@code --threads N} (1: N counting threads fed
- * by the reading one, packets partitioned by flow hash; exact counts whatever N). Live capture ({@code -i}) is
- * not supported.
+ * by the reading one, packets partitioned by flow hash; exact counts whatever N). Live capture: {@code -i IFACE}
+ * with {@code --interval S} and {@code -c N} ({@link FlowsLive}).
  *
  * <p>Exit status: 0 on success, 1 on a read or expression error, 2 on a usage error.
  */
 public final class FlowsCommand {
-    private static final String USAGE = "usage: weir flows -r FILE [--by 5tuple|src|dst|host-pair|port|proto|vlan]"
+    private static final String USAGE = "usage: weir flows -r FILE | -i IFACE [--interval S] [-c N] [--by 5tuple|src|dst|host-pair|port|proto|vlan]"
             + " [--top N] [--sort packets|bytes|duration|rate] [--csv|--json] [--unidirectional] [--max-flows N]"
             + " [--export FILE] [--engine auto|jit|interpreter] [--threads N] [EXPR]";
     static final String[] COLUMNS = {"ts", "duration", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "proto",
@@ -52,8 +52,11 @@ public final class FlowsCommand {
 
     private FlowsCommand() {}
 
-    private static final class Options {
+    static final class Options {
         String read;
+        String device;
+        double interval = 1.0;
+        long stopAfter;
         List<String> expr = new ArrayList<>();
         Aggregation by = Aggregation.FIVE_TUPLE;
         int top = 20;
@@ -73,8 +76,9 @@ public final class FlowsCommand {
                 String a = args[i];
                 switch (a) {
                     case "-r" -> o.read = value(args, ++i, a);
-                    case "-i" -> throw new IllegalArgumentException(
-                            "live capture (-i) is not supported by 'weir flows'; capture to a file and use -r");
+                    case "-i" -> o.device = value(args, ++i, a);
+                    case "--interval" -> o.interval = seconds(value(args, ++i, a), a);
+                    case "-c" -> o.stopAfter = number(value(args, ++i, a), a, 1);
                     case "--by" -> o.by = Aggregation.fromLabel(value(args, ++i, a));
                     case "--top" -> o.top = number(value(args, ++i, a), a, 0);
                     case "--sort" -> o.sort = FlowRecord.Order.fromLabel(value(args, ++i, a));
@@ -97,8 +101,9 @@ public final class FlowsCommand {
             if (o.csv && o.json) {
                 throw new IllegalArgumentException("--csv and --json are exclusive");
             }
-            if (!o.help && o.read == null) {
-                throw new IllegalArgumentException("missing -r FILE");
+            if (!o.help && (o.read == null) == (o.device == null)) {
+                throw new IllegalArgumentException(o.read == null ? "missing -r FILE or -i IFACE"
+                        : "-r and -i are exclusive");
             }
             return o;
         }
@@ -108,6 +113,19 @@ public final class FlowsCommand {
                 throw new IllegalArgumentException("option '" + option + "' needs a value");
             }
             return args[i];
+        }
+
+        private static double seconds(String s, String option) {
+            try {
+                double d = Double.parseDouble(s);
+                if (d >= 0.05 && d <= 86400) {
+                    return d;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("option '" + option + "' needs seconds between 0.05 and 86400, not '"
+                    + s + "'");
         }
 
         private static int number(String s, String option, int min) {
@@ -142,6 +160,9 @@ public final class FlowsCommand {
         if (o.help) {
             out.println(USAGE);
             return 0;
+        }
+        if (o.device != null) {
+            return FlowsLive.run(o, out, err);
         }
         try {
             return execute(o, out, err);
@@ -203,36 +224,40 @@ public final class FlowsCommand {
                     c.finish();
                 }
                 ToLongFunction<Tally> tally = one != null ? one::tally : c::tally;
-                FlowTable table = one != null ? one.table() : c.table();
-                List<FlowRecord> shown;
-                if (o.top == 0) {
-                    shown = table.snapshot();
-                    shown.sort(o.sort.comparator());
-                } else {
-                    shown = table.top(o.top, o.sort);
-                }
-                String totals = totals(tally, table.size(), shown, otherLink);
-                if (o.json) {
-                    printJson(out, shown);
-                } else if (o.csv) {
-                    out.println(String.join(",", COLUMNS));
-                    for (FlowRecord r : shown) {
-                        out.println(csvLine(r));
-                    }
-                    out.println("# " + totals);
-                } else {
-                    printTable(out, shown, o.by);
-                    out.println(totals);
-                }
-                if (o.json) {
-                    err.println(totals);
-                }
+                String totals = report(o, one != null ? one.table() : c.table(), tally, otherLink, out, err);
                 if (export != null) {
                     export.write("# " + totals + "\n");
                 }
             }
         }
         return 0;
+    }
+
+    /** Prints the top flows in the chosen format with the totals line; returns that line. */
+    static String report(Options o, FlowTable table, ToLongFunction<Tally> tally, long otherLink, PrintStream out,
+            PrintStream err) throws IOException {
+        List<FlowRecord> shown;
+        if (o.top == 0) {
+            shown = table.snapshot();
+            shown.sort(o.sort.comparator());
+        } else {
+            shown = table.top(o.top, o.sort);
+        }
+        String totals = totals(tally, table.size(), shown, otherLink);
+        if (o.json) {
+            printJson(out, shown);
+            err.println(totals);
+        } else if (o.csv) {
+            out.println(String.join(",", COLUMNS));
+            for (FlowRecord r : shown) {
+                out.println(csvLine(r));
+            }
+            out.println("# " + totals);
+        } else {
+            printTable(out, shown, o.by);
+            out.println(totals);
+        }
+        return totals;
     }
 
     static String totals(ToLongFunction<Tally> c, int flows, List<FlowRecord> shown, long otherLink) {
@@ -244,8 +269,9 @@ public final class FlowsCommand {
         String share = counted == 0 ? "0.0" : String.format(Locale.ROOT, "%.1f", 100.0 * shownPkts / counted);
         return String.format(Locale.ROOT, "totals: seen %d packets (%d bytes), matched %d (%d bytes), counted %d"
                 + " (%d bytes), not IP %d, flows %d, evicted %d, lost %d, shown %d flows with %s%% of counted packets%s",
-                c.applyAsLong(Tally.SEEN), c.applyAsLong(Tally.SEEN_BYTES), c.applyAsLong(Tally.MATCHED), c.applyAsLong(Tally.MATCHED_BYTES),
-                counted, c.applyAsLong(Tally.COUNTED_BYTES), c.applyAsLong(Tally.NOT_IP), flows, c.applyAsLong(Tally.EVICTED),
+                c.applyAsLong(Tally.SEEN), c.applyAsLong(Tally.SEEN_BYTES), c.applyAsLong(Tally.MATCHED),
+                c.applyAsLong(Tally.MATCHED_BYTES), counted, c.applyAsLong(Tally.COUNTED_BYTES),
+                c.applyAsLong(Tally.NOT_IP), flows, c.applyAsLong(Tally.EVICTED),
                 c.applyAsLong(Tally.LOST), shown.size(), share,
                 otherLink == 0 ? "" : ", skipped " + otherLink + " of another link type");
     }
