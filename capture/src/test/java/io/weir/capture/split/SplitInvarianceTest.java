@@ -36,6 +36,10 @@ class SplitInvarianceTest {
         new Case("pcap", ByteOrder.LITTLE_ENDIAN, 40_000, 11, new long[] {WHOLE, 7_340_033, 3_000_017, 1 << 20}),
         // Past 17 MiB, the pcapng resync window: splits there are proven by convergence, not walked from the head.
         new Case("pcapng", ByteOrder.BIG_ENDIAN, 50_000, 24, new long[] {7_340_033, 2_000_003}),
+        // Little-endian pcapng past the window: every IPv4 packet's "08 00 45 00" reads as the length 0x450008,
+        // so pairs of packets 0x450000 bytes apart fake 4.5 MB blocks whose trailers match; only the test on
+        // the type (the source MAC's tail) kills them. Before it, every split past 17 MiB failed as ambiguous.
+        new Case("pcapng", ByteOrder.LITTLE_ENDIAN, 60_000, 25, new long[] {7_340_033, 3_000_017}),
         new Case("pcap", ByteOrder.BIG_ENDIAN, 6_000, 12, new long[] {WHOLE, 1_048_573, 65_537}),
         new Case("pcap-ns", ByteOrder.LITTLE_ENDIAN, 6_000, 13, new long[] {WHOLE, 1_048_573, 65_537}),
         new Case("pcap-ns", ByteOrder.BIG_ENDIAN, 6_000, 14, new long[] {WHOLE, 1_048_573, 65_537}),

@@ -19,7 +19,7 @@ import io.weir.engine.maps.HelperProto;
  * The eBPF code of one set lookup, written in place of its placeholder jump: the value (A, and for IPv6 the
  * words in M[12..14] before it) is copied to the stack, then for each prefix length present, longest first, the
  * key {@code (length, value masked to length)} is built and looked up in the set's hash map; a hit jumps to the
- * true target, no hit after the last length to the false one.
+ * true target, no hit after the last length to the false one. The key is {@link SetLookup#key(int)}'s layout.
  *
  * <p>Stack: M[] is at {@code r10-64..r10-1} (the classic translation's); the value is copied to
  * {@value #VALUE} and the key built at {@value #KEY}. The call clobbers r0-r5, which the classic translation
@@ -28,7 +28,7 @@ import io.weir.engine.maps.HelperProto;
 final class LookupCode implements ClassicToEbpf.JumpOverride {
     /** Stack offset of the copied value (16 bytes). */
     static final int VALUE = -96;
-    /** Stack offset of the key: the length, then the masked value (up to 20 bytes). */
+    /** Stack offset of the key: the masked value, then the length (up to 20 bytes). */
     static final int KEY = -120;
 
     private final SetLookup table;
@@ -50,19 +50,20 @@ final class LookupCode implements ClassicToEbpf.JumpOverride {
         b.stx(Size.W, R10, VALUE + 4 * (loaded - 1), ClassicToEbpf.REG_A);
         // Words past the loaded ones are masked off by every length present: their key words are 0.
         for (int len : table.lengths()) {
-            b.st(Size.W, R10, KEY, len);
             for (int j = 0; j < words; j++) {
                 int bits = Math.max(0, Math.min(32, len - 32 * j));
                 if (bits == 0) {
-                    b.st(Size.W, R10, KEY + 4 + 4 * j, 0);
+                    b.st(Size.W, R10, KEY + 4 * j, 0);
                     continue;
                 }
                 b.ldx(Size.W, R1, R10, VALUE + 4 * j);
                 if (bits < 32) {
                     b.alu32Imm(AluOp.AND, R1, SetLookup.mask(bits));
                 }
-                b.stx(Size.W, R10, KEY + 4 + 4 * j, R1);
+                b.be(R1, 32); // network byte order: see SetLookup#key
+                b.stx(Size.W, R10, KEY + 4 * j, R1);
             }
+            b.st(Size.W, R10, KEY + 4 * words, len);
             b.insn(Insn.of(0x18, R1, 1, 0, fd)); // lddw r1, map_by_fd(fd)
             b.mov64Reg(R2, R10).alu64Imm(AluOp.ADD, R2, KEY);
             b.call(HelperProto.MAP_LOOKUP_ELEM);

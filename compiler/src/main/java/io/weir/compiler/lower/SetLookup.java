@@ -9,8 +9,8 @@ import java.util.Arrays;
  * one hash map once per length, longest first (few lengths in practice: one for hosts and ports).
  *
  * <p>Values are 32-bit words as a classic load leaves them in A (big-endian fields read as numbers): one word for
- * IPv4 addresses and ports, four for IPv6 addresses. The key of an entry is its length then its words, each as a
- * little-endian 32-bit integer ({@link #key(int)}), which is what the lookup code stores from registers.
+ * IPv4 addresses and ports, four for IPv6 addresses. The key of an entry is its words in network byte order,
+ * then its length ({@link #key(int)}), which is what the lookup code stores from registers.
  */
 public final class SetLookup {
     /** What the table holds. */
@@ -121,17 +121,27 @@ public final class SetLookup {
         return lengths[0];
     }
 
-    /** The key of entry {@code i}: its length and words, each a little-endian 32-bit integer. */
+    /**
+     * The key of entry {@code i}: its words in network byte order (the packet's bytes, masked), then its length
+     * as a little-endian 32-bit integer. Network order puts a prefix's varying bytes in the low bits of the
+     * map's hash words (a /24 network's first three bytes), where the value as a number would put zeros.
+     */
     public byte[] key(int i) {
         byte[] k = new byte[keySize()];
         int at = i * stride();
-        for (int w = 0; w < stride(); w++) {
-            int v = data[at + w];
-            k[4 * w] = (byte) v;
-            k[4 * w + 1] = (byte) (v >>> 8);
-            k[4 * w + 2] = (byte) (v >>> 16);
-            k[4 * w + 3] = (byte) (v >>> 24);
+        for (int w = 0; w < kind.words; w++) {
+            int v = data[at + 1 + w];
+            k[4 * w] = (byte) (v >>> 24);
+            k[4 * w + 1] = (byte) (v >>> 16);
+            k[4 * w + 2] = (byte) (v >>> 8);
+            k[4 * w + 3] = (byte) v;
         }
+        int len = data[at];
+        int o = 4 * kind.words;
+        k[o] = (byte) len;
+        k[o + 1] = (byte) (len >>> 8);
+        k[o + 2] = (byte) (len >>> 16);
+        k[o + 3] = (byte) (len >>> 24);
         return k;
     }
 }
