@@ -58,6 +58,8 @@ public final class PcapReader implements AutoCloseable {
     private int maxCapLen;
     private int classicSnapLen;
     private long fracNanos;              // nanoseconds per unit of the record's fraction field
+    private long splitUnit;              // split readers: fraction units per second for the resync's test (0: off)
+    private int splitMaxWire;
     private int versionMajor;
     private int versionMinor;
     private ByteOrder order;
@@ -249,6 +251,12 @@ public final class PcapReader implements AutoCloseable {
                     + Integer.toUnsignedString(capLen) + ", bigger than the maximum of " + maxCapLen
                     + " for link type " + LinkType.describe(classicInterface.linkType()));
         }
+        if (splitUnit != 0 && !resyncPlausible(seconds, frac, capLen, wireLen, splitUnit, splitMaxWire)) {
+            throw new CaptureFormatException(name, recordOffset, count, "the record has a time stamp fraction of a"
+                    + " second or more, a captured length over its original length, an original length over "
+                    + splitMaxWire + ", or a fraction equal to its captured length in 1970: a split's resync cannot"
+                    + " rely on it; read this file whole (split=none) or index it (weir index)");
+        }
         int total = h + capLen;
         avail = in.ensure(total);
         if (avail < total) {
@@ -296,6 +304,25 @@ public final class PcapReader implements AutoCloseable {
     /** Classic pcap: the original (wire) length field of the record header at {@code p}, as {@link #next()} reads it. */
     public int classicWireLength(ByteBuffer b, int p) {
         return b.getInt(p + 8) ^ b.getInt(p + 12) ^ classicCapLen(b, p);
+    }
+
+    /**
+     * The split resync's record test beyond the reader's own checks (see {@code io.weir.capture.split}): the time
+     * stamp fraction below one second ({@code unit} per second), {@code capLen <= wireLen <= maxWire} and not
+     * {@code (seconds < unit && frac == capLen)}. One definition, used by the resync and by split readers.
+     */
+    public static boolean resyncPlausible(long seconds, long frac, int capLen, int wireLen, long unit, int maxWire) {
+        return frac < unit && Integer.compareUnsigned(capLen, wireLen) <= 0
+                && Integer.compareUnsigned(wireLen, maxWire) <= 0 && !(seconds < unit && frac == capLen);
+    }
+
+    /**
+     * Classic pcap, split readers: makes every record failing {@link #resyncPlausible} a
+     * {@link CaptureFormatException} (checked where the header is parsed anyway: no cost per record beyond it).
+     */
+    public void checkRecordsForSplits(long unit, int maxWire) {
+        this.splitUnit = unit;
+        this.splitMaxWire = maxWire;
     }
 
     /** Classic pcap: bytes of a record header (16, or 24 in Kuznetzov's format); 0 for pcapng. */

@@ -41,12 +41,8 @@ public final class SplitReader implements Closeable {
     private final boolean sectionsKnown; // an index lists every section: later sections need no check
     private final int maxBlock;          // pcapng: the block length the resync assumed (heuristic)
     private final long sectionStart;     // pcapng: the section whose interfaces are in force at the start
-    private final boolean checkRecords;  // pcap, heuristic: every record must pass the resync's test
     private final boolean strictBlocks;  // pcapng, heuristic: an unregistered block type is a fault
-    private final long unit;
-    private final int maxWire;
-    private ByteBuffer seenView;
-    private ByteBuffer fileOrdered;
+    private final boolean ngFormat;
     private PcapReader reader;
     private long section;                // offset of the section header in force
     private long first = -1;
@@ -70,13 +66,17 @@ public final class SplitReader implements Closeable {
         this.maxBlock = resync != null ? resync.maxRecord() : Integer.MAX_VALUE;
         this.sectionStart = index != null ? index.sectionOf(split.start()) : 0;
         this.section = reader.sectionOffset();
-        this.checkRecords = reader.format() == PcapReader.Format.PCAP && index == null && !whole && !compressed;
+        boolean checkRecords = reader.format() == PcapReader.Format.PCAP && index == null && !whole && !compressed;
         this.strictBlocks = index == null && !whole && !compressed;
         if (strictBlocks) {
             reader.rejectUnknownBlocks();   // the resync only believes in registered block types
         }
-        this.unit = Resync.unitOf(reader);
-        this.maxWire = Resync.maxWireOf(reader);
+        if (checkRecords) {
+            // The splits after this one relied on the resync's test finding every true record (see the package
+            // documentation): the reader applies it where it parses each header anyway.
+            reader.checkRecordsForSplits(Resync.unitOf(reader), Resync.maxWireOf(reader));
+        }
+        this.ngFormat = reader.format() == PcapReader.Format.PCAPNG;
     }
 
     /**
@@ -226,7 +226,9 @@ public final class SplitReader implements Closeable {
                 fallback();
                 continue;
             }
-            checkContext();
+            if (ngFormat) {
+                checkContext();   // pcap has no sections, and its longest record is fixed by the header
+            }
             if (!more) {
                 done = true;
                 current = null;
@@ -236,9 +238,6 @@ public final class SplitReader implements Closeable {
             Packet p = reader.packet();
             if (p.recordOffset() < deliverFrom) {
                 continue;   // re-read after a fallback
-            }
-            if (checkRecords) {
-                checkRecord(p);
             }
             current = p;
             delivered++;
@@ -284,23 +283,6 @@ public final class SplitReader implements Closeable {
             throw new CaptureFormatException(name, reader.offset(), reader.packetsRead(), "an interface in split ["
                     + split.start() + ", " + split.end() + ") allows blocks of " + reader.maxRecordLength()
                     + " bytes, more than the " + maxBlock + " the resync assumed; index the file or use split=none");
-        }
-    }
-
-    /**
-     * Every split of a heuristically split pcap file checks each of its records with the resync's test: the
-     * splits after it relied on that test finding every true record (see the package documentation).
-     */
-    private void checkRecord(Packet p) throws CaptureFormatException {
-        if (p.buffer() != seenView) {
-            seenView = p.buffer();
-            fileOrdered = seenView.duplicate().order(reader.byteOrder());
-        }
-        if (!Resync.plausible(fileOrdered, p.offset() - reader.recordHeaderLength(), reader, unit, maxWire)) {
-            throw new CaptureFormatException(name, p.recordOffset(), delivered, "the record in split ["
-                    + split.start() + ", " + split.end() + ") has a time stamp fraction of a second or more, a"
-                    + " captured length over its original length, an original length over " + maxWire + ", or a"
-                    + " fraction equal to its captured length in 1970: the resync cannot rely on it; read this file whole (split=none) or index it (weir index)");
         }
     }
 

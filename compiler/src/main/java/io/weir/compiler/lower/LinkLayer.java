@@ -53,6 +53,8 @@ public final class LinkLayer {
     private int offLinkType;
     /** Offset of the network-layer header. */
     private int offNl;
+    /** Where {@code link[0]} is: the type's, until {@code pppoes} makes the PPP header the link header. */
+    private int offLinkHdr;
     private int mplsDepth;
     private boolean vlanSeen;
     /** Compiling for a savefile: libpcap then checks every BSD AF_INET6 value on NULL/LOOP. */
@@ -66,6 +68,22 @@ public final class LinkLayer {
         this.name = type.description();
         this.offLinkType = type.offLinkType();
         this.offNl = type.offNl();
+        this.offLinkHdr = type.offLinkHdr();
+    }
+
+    /**
+     * What follows {@code pppoes} (libpcap's switch to DLT_PPP): a PPP link layer whose header, the 2-byte
+     * protocol field, is 6 bytes past this one's network layer (the PPPoE header), the network layer 2 bytes
+     * later; no MAC addresses, no VLAN or MPLS labels seen. Compiling for a savefile carries over.
+     */
+    LinkLayer pppoeSession() {
+        LinkLayer ppp = new LinkLayer(LinkTypes.of(PPP));
+        ppp.savefile = savefile;
+        ppp.nullOrder = nullOrder;
+        ppp.offLinkHdr = offNl + 6;
+        ppp.offLinkType = offNl + 6;
+        ppp.offNl = offNl + 8;
+        return ppp;
     }
 
     /**
@@ -114,7 +132,7 @@ public final class LinkLayer {
 
     /** Where {@code link[0]} is. */
     public int offLinkHdr() {
-        return type.offLinkHdr();
+        return offLinkHdr;
     }
 
     /** Offset of the destination MAC address (the source follows it), or -1 when there are none. */

@@ -212,8 +212,7 @@ public final class Lowering {
             case "pppoed":
                 return ll.linktype(0x8863);
             case "pppoes":
-                // It makes what follows PPP (libpcap's PUSH_LINKHDR to DLT_PPP), which LinkLayer cannot do yet.
-                throw new LowerException("'pppoes' is not supported by Weir yet");
+                return Pppoe.session(this, o.num());
             case "inbound":
             case "outbound":
             case "ifindex":

@@ -86,7 +86,7 @@ public final class SetLookup {
         return size;
     }
 
-    /** Bytes of a key: the length, then the value's words. */
+    /** Bytes of a key: the value's words, then the length. */
     public int keySize() {
         return 4 * stride();
     }
