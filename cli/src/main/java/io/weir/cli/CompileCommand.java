@@ -132,8 +132,8 @@ final class CompileCommand {
         spec.addOption(flag("--verifier-log", "The verifier's log of that eBPF program: one line per instruction"
                 + " analysed, with the register states."));
         spec.addOption(OptionSpec.builder("-y").paramLabel("LINKTYPE").type(String.class)
-                .description("Link type: EN10MB, RAW, LINUX_SLL, LINUX_SLL2, NULL, LOOP or a number (default"
-                        + " EN10MB).").build());
+                .description("Link type: a libpcap name (EN10MB, RAW, LINUX_SLL, IEEE802_11_RADIOTAP...; see weir"
+                        + " --list-linktypes) or a number (default EN10MB).").build());
         spec.addOption(OptionSpec.builder("-s").paramLabel("SNAPLEN").type(String.class)
                 .description("The value returned for matching packets (default 262144).").build());
         spec.addOption(OptionSpec.builder("-r").paramLabel("FILE").type(String.class)

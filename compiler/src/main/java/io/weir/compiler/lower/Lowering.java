@@ -41,6 +41,8 @@ public final class Lowering {
     private Frame scope;
     /** {@code --ip6-transport}: transport-header loads over IPv6 too ({@link Ip6Transport}). */
     boolean ip6Transport;
+    /** Set by {@code geneve}: what follows it (its payload, in libpcap) is not compiled yet ({@link Geneve}). */
+    private boolean afterGeneve;
 
     private Lowering(String src, LinkLayer ll, long netmask, SetTable sets) {
         this.src = src;
@@ -111,6 +113,9 @@ public final class Lowering {
     }
 
     private Pred node(Expr e) throws FilterSyntaxException {
+        if (afterGeneve && Frame.isLeaf(e) && !(e instanceof Ast.Empty) || afterGeneve && e instanceof Ast.Scope) {
+            throw error("what follows 'geneve' (its payload) is not supported by Weir yet", e.span());
+        }
         try {
             if (e instanceof Ast.Scope sc) {
                 return Tunnels.inner(this, sc);
@@ -203,6 +208,11 @@ public final class Lowering {
                 return ll.mpls(o.num());
             case "vxlan":
                 return Tunnels.vxlan(this, o.num());
+            case "geneve": {
+                Pred p = Geneve.geneve(this, o.num());
+                afterGeneve = true;
+                return p;
+            }
             case "broadcast":
                 return broadcast(o.proto());
             case "multicast":

@@ -26,10 +26,10 @@ public final class Parser {
             "atalk", "aarp", "decnet", "lat", "sca", "moprc", "mopdl", "ah", "esp", "iso", "esis", "es-is", "isis",
             "is-is", "l1", "l2", "iih", "lsp", "snp", "csnp", "psnp", "clnp", "stp", "ipx", "netbeui");
     /** libpcap keywords outside Weir's subset: rejected with a located "not supported" message. */
-    private static final Set<String> UNSUPPORTED = Set.of("radio", "geneve");
+    private static final Set<String> UNSUPPORTED = Set.of("radio");
     private static final Set<String> KEYWORDS = Set.of("src", "dst", "host", "net", "mask", "port", "portrange",
             "proto", "less", "greater", "broadcast", "multicast", "and", "or", "not", "len", "vlan", "mpls",
-            "protochain", "gateway", "byte", "llc", "pppoed", "pppoes", "inbound", "outbound", "ifindex",
+            "protochain", "gateway", "byte", "llc", "pppoed", "pppoes", "geneve", "inbound", "outbound", "ifindex",
             "type", "subtype", "dir", "addr1", "addr2", "addr3", "addr4", "address1", "address2", "address3",
             "address4", "ra", "ta");
     /** Link-layer names libpcap accepts for byte-offset loads: {@code ppp[5]} is {@code ether[5]}. */
@@ -252,7 +252,7 @@ public final class Parser {
             take();
             return new Q(new Ast.Abbrev(t.text(), t.span()), null);
         }
-        if (t.is("vlan") || t.is("mpls") || t.is("vxlan")) {
+        if (t.is("vlan") || t.is("mpls") || t.is("vxlan") || t.is("geneve")) {
             take();
             Token n = peek();
             if (n.kind() == Token.Kind.NUM) {
