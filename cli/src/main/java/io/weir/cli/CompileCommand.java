@@ -5,11 +5,13 @@ import io.weir.capture.PcapReader;
 import io.weir.compiler.CompileOptions;
 import io.weir.compiler.FilterCompiler;
 import io.weir.compiler.FilterSyntaxException;
+import io.weir.compiler.ebpf.CompiledFilter;
+import io.weir.compiler.ebpf.EbpfCompiler;
 import io.weir.engine.cbpf.ClassicProgram;
-import io.weir.engine.cbpf.ClassicToEbpf;
 import io.weir.engine.cbpf.ClassicValidationException;
 import io.weir.engine.ebpf.Disassembler;
 import io.weir.engine.ebpf.Program;
+import io.weir.engine.maps.MapSpec;
 import io.weir.engine.verifier.VerifiedProgram;
 import io.weir.engine.verifier.Verifier;
 import io.weir.engine.verifier.VerifierException;
@@ -82,9 +84,16 @@ final class CompileCommand {
             err.flush();
             linkType = FilterCompiler.linkType("EN10MB");
         }
-        ClassicProgram p;
+        boolean ebpfOut = level == EBPF || level == VERIFIER_LOG;
+        ClassicProgram p = null;
+        CompiledFilter compiled = null;
         try {
-            p = FilterCompiler.compile(expression, linkType, snap, ExtensionFlags.current().applyTo(options));
+            if (ebpfOut) {
+                // The eBPF path: sets larger than a classic chain become map lookups, as the CLI runs them.
+                compiled = EbpfCompiler.compile(expression, linkType, snap, ExtensionFlags.current().applyTo(options));
+            } else {
+                p = FilterCompiler.compile(expression, linkType, snap, ExtensionFlags.current().applyTo(options));
+            }
         } catch (FilterSyntaxException e) {
             err.println(e.render());
             return 1;
@@ -92,15 +101,19 @@ final class CompileCommand {
             err.println("weir: error: " + e.getMessage());
             return 1;
         }
-        if (level == EBPF || level == VERIFIER_LOG) {
+        if (ebpfOut) {
             Program ebpf;
             VerifiedProgram v;
             try {
-                ebpf = ClassicToEbpf.translate(p);
+                ebpf = compiled.program();
+                List<MapSpec> maps = new ArrayList<>();
+                for (int fd = 0; fd < compiled.tables().size(); fd++) {
+                    maps.add(compiled.mapSpec(fd));
+                }
+                Verifier.Options vo = Verifier.Options.DEFAULT.withMaps(maps);
                 // The full log only when asked for: it is one line per instruction analysed, with register states.
-                v = level == VERIFIER_LOG ? new Verifier(Verifier.Options.DEFAULT).check(ebpf)
-                        : FilterFactory.verify(ebpf);
-            } catch (ClassicValidationException | FilterFactory.BackendException e) {
+                v = new Verifier(level == VERIFIER_LOG ? vo : vo.withBriefLog()).check(ebpf);
+            } catch (ClassicValidationException e) {
                 err.println("weir: error: " + e.getMessage());
                 return 1;
             } catch (VerifierException e) {
