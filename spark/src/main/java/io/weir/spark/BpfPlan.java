@@ -30,6 +30,8 @@ final class BpfPlan implements Serializable {
     private final boolean vlanAny;
     /** Program bytes by {@link #key}; an empty array means "accepts every packet". */
     private final HashMap<String, byte[]> programs = new HashMap<>();
+    /** The pushed {@code weir.bpf} calls' programs by packet link type (see {@link BpfCall}). */
+    private final HashMap<Integer, byte[][]> callPrograms = new HashMap<>();
 
     BpfPlan(String userExpr, PushedPredicates pushed, boolean ip6Transport, boolean vlanAny) {
         this.userExpr = userExpr;
@@ -69,6 +71,32 @@ final class BpfPlan implements Serializable {
         if (!programs.containsKey(k)) {
             programs.put(k, compileFor(linkType, order, file));
         }
+        calls(linkType, file);
+    }
+
+    /**
+     * The programs of the pushed {@code weir.bpf} calls for packets of this link type, each compiled as the
+     * function compiles it (for the call's link type, which is not always the packet's); run after
+     * {@link #program}. Empty when no call was pushed.
+     *
+     * @throws IllegalArgumentException a call's expression does not compile for its link type (located error)
+     */
+    synchronized byte[][] calls(int linkType, String file) {
+        byte[][] p = callPrograms.get(linkType);
+        if (p == null) {
+            var calls = pushed == null ? java.util.List.<BpfCall>of() : pushed.calls();
+            p = new byte[calls.size()][];
+            for (int i = 0; i < p.length; i++) {
+                try {
+                    p[i] = BpfFunction.encode(BpfFunction.program(calls.get(i).expr(),
+                            calls.get(i).linkTypeFor(linkType)));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(e.getMessage() + " (pushed into the scan of " + file + ")", e);
+                }
+            }
+            callPrograms.put(linkType, p);
+        }
+        return p;
     }
 
     /**

@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * The packets of a task's splits that pass the scan's filter: the splits one after the other, the time range
- * pushed from SQL, then the BPF program of the packet's link type (from {@link FilterCache}, looked up again
- * only when the interface changes). Both readers, packets and flows, walk it.
+ * pushed from SQL, then the BPF program of the packet's link type and the programs of pushed {@code weir.bpf}
+ * calls (from {@link FilterCache}, looked up again only when the interface changes). Both readers, packets and flows, walk it.
  *
  * <p>Faults: a malformed record throws its {@link CaptureFormatException} (file and byte offset) in FAILFAST
  * mode; in PERMISSIVE mode it is counted and its split ends there (what follows a broken record cannot be
@@ -31,6 +31,8 @@ final class PacketStream implements Closeable {
     private SplitReader source;
     private CaptureInterface lastInterface;
     private Filter lastFilter;
+    /** The pushed {@code weir.bpf} calls' filters for {@link #lastInterface} ({@code null}: accepts all). */
+    private Filter[] lastCalls;
 
     long errors;
     long packets;
@@ -75,16 +77,41 @@ final class PacketStream implements Closeable {
                     lastFilter = FilterCache.filter(plan.program(ci.linkType(),
                             current.bigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN, current.file()),
                             ci.linkType());
+                    lastCalls = callFilters(ci.linkType());
                     lastInterface = ci;
                 }
                 Filter f = lastFilter;
                 if (f != null && f.run(p.buffer(), p.offset(), p.capLen(), p.wireLen()) == 0) {
                     continue;
                 }
+                if (lastCalls.length != 0 && !callsMatch(p)) {
+                    continue;
+                }
             }
             matched++;
             return p;
         }
+    }
+
+    /** The filters of the pushed {@code weir.bpf} calls for packets of {@code linkType}. */
+    private Filter[] callFilters(int linkType) {
+        byte[][] programs = plan.calls(linkType, current.file());
+        Filter[] out = new Filter[programs.length];
+        for (int i = 0; i < out.length; i++) {
+            // Keyed by the link type the call was compiled for, so one JIT serves every file it runs on.
+            out[i] = FilterCache.filter(programs[i], plan.pushed().calls().get(i).linkTypeFor(linkType));
+        }
+        return out;
+    }
+
+    /** Whether every pushed call accepts the packet, given the captured bytes as the function sees them. */
+    private boolean callsMatch(Packet p) {
+        for (Filter f : lastCalls) {
+            if (f != null && f.run(p.buffer(), p.offset(), p.capLen(), p.capLen()) == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The split being read. */

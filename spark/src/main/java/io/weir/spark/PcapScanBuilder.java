@@ -1,5 +1,6 @@
 package io.weir.spark;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.connector.expressions.filter.Predicate;
 import org.apache.spark.sql.connector.read.Scan;
@@ -10,7 +11,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Takes what Spark pushes down: the columns the query needs, the predicates the reader can apply (see
- * {@link PushedPredicates}; all are returned for Spark to re-check), and a limit (each task stops after it).
+ * {@link PushedPredicates}; all but {@code weir.bpf} calls, which are exact ({@link BpfCall}), are returned for
+ * Spark to re-check), and a limit (each task stops after it).
  * {@link #build()} compiles the user's expression once, so that a bad one fails the query at planning.
  */
 final class PcapScanBuilder implements SupportsPushDownRequiredColumns, SupportsPushDownV2Filters,
@@ -33,12 +35,20 @@ final class PcapScanBuilder implements SupportsPushDownRequiredColumns, Supports
 
     @Override
     public Predicate[] pushPredicates(Predicate[] predicates) {
-        if (options.output == PcapOptions.Output.PACKETS && options.pushdown) {
-            List<Predicate> used = pushed.add(predicates);
-            pushedPredicates = used.toArray(new Predicate[0]);
+        if (options.output != PcapOptions.Output.PACKETS || !options.pushdown) {
+            return predicates;
         }
-        // Every predicate is re-checked by Spark: the reader's translation is a superset, not a proof.
-        return predicates;
+        // weir.bpf calls run exactly in the reader (BpfCall): Spark does not see them again.
+        List<Predicate> rest = new ArrayList<>();
+        List<Predicate> calls = new ArrayList<>();
+        for (Predicate p : predicates) {
+            (pushed.addCall(p) ? calls : rest).add(p);
+        }
+        List<Predicate> used = new ArrayList<>(calls);
+        used.addAll(pushed.add(rest.toArray(new Predicate[0])));
+        pushedPredicates = used.toArray(new Predicate[0]);
+        // The other predicates are re-checked by Spark: their translation is a superset, not a proof.
+        return rest.toArray(new Predicate[0]);
     }
 
     @Override

@@ -33,6 +33,8 @@ final class PushedPredicates implements Serializable {
 
     private final List<String> bpf = new ArrayList<>();
     private final List<String> described = new ArrayList<>();
+    /** {@code weir.bpf(data, 'expr' [, linktype])} calls taken: exact, so Spark does not re-check them. */
+    private final List<BpfCall> calls = new ArrayList<>();
     private long fromNanos = Long.MIN_VALUE;
     private long untilNanos = Long.MAX_VALUE;
 
@@ -60,9 +62,29 @@ final class PushedPredicates implements Serializable {
         return used;
     }
 
+    /**
+     * Takes {@code p} if it is a {@code weir.bpf} call the reader can run exactly (see {@link BpfCall#of}).
+     *
+     * @throws IllegalArgumentException the call's expression does not compile (the located error)
+     */
+    boolean addCall(Predicate p) {
+        BpfCall c = BpfCall.of(p);
+        if (c == null) {
+            return false;
+        }
+        calls.add(c);
+        described.add(c.toString());
+        return true;
+    }
+
+    /** The {@code weir.bpf} calls taken, in the order given. */
+    List<BpfCall> calls() {
+        return calls;
+    }
+
     /** Whether nothing was pushed. */
     boolean isEmpty() {
-        return bpf.isEmpty() && !hasTimeRange();
+        return bpf.isEmpty() && calls.isEmpty() && !hasTimeRange();
     }
 
     /** Whether a time range was pushed. */

@@ -10,9 +10,14 @@
  * selected columns. With {@code output=flows} tasks count flows in Weir's flow map and
  * {@link io.weir.spark.PcapFlows#merge} folds the parts of a flow several tasks saw.
  *
- * <p>Invariants: a record belongs to the split its header starts in; predicates pushed into the reader only
- * ever let more packets through than SQL keeps, and Spark re-checks them all; {@code count()} decodes and
- * copies nothing.
+ * <p>SQL functions: {@link io.weir.spark.WeirFunctions}, a {@code FunctionCatalog}, holds
+ * {@code weir.bpf(data, 'expr' [, linktype])}; in the {@code WHERE} of a pcap scan a call with a literal
+ * expression is pushed into the reader as a program of its own ({@code BpfCall}).
+ *
+ * <p>Invariants: a record belongs to the split its header starts in; SQL predicates pushed into the reader only
+ * ever let more packets through than SQL keeps, and Spark re-checks them; a pushed {@code weir.bpf} call runs
+ * the very program the function would run on the same bytes, so it is exact and not re-checked;
+ * {@code count()} decodes and copies nothing.
  *
  * <pre>{@code
  * Dataset<Row> web = spark.read().format("pcap").option("bpf", "tcp port 443").load("/captures/*.pcapng");
