@@ -16,8 +16,8 @@ import org.junit.jupiter.api.TestFactory;
  * {@code pppoes [id]} and {@code geneve [vni]} against libpcap: every expression of {@code differential/pppoe-geneve.txt} on every link
  * type of {@link TestPackets}, on {@link PppoeGenevePackets} (crafted frames whole and truncated, and the shared
  * captures carrying PPPoE or Geneve), for a dead handle and for savefiles of both byte orders, on the classic
- * interpreter, the eBPF interpreter and the JIT; and the expressions libpcap rejects, with its words; and what follows {@code geneve}, which Weir does not
- * compile yet, rejected with a located error.
+ * interpreter, the eBPF interpreter and the JIT; the expressions libpcap rejects, with its words; and the forms
+ * after {@code geneve} Weir does not compile (tunnels and offset arithmetic in its payload), with a located error.
  */
 class PppoeGeneveDifferentialTest {
     @TestFactory
@@ -57,14 +57,16 @@ class PppoeGeneveDifferentialTest {
             new Case("geneve 16777216", "EN10MB", "Geneve VNI 16777216 greater than maximum 16777215", 1),
             new Case("host geneve", "EN10MB", "syntax error", 6));
 
-    /** libpcap compiles these (what follows geneve, in its payload); Weir rejects them, located, for now. */
+    /**
+     * libpcap compiles these; Weir rejects them, located: what follows {@code geneve} inside a tunnel scope or
+     * after {@code mpls}, and tunnels or offset arithmetic in its payload ({@code GenevePayload}).
+     */
     static final List<Case> GENEVE_AFTER = List.of(
-            new Case("geneve and ip", "EN10MB", "what follows 'geneve' (its payload) is not supported by Weir", 12),
-            new Case("geneve 5 and tcp port 80", "EN10MB", "what follows 'geneve'", 14),
-            new Case("not geneve and not tcp", "EN10MB", "what follows 'geneve'", 20),
-            new Case("geneve or ether host 1:2:3:4:5:6", "EN10MB", "what follows 'geneve'", 11),
-            new Case("geneve and inner (tcp)", "EN10MB", "what follows 'geneve'", 12),
-            new Case("geneve and geneve", "RAW", "what follows 'geneve'", 12));
+            new Case("mpls and geneve and ip", "EN10MB", "what follows 'geneve' (its payload) is not supported by Weir", 21),
+            new Case("vxlan and geneve and tcp", "EN10MB", "what follows 'geneve'", 22),
+            new Case("geneve and geneve", "RAW", "'geneve' in the payload of 'geneve' is not supported by Weir", 12),
+            new Case("geneve and vxlan", "EN10MB", "expression too complex after 'geneve'", 12),
+            new Case("geneve and inner (inner (tcp))", "EN10MB", "expression too complex after 'geneve'", 19));
 
     @TestFactory
     Stream<DynamicTest> whatFollowsGeneveIsALocatedGap() {
@@ -74,6 +76,22 @@ class PppoeGeneveDifferentialTest {
                     () -> FilterCompiler.compile(c.expr, lt, 262144));
             assertTrue(e.getMessage().startsWith(c.message), "message: " + e.getMessage());
             assertEquals(c.column, e.column(), "column of: " + e.getMessage());
+        }));
+    }
+
+    /** Weir's {@code inner (e)} right after {@code geneve} is its payload: the same program as {@code e} there. */
+    @TestFactory
+    Stream<DynamicTest> innerAfterGeneveIsThePayload() {
+        String[][] pairs = {{"geneve and inner (ip)", "geneve and ip"},
+            {"geneve 5 and inner (tcp port 443)", "geneve 5 and tcp port 443"},
+            {"geneve and inner (ether host 0:0:0:0:0:0 or arp)", "geneve and (ether host 0:0:0:0:0:0 or arp)"},
+            {"geneve and inner (vlan 100 and udp)", "geneve and vlan 100 and udp"}};
+        return Stream.of(pairs).map(p -> DynamicTest.dynamicTest(p[0], () -> {
+            for (String lt : List.of("EN10MB", "RAW", "LINUX_SLL")) {
+                int dlt = FilterCompiler.linkType(lt);
+                assertEquals(FilterCompiler.dump(FilterCompiler.compile(p[1], dlt, 262144), 1),
+                        FilterCompiler.dump(FilterCompiler.compile(p[0], dlt, 262144), 1), p[0] + " on " + lt);
+            }
         }));
     }
 

@@ -82,7 +82,7 @@ class ProtocolsDifferentialTest {
             new Case("stp", "RAW", "expression rejects all packets", 1),
             new Case("fddi", "EN10MB", "link layer applied in wrong context", 1),
             new Case("fddi host 1:2:3:4:5:6", "RAW", "ethernet addresses supported only on", 11),
-            new Case("geneve and ip", "EN10MB", "what follows 'geneve' (its payload) is not supported by Weir", 12),
+            new Case("mpls and geneve and ip", "EN10MB", "what follows 'geneve' (its payload) is not supported by Weir", 21),
             new Case("byte 2 & 5", "EN10MB", "'byte N & V' is not supported by Weir", 1),
             new Case("vpi 1", "EN10MB", "'vpi' supported only on raw ATM", 1),
             new Case("oamf4ec", "EN10MB", "'oam4ec' supported only on raw ATM", 1),

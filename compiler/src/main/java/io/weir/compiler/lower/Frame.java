@@ -30,8 +30,15 @@ final class Frame {
     final int tmp;
     /** Set by a tunnel keyword ({@code vxlan}): an {@code inner (...)} right after it is its inner frame. */
     final boolean fromKeyword;
+    /** Set for {@code geneve}'s payload: resolves its variable offsets ({@link GenevePayload}); else null. */
+    private final GenevePayload geneve;
 
     private Frame(List<ClassicInsn> base, int depth, boolean fromKeyword) {
+        this(base, depth, fromKeyword, null);
+    }
+
+    private Frame(List<ClassicInsn> base, int depth, boolean fromKeyword, GenevePayload geneve) {
+        this.geneve = geneve;
         this.base = List.copyOf(base);
         this.depth = depth;
         this.slot = 15 - 2 * depth;
@@ -76,7 +83,17 @@ final class Frame {
 
     /** The same frame, no longer the one a tunnel keyword opened (a nested {@code inner} goes deeper). */
     Frame plain() {
-        return new Frame(base, depth, false);
+        return new Frame(base, depth, false, geneve);
+    }
+
+    /** Whether this is {@code geneve}'s payload. */
+    boolean isGeneve() {
+        return geneve != null;
+    }
+
+    /** The top-level frame of {@code geneve}'s payload, starting where {@code base} says ({@link GenevePayload}). */
+    static Frame genevePayload(List<ClassicInsn> base, int outerNl) {
+        return new Frame(base, 0, true, new GenevePayload(outerNl, slotAt(0)));
     }
 
     /** Whether a node's lowering is moved by the scope (boolean structure and scopes are not). */
@@ -249,6 +266,6 @@ final class Frame {
             }
             xRelative = uses == 3;
         }
-        return out;
+        return geneve == null ? out : geneve.resolve(out, xAtEnd);
     }
 }

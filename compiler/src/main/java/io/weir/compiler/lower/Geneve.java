@@ -30,6 +30,9 @@ final class Geneve {
         if (vni != null && vni > MAX_VNI) {
             throw new LowerException("Geneve VNI " + vni + " greater than maximum " + MAX_VNI);
         }
+        if (lw.scope() != null && lw.scope().isGeneve()) {
+            throw new LowerException("'geneve' in the payload of 'geneve' is not supported by Weir yet");
+        }
         LinkLayer ll = lw.link();
         int nl = ll.offNl();
         // IPv4: the UDP header at nl + 4*IHL, indexed through X as libpcap's gen_portop does.
@@ -53,6 +56,33 @@ final class Geneve {
         }
         v6 = Pred.and(v6, touch(s(Codes.LDH_ABS, udp6 + 10)));
         return Pred.or(v4, v6);
+    }
+
+    /**
+     * Continues in the payload of the Geneve packet just tested ({@link GenevePayload}), as libpcap does; false
+     * (nothing entered) where Weir does not compile it: inside a tunnel scope or another {@code geneve}, on
+     * link types with variable offsets (802.11), after {@code mpls}.
+     */
+    static boolean enterPayload(Lowering lw) throws LowerException {
+        LinkLayer ll = lw.link();
+        if (lw.scope() != null || VarOffsets.variable(ll) || ll.mplsDepth() > 0) {
+            return false;
+        }
+        Frame f = Frame.genevePayload(Tunnels.geneveInner(Tunnels.ipPayload(ll.offNl(), Frame.slotAt(0))),
+                ll.offNl());
+        lw.enter(ll.genevePayload(GenevePayload.TYPE, GenevePayload.NL), f);
+        return true;
+    }
+
+    /**
+     * A MAC-address test {@code p}, in Geneve's payload only when that payload is Ethernet (libpcap's
+     * {@code gen_geneve_ll_check}: the link header is not where the network layer is).
+     */
+    static Pred macCheck(Lowering lw, Pred p) {
+        if (lw.scope() == null || !lw.scope().isGeneve()) {
+            return p;
+        }
+        return Pred.and(LinkLayer.cmp(2, GenevePayload.GENEVE + 2, GenevePayload.ETHERTYPE_TEB), p);
     }
 
     /** Always true once its loads succeed: the Geneve protocol field read that libpcap's offset code does. */

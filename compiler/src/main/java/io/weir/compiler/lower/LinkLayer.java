@@ -87,6 +87,20 @@ public final class LinkLayer {
     }
 
     /**
+     * What follows {@code geneve} ({@link GenevePayload}): Ethernet from the start of its frame, its type field
+     * and network layer at the sentinel offsets {@code typeAt} and {@code nlAt}. Compiling for a savefile carries over.
+     */
+    LinkLayer genevePayload(int typeAt, int nlAt) {
+        LinkLayer e = new LinkLayer(LinkTypes.of(EN10MB));
+        e.savefile = savefile;
+        e.nullOrder = nullOrder;
+        e.offLinkHdr = 0;
+        e.offLinkType = typeAt;
+        e.offNl = nlAt;
+        return e;
+    }
+
+    /**
      * The layout of {@code linkType} when compiling for a savefile written in {@code fileOrder} (libpcap's
      * {@code rfile != NULL}, with {@code swapped} when that order is not the host's), or for a live or dead
      * handle when {@code fileOrder} is null; null if Weir does not compile filters for the link type.

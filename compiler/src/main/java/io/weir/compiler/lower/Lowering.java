@@ -41,7 +41,7 @@ public final class Lowering {
     private Frame scope;
     /** {@code --ip6-transport}: transport-header loads over IPv6 too ({@link Ip6Transport}). */
     boolean ip6Transport;
-    /** Set by {@code geneve}: what follows it (its payload, in libpcap) is not compiled yet ({@link Geneve}). */
+    /** Set by {@code geneve} where its payload is not compiled (inside a tunnel scope, 802.11, MPLS; {@link Geneve}). */
     private boolean afterGeneve;
 
     private Lowering(String src, LinkLayer ll, long netmask, SetTable sets) {
@@ -210,7 +210,7 @@ public final class Lowering {
                 return Tunnels.vxlan(this, o.num());
             case "geneve": {
                 Pred p = Geneve.geneve(this, o.num());
-                afterGeneve = true;
+                afterGeneve = !Geneve.enterPayload(this);
                 return p;
             }
             case "broadcast":
@@ -238,7 +238,7 @@ public final class Lowering {
 
     private Pred broadcast(String proto) throws LowerException {
         if (proto == null || proto.equals("ether")) {
-            return ll.macBroadcast();
+            return Geneve.macCheck(this, ll.macBroadcast());
         }
         if (proto.equals("ip")) {
             if (netmask == NETMASK_UNKNOWN) {
@@ -254,7 +254,7 @@ public final class Lowering {
 
     private Pred multicast(String proto) throws LowerException {
         if (proto == null || proto.equals("ether")) {
-            return ll.macMulticast();
+            return Geneve.macCheck(this, ll.macMulticast());
         }
         if (proto.equals("ip")) {
             return Pred.and(ll.linktype(LinkLayer.ETHERTYPE_IP),
@@ -449,7 +449,7 @@ public final class Lowering {
                 if (Wlan.is(ll) || Wlan.addressQualifier(q.dir())) {
                     return Wlan.host(ll, mac, q.dir());
                 }
-                return dirop(q.dir(), ehost(mac, ll.offMac() + 6), ehost(mac, ll.offMac()));
+                return Geneve.macCheck(this, dirop(q.dir(), ehost(mac, ll.offMac() + 6), ehost(mac, ll.offMac())));
             }
             case NAME:
             default:

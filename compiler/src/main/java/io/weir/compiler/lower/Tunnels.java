@@ -59,7 +59,7 @@ final class Tunnels {
     }
 
     /** The Geneve header at {@code udp + 8}: the inner frame after its 8 bytes and {@code 4 * optlen}. */
-    private static List<ClassicInsn> geneveInner(List<ClassicInsn> udp) {
+    static List<ClassicInsn> geneveInner(List<ClassicInsn> udp) {
         List<ClassicInsn> s = plus(udp, 8);
         s.addAll(List.of(s(Codes.TAX, 0), s(Codes.LDB_IND, 0), s(Codes.AND_K, 0x3f), s(Codes.LSH_K, 2),
                 s(Codes.ADD_X, 0), s(Codes.ADD_K, 8)));

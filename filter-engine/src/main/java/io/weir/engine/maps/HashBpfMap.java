@@ -9,9 +9,17 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@code hash}, {@code percpu_hash} and {@code lru_hash}: a chained hash table in flat arrays, as Linux's
- * {@code htab}. Entry {@code i} owns key words {@code keys[i*kw ..]}, value slot(s) {@code i*cpus ..} of a
- * {@link ValueStore}, its hash, its chain link and (LRU) its list links; buckets hold the first entry of their
- * chain. Nothing is allocated per lookup.
+ * {@code htab}. Entry {@code i} owns one row of {@code rows}, {@code rows[i*(1+kw) ..]}: a head word holding its
+ * hash (high 32 bits) and its chain link (low 32 bits), then its key words; it also owns value slot(s)
+ * {@code i*cpus ..} of a {@link ValueStore} and (LRU) its list links; buckets hold the first entry of their
+ * chain. A hit therefore costs three dependent memory accesses (bucket, row, value), and each step along a chain
+ * one: hash, key and link share a row, so a collision does not cost a miss for each. Nothing is allocated per
+ * lookup.
+ *
+ * <p>Hash: the key words are folded with a multiply and a shift each, then finished with the MurmurHash3
+ * 64-bit finalizer (two multiplies, three xor-shifts), whose every output bit depends on every input bit; the
+ * bucket is the hash's low bits. Keys that differ only in high bits or only in one byte (addresses in network
+ * byte order, ports shifted up) spread as random ones do ({@code HashDistributionTest}).
  *
  * <p>Growth: the buckets (a power of two at least max entries) are allocated at creation; the entries start at
  * {@link #INITIAL_ENTRIES} (or max entries when fewer) and double, under the map's lock, when an insert finds no
@@ -22,7 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * KiB, not the 37 MiB it takes full.
  *
  * <p>Bytes per entry when full (8-byte aligned key and value rounded up: {@code K}, {@code V}): {@code K +
- * V*cpus + 4 (hash) + 4 (chain) + 4 (free stack) + 1 (live) + 4..8 (buckets)}; LRU adds 9 (two list links, a
+ * V*cpus + 8 (row head: hash and chain) + 4 (free stack) + 1 (live) + 4..8 (buckets)}; LRU adds 9 (two list links, a
  * reference bit). A 4-byte key with an 8-byte value takes 33 to 37 bytes ({@link MapSpec#memoryBytes}).
  *
  * <p>Concurrency: updates and deletes take the map's lock; lookups take none. Chains end in a "nulls" marker,
@@ -39,22 +47,26 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class HashBpfMap extends BpfMap {
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final long MIX = 0x9E3779B97F4A7C15L;
+    private static final long LOW = 0xFFFF_FFFFL;
     /** Entries allocated at creation (all of them when max entries is smaller). */
     static final int INITIAL_ENTRIES = 1024;
 
     private final int max;
     private final int keySize;
     private final int keyWords;
+    /** Longs per row: the head word (hash, chain link) and the key words. */
+    private final int rowWords;
     private final boolean lru;
-    private final int seed;
+    private final long seed;
     private final ValueStore values;
     private final int[] buckets;
     private final int mask;
     // Entry arrays of cap entries, replaced (grown) under the lock before the entries they add are published.
     private int cap;
-    private long[] keys;
-    private int[] hashes;
-    private int[] next;
+    // Rows of rowWords longs; read once per step, after the bucket's acquire, so never older than the entry.
+    private long[] rows;
     private byte[] live;
     private int[] free;
     private int freeTop;
@@ -71,8 +83,9 @@ final class HashBpfMap extends BpfMap {
         this.max = spec.maxEntries();
         this.keySize = spec.keySize();
         this.keyWords = (keySize + 7) >>> 3;
+        this.rowWords = keyWords + 1;
         this.lru = spec.type() == MapType.LRU_HASH;
-        this.seed = (spec.flags() & MapSpec.F_ZERO_SEED) != 0 ? 0 : ThreadLocalRandom.current().nextInt();
+        this.seed = (spec.flags() & MapSpec.F_ZERO_SEED) != 0 ? 0 : ThreadLocalRandom.current().nextLong();
         long slots = (long) max * cpus;
         if (slots > Integer.MAX_VALUE - 8 || !ValueStore.fits((int) slots, spec.valueSize())
                 || max > (1 << 30)) {
@@ -81,9 +94,7 @@ final class HashBpfMap extends BpfMap {
         }
         this.cap = Math.min(max, INITIAL_ENTRIES);
         this.values = new ValueStore(max * cpus, spec.valueSize(), cap * cpus);
-        this.keys = new long[Math.multiplyExact(cap, keyWords)];
-        this.hashes = new int[cap];
-        this.next = new int[cap];
+        this.rows = new long[Math.multiplyExact(cap, rowWords)];
         this.live = new byte[cap];
         int nb = (int) MapSpec.bucketCount(max);
         this.buckets = new int[nb];
@@ -115,10 +126,7 @@ final class HashBpfMap extends BpfMap {
         }
         int n = (int) Math.min(max, 2L * cap);
         values.grow(n * cpus);
-        keys = Arrays.copyOf(keys, Math.multiplyExact(n, keyWords));
-        hashes = Arrays.copyOf(hashes, n);
-        int[] nx = Arrays.copyOf(next, n);
-        next = nx;
+        rows = Arrays.copyOf(rows, Math.multiplyExact(n, rowWords));
         live = Arrays.copyOf(live, n);
         if (lru) {
             lruPrev = Arrays.copyOf(lruPrev, n);
@@ -136,20 +144,45 @@ final class HashBpfMap extends BpfMap {
 
     // ------------------------------------------------------------------ the table
 
-    private int hash(long[] k) {
-        long h = seed;
-        for (int w = 0; w < keyWords; w++) {
-            h = (h ^ k[w]) * 0x9E3779B97F4A7C15L;
-            h ^= h >>> 29;
-        }
-        h ^= h >>> 32;
+    /** One key word folded into the running hash: a multiply spreads low bits up, the shift brings high down. */
+    private static long fold(long h, long word) {
+        h = (h ^ word) * MIX;
+        return h ^ (h >>> 32);
+    }
+
+    /** MurmurHash3's 64-bit finalizer: every output bit depends on every input bit. */
+    private static int finish(long h) {
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        h *= 0xC4CEB9FE1A85EC53L;
+        h ^= h >>> 33;
         return (int) h;
     }
 
-    private boolean keyEquals(int i, long[] k) {
-        int base = i * keyWords;
+    private int hash(long[] k) {
+        long h = seed;
         for (int w = 0; w < keyWords; w++) {
-            if (keys[base + w] != k[w]) {
+            h = fold(h, k[w]);
+        }
+        return finish(h);
+    }
+
+    private static int hashOf(long head) {
+        return (int) (head >>> 32);
+    }
+
+    private static int nextOf(long head) {
+        return (int) head;
+    }
+
+    private static long head(int hash, int next) {
+        return ((long) hash << 32) | (next & LOW);
+    }
+
+    private boolean keyEquals(long[] r, int base, long[] k) {
+        for (int w = 0; w < keyWords; w++) {
+            if (r[base + 1 + w] != k[w]) {
                 return false;
             }
         }
@@ -161,12 +194,15 @@ final class HashBpfMap extends BpfMap {
         int b = h & mask;
         for (;;) {
             int i = (int) INTS.getAcquire(buckets, b);
+            long[] r = rows;
             int steps = 0;
             while (i >= 0 && steps++ <= max) {
-                if (hashes[i] == h && keyEquals(i, k)) {
+                int base = i * rowWords;
+                long head = (long) LONGS.getAcquire(r, base);
+                if (hashOf(head) == h && keyEquals(r, base, k)) {
                     return i;
                 }
-                i = (int) INTS.getAcquire(next, i);
+                i = nextOf(head);
             }
             if (i == ~b) {
                 return -1;
@@ -185,11 +221,11 @@ final class HashBpfMap extends BpfMap {
             evictOne();
         }
         int i = free[--freeTop];
-        System.arraycopy(k, 0, keys, i * keyWords, keyWords);
-        hashes[i] = h;
+        int base = i * rowWords;
+        System.arraycopy(k, 0, rows, base + 1, keyWords);
         live[i] = 1;
         int b = h & mask;
-        next[i] = buckets[b];
+        LONGS.setRelease(rows, base, head(h, buckets[b]));
         INTS.setRelease(buckets, b, i);
         count++;
         if (lru) {
@@ -201,19 +237,21 @@ final class HashBpfMap extends BpfMap {
 
     /** Unlinks entry {@code i} (lock held). */
     private void remove(int i) {
-        int b = hashes[i] & mask;
+        long[] r = rows;
+        int after = nextOf(r[i * rowWords]);
+        int b = hashOf(r[i * rowWords]) & mask;
         int cur = buckets[b];
         if (cur == i) {
-            INTS.setRelease(buckets, b, next[i]);
+            INTS.setRelease(buckets, b, after);
         } else {
-            while (cur >= 0 && next[cur] != i) {
-                cur = next[cur];
+            while (cur >= 0 && nextOf(r[cur * rowWords]) != i) {
+                cur = nextOf(r[cur * rowWords]);
             }
             if (cur >= 0) {
-                INTS.setRelease(next, cur, next[i]);
+                LONGS.setRelease(r, cur * rowWords, head(hashOf(r[cur * rowWords]), after));
             }
         }
-        // next[i] is left as is: a reader standing on i still finds the rest of the chain.
+        // Row i's link is left as is: a reader standing on i still finds the rest of the chain.
         live[i] = 0;
         free[freeTop++] = i;
         count--;
@@ -271,10 +309,7 @@ final class HashBpfMap extends BpfMap {
 
     /** Hash of a key of at most 8 bytes held in one word: the same value {@link #hash(long[])} gives. */
     private int hash1(long k0) {
-        long h = (seed ^ k0) * 0x9E3779B97F4A7C15L;
-        h ^= h >>> 29;
-        h ^= h >>> 32;
-        return (int) h;
+        return finish(fold(seed, k0));
     }
 
     /** {@link #find} for keys of at most 8 bytes, without the key scratch. */
@@ -282,12 +317,15 @@ final class HashBpfMap extends BpfMap {
         int b = h & mask;
         for (;;) {
             int i = (int) INTS.getAcquire(buckets, b);
+            long[] r = rows;
             int steps = 0;
             while (i >= 0 && steps++ <= max) {
-                if (hashes[i] == h && keys[i] == k0) {
+                int base = i << 1;
+                long head = (long) LONGS.getAcquire(r, base);
+                if (hashOf(head) == h && r[base + 1] == k0) {
                     return i;
                 }
-                i = (int) INTS.getAcquire(next, i);
+                i = nextOf(head);
             }
             if (i == ~b) {
                 return -1;
@@ -468,8 +506,8 @@ final class HashBpfMap extends BpfMap {
         int i;
         int b;
         if (from >= 0) {
-            i = next[from];
-            b = hashes[from] & mask;
+            i = nextOf(rows[from * rowWords]);
+            b = hashOf(rows[from * rowWords]) & mask;
         } else {
             i = -1;
             b = -1;
@@ -480,9 +518,9 @@ final class HashBpfMap extends BpfMap {
             }
             i = buckets[b];
         }
-        int base = i * keyWords;
+        int base = i * rowWords + 1;
         for (int j = 0; j < keySize; j++) {
-            out[j] = (byte) (keys[base + (j >>> 3)] >>> ((j & 7) << 3));
+            out[j] = (byte) (rows[base + (j >>> 3)] >>> ((j & 7) << 3));
         }
         return 0;
     }
@@ -496,6 +534,21 @@ final class HashBpfMap extends BpfMap {
     @Override
     public int size() {
         return count;
+    }
+
+    /** The longest bucket chain and the number of empty buckets, in that order (tests of the hash's spread). */
+    synchronized int[] chainStats() {
+        int longest = 0;
+        int empty = 0;
+        for (int b = 0; b < buckets.length; b++) {
+            int len = 0;
+            for (int i = buckets[b]; i >= 0; i = nextOf(rows[i * rowWords])) {
+                len++;
+            }
+            longest = Math.max(longest, len);
+            empty += len == 0 ? 1 : 0;
+        }
+        return new int[] {longest, empty};
     }
 
     /** The entries allocated so far (tests). */
