@@ -66,7 +66,8 @@ class PppoeGeneveDifferentialTest {
             new Case("vxlan and geneve and tcp", "EN10MB", "what follows 'geneve'", 22),
             new Case("geneve and geneve", "RAW", "'geneve' in the payload of 'geneve' is not supported by Weir", 12),
             new Case("geneve and vxlan", "EN10MB", "expression too complex after 'geneve'", 12),
-            new Case("geneve and inner (inner (tcp))", "EN10MB", "expression too complex after 'geneve'", 19));
+            new Case("geneve and inner (inner (tcp))", "EN10MB", "expression too complex after 'geneve'", 19),
+            new Case("geneve and ip[ip[0] & 0xf] = 0", "EN10MB", "expression too complex after 'geneve'", 12));
 
     @TestFactory
     Stream<DynamicTest> whatFollowsGeneveIsALocatedGap() {

@@ -10,10 +10,11 @@ import io.weir.engine.cbpf.ClassicOp.Codes;
  * link type field beyond the IP one; and once the test passes, libpcap computes the inner offsets, which reads
  * the Geneve protocol field (bytes 2-3): a packet cut inside it is rejected, so the test here loads it too.
  *
- * <p>What follows {@code geneve} in libpcap applies to its payload, with offsets that depend on the protocol
+ * <p>What follows {@code geneve} applies to its payload, as in libpcap, with offsets that depend on the protocol
  * field (inner Ethernet for 0x6558: link type at inner+12; otherwise the protocol field itself is the link type
- * and the payload the network layer). Weir does not compile that yet: {@link Lowering} rejects, with a located
- * error, any primitive written after {@code geneve}, so every expression Weir accepts has libpcap's verdicts.
+ * and the payload the network layer): {@link #enterPayload} opens that frame ({@link GenevePayload}). Where Weir
+ * does not compile the payload (inside a tunnel scope, on 802.11, after MPLS), {@link Lowering} rejects, with a
+ * located error, any primitive written after {@code geneve}.
  */
 final class Geneve {
     private static final long MAX_VNI = 0xFFFFFF;

@@ -107,11 +107,19 @@ final class GenevePayload {
      */
     List<ClassicInsn> resolve(List<ClassicInsn> s, boolean xAtEnd) throws LowerException {
         boolean any = false;
+        boolean words = false;
         for (ClassicInsn in : s) {
             any |= sentinel(in.k()) != 0;
+            int c = in.code();
+            words |= (c == Codes.ST || c == Codes.STX || c == Codes.LD_MEM || c == Codes.LDX_MEM)
+                    && (in.k() == SCRATCH_A || in.k() == SCRATCH_B);
         }
         if (!any) {
             return s;
+        }
+        if (words) {
+            // Deep arithmetic reached the words the offsets are computed in.
+            throw unsupported();
         }
         List<ClassicInsn> out = new ArrayList<>(s.size() + 32);
         // X holds 4 * IHL + the absolute network-layer offset (a resolved ldxms).

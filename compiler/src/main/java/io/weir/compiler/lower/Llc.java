@@ -30,12 +30,18 @@ final class Llc {
         // The Ethernet length field: MPLS labels move the network layer but not this (libpcap tests the outer
         // frame's type field after "mpls" too).
         int lt = ll.offNl() - 2 - 4 * ll.mplsDepth();
+        int pl = lt + 2;
+        if (GenevePayload.sentinel(ll.offLinkType()) == GenevePayload.TYPE) {
+            // Geneve's payload: the type field is not always right before the LLC header (GenevePayload).
+            lt = ll.offLinkType();
+            pl = ll.offNl();
+        }
         Pred frame = Pred.and(Pred.not(LinkLayer.test(Codes.JGT_K, 1500, LinkLayer.load(2, lt))),
-                Pred.not(LinkLayer.cmp(2, lt + 2, 0xffff)));
+                Pred.not(LinkLayer.cmp(2, pl, 0xffff)));
         if (subtype == null) {
             return frame;
         }
-        int ctl = lt + 4;
+        int ctl = pl + 2;
         Pred kind;
         if (subtype.equals("i")) {
             kind = Pred.not(LinkLayer.test(Codes.JSET_K, 0x01, LinkLayer.load(1, ctl)));

@@ -16,7 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * one: hash, key and link share a row, so a collision does not cost a miss for each. Nothing is allocated per
  * lookup.
  *
- * <p>Hash: the key words are folded with a multiply and a shift each, then finished with the MurmurHash3
+ * <p>Hash: the key words are folded in with a multiply and a shift between them, then finished with the MurmurHash3
  * 64-bit finalizer (two multiplies, three xor-shifts), whose every output bit depends on every input bit; the
  * bucket is the hash's low bits. Keys that differ only in high bits or only in one byte (addresses in network
  * byte order, ports shifted up) spread as random ones do ({@code HashDistributionTest}).
@@ -144,10 +144,14 @@ final class HashBpfMap extends BpfMap {
 
     // ------------------------------------------------------------------ the table
 
-    /** One key word folded into the running hash: a multiply spreads low bits up, the shift brings high down. */
+    /**
+     * The running hash with the next key word folded in: the hash so far is stirred first (a multiply spreads low
+     * bits up, the shift brings high bits down; both are bijections), so two keys that differ in one word only
+     * never collide before {@link #finish}, which is a bijection too.
+     */
     private static long fold(long h, long word) {
-        h = (h ^ word) * MIX;
-        return h ^ (h >>> 32);
+        h *= MIX;
+        return (h ^ (h >>> 32)) ^ word;
     }
 
     /** MurmurHash3's 64-bit finalizer: every output bit depends on every input bit. */
@@ -161,8 +165,8 @@ final class HashBpfMap extends BpfMap {
     }
 
     private int hash(long[] k) {
-        long h = seed;
-        for (int w = 0; w < keyWords; w++) {
+        long h = seed ^ k[0];
+        for (int w = 1; w < keyWords; w++) {
             h = fold(h, k[w]);
         }
         return finish(h);
@@ -309,7 +313,7 @@ final class HashBpfMap extends BpfMap {
 
     /** Hash of a key of at most 8 bytes held in one word: the same value {@link #hash(long[])} gives. */
     private int hash1(long k0) {
-        return finish(fold(seed, k0));
+        return finish(seed ^ k0);
     }
 
     /** {@link #find} for keys of at most 8 bytes, without the key scratch. */

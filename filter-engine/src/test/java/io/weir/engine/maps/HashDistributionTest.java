@@ -37,7 +37,8 @@ class HashDistributionTest {
             new Family("port pair in network order", 4,
                     i -> new byte[] {0, (byte) 80, (byte) (i >>> 8), (byte) i}),
             new Family("16-byte key, first word zero", 16, i -> le(16, 0, i)),
-            new Family("16-byte key, top byte only", 16, i -> le(16, 0, (long) (i & 0xFF) << 56 | (long) (i >>> 8) << 48)),
+            new Family("16-byte key, top bytes only", 16,
+                    i -> le(16, 0, (long) (i & 0xFF) << 56 | (long) (i >>> 8) << 48)),
             new Family("40-byte flow key, last word varies", 40, i -> {
                 byte[] k = new byte[40];
                 k[0] = 4;
