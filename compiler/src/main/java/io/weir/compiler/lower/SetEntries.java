@@ -11,6 +11,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +48,12 @@ final class SetEntries {
             }
             return new SetEntries(out, null, s.setSpan());
         }
-        Path path = baseDir.resolve(s.file());
+        Path path;
+        try {
+            path = baseDir.resolve(s.file());
+        } catch (InvalidPathException e) { // e.g. a NUL byte: no file can have that name (a fuzz finding)
+            throw lw.error("invalid set file name '" + s.file() + "': " + e.getReason(), s.setSpan());
+        }
         List<Entry> out = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             int n = 0;
