@@ -64,7 +64,7 @@ public final class Parser {
     }
 
     private Token peek() {
-        return toks.get(p);
+        return toks.get(Math.min(p, toks.size() - 1)); // past the end is still EOF (a fuzz finding: `type` alone)
     }
 
     private Token peek(int ahead) {
@@ -215,10 +215,16 @@ public final class Parser {
         if (t.is("type") || t.is("subtype") || t.is("dir")) {
             take();
             Token value = take();
+            if (value.kind() == Token.Kind.EOF) {
+                throw syntax(value);
+            }
             Token sub = null;
             if (t.is("type") && peek().is("subtype")) {
                 take();
                 sub = take();
+                if (sub.kind() == Token.Kind.EOF) {
+                    throw syntax(sub);
+                }
             }
             return new Q(WlanNames.primitive(src, t, value, sub), null);
         }
