@@ -200,8 +200,11 @@ class LiveFaultTest {
 
     private static List<String> weirCommand(String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(java));
+        if (Runtime.version().feature() >= 22) { // JNA loads libpcap: without this JDK 22+ warns on stderr
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(Arrays.asList(args));
         return cmd;
     }
