@@ -41,17 +41,9 @@ public final class IndexCommand {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         IndexCommand cmd = new IndexCommand();
         CommandLine cl = new CommandLine(cmd);
-        try {
-            cl.parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            err.println("weir index: " + e.getMessage().replace('\n', ' ').strip() + " (see weir index --help)");
-            err.flush();
-            return 1;
-        }
-        if (cl.isUsageHelpRequested()) {
-            cl.usage(out);
-            out.flush();
-            return 0;
+        int status = SubcommandArgs.parse(cl, "index", args, out, err);
+        if (status >= 0) {
+            return status;
         }
         try {
             return cmd.index(err);

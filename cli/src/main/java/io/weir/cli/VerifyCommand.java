@@ -56,17 +56,9 @@ public final class VerifyCommand {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         VerifyCommand cmd = new VerifyCommand();
         CommandLine cl = new CommandLine(cmd);
-        try {
-            cl.parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            err.println("weir verify: " + e.getMessage().replace('\n', ' ').strip() + " (see weir verify --help)");
-            err.flush();
-            return 1;
-        }
-        if (cl.isUsageHelpRequested()) {
-            cl.usage(out);
-            out.flush();
-            return 0;
+        int status = SubcommandArgs.parse(cl, "verify", args, out, err);
+        if (status >= 0) {
+            return status;
         }
         try {
             return cmd.verify(out, err);
