@@ -2,29 +2,19 @@ package io.weir.bench;
 
 import io.weir.compiler.CompileOptions;
 import io.weir.compiler.FilterCompiler;
+import io.weir.compiler.FilterSyntaxException;
 import io.weir.compiler.ebpf.CompiledFilter;
 import io.weir.compiler.ebpf.EbpfCompiler;
-import io.weir.compiler.ebpf.LoadedFilter;
 import io.weir.compiler.lower.SetTable;
 import io.weir.engine.Engine;
+import io.weir.engine.Filter;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Nanoseconds per packet of a set filter over the {@link PacketMix}: {@code host in @FILE} as a comparison chain
@@ -33,25 +23,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * three prefix lengths ({@code NETS_3_LENGTHS}, 30,000 networks: three probes per address). The mix's
  * addresses (192.168.1.1, 10.0.0.0/8) are in every set, so both outcomes occur.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 3, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
-public class SetLookupBenchmark {
+public class SetLookupBenchmark extends MixBenchmark {
     @Param({"CHAIN_64", "LOOKUP_64", "LOOKUP_100K", "NETS_3_LENGTHS"})
     public String set;
 
     @Param({"jit", "interpreter"})
     public String engine;
 
-    private byte[][] packets;
-    private LoadedFilter f;
-
-    @Setup
-    public void setup() throws Exception {
-        packets = PacketMix.generate(PacketMix.DEFAULT_SEED, PacketMix.DEFAULT_COUNT).toArray(new byte[0][]);
+    @Override
+    protected Filter filter() throws IOException, FilterSyntaxException {
         Path dir = Files.createTempDirectory("weir-set-bench");
         boolean nets = set.equals("NETS_3_LENGTHS");
         int n = set.equals("LOOKUP_100K") ? 100_000 : nets ? 30_000 : 64;
@@ -60,7 +41,7 @@ public class SetLookupBenchmark {
         int maxChain = set.equals("CHAIN_64") ? SetTable.CLASSIC_MAX : 0;
         CompiledFilter spec = EbpfCompiler.compile(expr, 1, FilterCompiler.DEFAULT_SNAPLEN, CompileOptions.DEAD, dir,
                 maxChain);
-        f = spec.load(engine.equals("jit") ? Engine.JIT : Engine.INTERPRETER);
+        return spec.load(engine.equals("jit") ? Engine.JIT : Engine.INTERPRETER);
     }
 
     /** {@code n} entries: the mix's addresses first, then filler from 11.0.0.0 up (hosts, or /8-/16-/24 nets). */
@@ -75,21 +56,5 @@ public class SetLookupBenchmark {
                     : i % 3 == 1 ? a + "." + b + ".128.0/17" : (a + 100) % 224 + ".0.0.0/8");
         }
         return out;
-    }
-
-    @TearDown
-    public void close() {
-        f.close();
-    }
-
-    /** One pass over the mix; the score is per packet. */
-    @Benchmark
-    @OperationsPerInvocation(PacketMix.DEFAULT_COUNT)
-    public long mix() {
-        long acc = 0;
-        for (byte[] p : packets) {
-            acc += f.run(p, 0, p.length, p.length);
-        }
-        return acc;
     }
 }

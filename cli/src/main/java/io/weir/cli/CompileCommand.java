@@ -44,12 +44,13 @@ final class CompileCommand {
     /**
      * Compiles {@code expression} and prints it at {@code level}; returns the exit status.
      *
+     * @param flags      the extension switches to compile with
      * @param readFile   a capture whose link type and snapshot length to use, or {@code null}
      * @param linkName   the {@code -y} value, or {@code null}
      * @param snaplen    the {@code -s} value ({@code null}: 262144; 0 means 262144 as in tcpdump)
      */
-    static int dump(String expression, int level, String readFile, String linkName, Integer snaplen,
-            PrintStream out, PrintStream err) {
+    static int dump(String expression, ExtensionFlags flags, int level, String readFile, String linkName,
+            Integer snaplen, PrintStream out, PrintStream err) {
         int linkType;
         CompileOptions options = CompileOptions.DEAD;
         int snap = snaplen == null || snaplen == 0 ? FilterCompiler.DEFAULT_SNAPLEN : snaplen;
@@ -90,9 +91,9 @@ final class CompileCommand {
         try {
             if (ebpfOut) {
                 // The eBPF path: sets larger than a classic chain become map lookups, as the CLI runs them.
-                compiled = EbpfCompiler.compile(expression, linkType, snap, ExtensionFlags.current().applyTo(options));
+                compiled = EbpfCompiler.compile(expression, linkType, snap, flags.applyTo(options));
             } else {
-                p = FilterCompiler.compile(expression, linkType, snap, ExtensionFlags.current().applyTo(options));
+                p = FilterCompiler.compile(expression, linkType, snap, flags.applyTo(options));
             }
         } catch (FilterSyntaxException e) {
             err.println(e.render());
@@ -107,7 +108,7 @@ final class CompileCommand {
             try {
                 ebpf = compiled.program();
                 List<MapSpec> maps = new ArrayList<>();
-                for (int fd = 0; fd < compiled.tables().size(); fd++) {
+                for (int fd = 0; fd < compiled.tableCount(); fd++) {
                     maps.add(compiled.mapSpec(fd));
                 }
                 Verifier.Options vo = Verifier.Options.DEFAULT.withMaps(maps);
@@ -241,8 +242,9 @@ final class CompileCommand {
             err.println("weir: " + OfflineRun.ioMessage(filterFile, e));
             return 1;
         }
+        ExtensionFlags flags;
         try {
-            ExtensionFlags.set(ExtensionFlags.of(ip6Transport, vlanAny, defsFile));
+            flags = ExtensionFlags.of(ip6Transport, vlanAny, defsFile);
         } catch (IOException e) {
             err.println("weir: " + OfflineRun.ioMessage(defsFile, e));
             return 1;
@@ -250,6 +252,7 @@ final class CompileCommand {
             err.println(e.render());
             return 1;
         }
-        return dump(expression == null ? "" : expression, level == 0 ? 1 : level, readFile, link, snaplen, out, err);
+        return dump(expression == null ? "" : expression, flags, level == 0 ? 1 : level, readFile, link, snaplen, out,
+                err);
     }
 }

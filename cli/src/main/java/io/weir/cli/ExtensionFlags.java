@@ -14,10 +14,10 @@ import java.util.Map;
  * {@code --ip6-transport}, {@code --vlan-any} and {@code --defs FILE}. Without them every filter keeps libpcap's
  * verdicts.
  *
- * <p>A command sets them once ({@link #set}) before it compiles anything; every compile site of the CLI
- * ({@link PacketSelector}, {@link CompileCommand}, {@link FilterFactory}) applies {@link #current()} to its
- * {@link CompileOptions}. One process runs one command, and each command sets them (to {@link #NONE} when
- * absent), so in-process tests do not see a previous command's switches.
+ * <p>A command reads them once ({@link #of}) and hands them to every compile site it reaches
+ * ({@link PacketSelector}, {@link LiveRun}, {@link CompileCommand#dump}, {@link FilterFactory#create}), which applies
+ * them to its {@link CompileOptions}: nothing is kept in a static, so commands run in one process (the tests) never
+ * see each other's switches.
  *
  * @param ip6Transport {@code --ip6-transport}
  * @param vlanAny      {@code --vlan-any}
@@ -26,18 +26,6 @@ import java.util.Map;
 record ExtensionFlags(boolean ip6Transport, boolean vlanAny, Map<String, String> defs) {
     /** No extension: libpcap's verdicts. */
     static final ExtensionFlags NONE = new ExtensionFlags(false, false, Map.of());
-
-    private static volatile ExtensionFlags current = NONE;
-
-    /** The switches of the running command. */
-    static ExtensionFlags current() {
-        return current;
-    }
-
-    /** Sets the switches of the running command. */
-    static void set(ExtensionFlags flags) {
-        current = flags == null ? NONE : flags;
-    }
 
     /** {@code options} with these switches. */
     CompileOptions applyTo(CompileOptions options) {

@@ -71,9 +71,10 @@ final class FilterFactory {
      * @throws IllegalArgumentException Weir does not compile filters for this link type
      * @throws BackendException        the verifier or the JIT refused the compiled program (a Weir bug)
      */
-    static Filter create(String expr, int linkType, int snaplen, Choice choice) throws FilterSyntaxException {
-        return of(FilterCompiler.compile(expr, linkType, snaplen,
-                ExtensionFlags.current().applyTo(io.weir.compiler.CompileOptions.DEAD)), choice);
+    static Filter create(String expr, ExtensionFlags flags, int linkType, int snaplen, Choice choice)
+            throws FilterSyntaxException {
+        return of(FilterCompiler.compile(expr, linkType, snaplen, flags.applyTo(io.weir.compiler.CompileOptions.DEAD)),
+                choice);
     }
 
     /**

@@ -65,12 +65,12 @@ final class LiveRun {
     private volatile LiveSource source;
 
     LiveRun(LiveOptions options, String writeFile, long limit, boolean countOnly, PrintOptions print,
-            String expression, FilterFactory.Choice engine) {
-        this(options, new Output(writeFile, false, null), limit, countOnly, print, expression, engine);
+            String expression, ExtensionFlags flags, FilterFactory.Choice engine) {
+        this(options, new Output(writeFile, false, null), limit, countOnly, print, expression, flags, engine);
     }
 
     LiveRun(LiveOptions options, Output output, long limit, boolean countOnly, PrintOptions print,
-            String expression, FilterFactory.Choice engine) {
+            String expression, ExtensionFlags flags, FilterFactory.Choice engine) {
         this.options = options;
         this.output = output;
         this.writeFile = output.file();
@@ -78,7 +78,7 @@ final class LiveRun {
         this.countOnly = countOnly;
         this.print = print == null ? new PrintOptions() : print;
         this.expression = expression;
-        this.selector = new PacketSelector(expression, engine);
+        this.selector = new PacketSelector(expression, flags, engine);
     }
 
     /**
@@ -86,8 +86,8 @@ final class LiveRun {
      * with SIGINT/SIGTERM handled. Returns the exit status.
      */
     static int capture(LiveFlags f, Integer snaplen, Output output, long limit, boolean countOnly,
-            PrintOptions print, String expression, FilterFactory.Choice engine, PrintStream out, PrintStream err,
-            ZoneId zone) {
+            PrintOptions print, String expression, ExtensionFlags flags, FilterFactory.Choice engine, PrintStream out,
+            PrintStream err, ZoneId zone) {
         String device;
         try {
             device = resolveDevice(f.device);
@@ -106,7 +106,8 @@ final class LiveRun {
         if (f.direction != null) {
             b.direction(LiveOptions.Direction.of(f.direction));
         }
-        return new LiveRun(b.build(), output, limit, countOnly, print, expression, engine).run(out, err, zone, true);
+        return new LiveRun(b.build(), output, limit, countOnly, print, expression, flags, engine)
+                .run(out, err, zone, true);
     }
 
     /** {@code weir -D}: the interfaces, one per line, as {@code tcpdump -D} prints them. */

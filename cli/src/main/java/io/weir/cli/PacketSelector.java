@@ -88,6 +88,7 @@ final class PacketSelector {
     }
 
     private final String expression;
+    private final ExtensionFlags flags;
     private final FilterFactory.Choice engine;
     private final Map<Integer, Slot> byLinkType = new HashMap<>();
     private CaptureInterface lastInterface;
@@ -97,9 +98,10 @@ final class PacketSelector {
     /** The capture file's byte order (set by OfflineRun): filters compile as libpcap does for that savefile. */
     java.nio.ByteOrder fileOrder = java.nio.ByteOrder.nativeOrder();
 
-    /** A selector for {@code expression} ({@code null}: every packet matches). */
-    PacketSelector(String expression, FilterFactory.Choice engine) {
+    /** A selector for {@code expression} ({@code null}: every packet matches), compiled with {@code flags}. */
+    PacketSelector(String expression, ExtensionFlags flags, FilterFactory.Choice engine) {
         this.expression = expression;
+        this.flags = flags;
         this.engine = engine;
     }
 
@@ -193,7 +195,7 @@ final class PacketSelector {
             // libpcap compiles offline filters with the file's (adjusted) snapshot length as the accept value.
             // The eBPF-path compile: the same classic program, unless a set is too large for comparisons.
             CompiledFilter spec = EbpfCompiler.compile(expression, ci.linkType(), ci.snapLen(),
-                    ExtensionFlags.current().applyTo(CompileOptions.savefile(fileOrder)));
+                    flags.applyTo(CompileOptions.savefile(fileOrder)));
             if (spec.usesMaps()) {
                 return new Slot(FilterFactory.of(spec, engine), null);
             }

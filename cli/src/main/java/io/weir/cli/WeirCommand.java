@@ -461,8 +461,9 @@ final class WeirCommand {
             err.println("weir: " + OfflineRun.ioMessage(filterFile, e));
             return 1;
         }
+        ExtensionFlags flags;
         try {
-            ExtensionFlags.set(ExtensionFlags.of(ip6Transport, vlanAny, defsFile));
+            flags = ExtensionFlags.of(ip6Transport, vlanAny, defsFile);
         } catch (IOException e) {
             err.println("weir: " + OfflineRun.ioMessage(defsFile, e));
             return 1;
@@ -474,8 +475,8 @@ final class WeirCommand {
             return LiveRun.listInterfaces(out, err);
         }
         if (dumpLevel > 0) {
-            return CompileCommand.dump(expr == null ? "" : expr, Math.min(dumpLevel, 3), readFile, linkName, snaplen,
-                    out, err);
+            return CompileCommand.dump(expr == null ? "" : expr, flags, Math.min(dumpLevel, 3), readFile, linkName,
+                    snaplen, out, err);
         }
         if (maxPackets != null && maxPackets <= 0) {
             err.println("weir: invalid packet count " + maxPackets);
@@ -504,9 +505,9 @@ final class WeirCommand {
         if (readFile == null) {
             // No -r: capture live, on -i's interface or, as tcpdump does, on the first one libpcap lists.
             return LiveRun.capture(live, snaplen, new LiveRun.Output(writeFile, pcapngOut, rotation), limit, countOnly,
-                    print, expr, choice, out, err, zone);
+                    print, expr, flags, choice, out, err, zone);
         }
-        return new OfflineRun(readFile, writeFile, limit, countOnly, new PacketSelector(expr, choice))
+        return new OfflineRun(readFile, writeFile, limit, countOnly, new PacketSelector(expr, flags, choice))
                 .printing(print).writing(pcapngOut, rotation, null).run(out, err, zone);
     }
 

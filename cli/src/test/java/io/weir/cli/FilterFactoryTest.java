@@ -67,8 +67,8 @@ class FilterFactoryTest {
     @Test
     void autoSwitchesToTheJitWithTheSameVerdicts() throws Exception {
         String expr = "tcp port 80 or udp port 53";
-        PacketSelector auto = new PacketSelector(expr, FilterFactory.Choice.AUTO);
-        PacketSelector classic = new PacketSelector(expr, FilterFactory.Choice.CLASSIC);
+        PacketSelector auto = new PacketSelector(expr, ExtensionFlags.NONE, FilterFactory.Choice.AUTO);
+        PacketSelector classic = new PacketSelector(expr, ExtensionFlags.NONE, FilterFactory.Choice.CLASSIC);
         boolean switched = false;
         for (int pass = 0; pass < 200 && !switched; pass++) {
             try (PcapReader r = PcapReader.open(PCAPS.resolve("mixed-ether.pcap"))) {
@@ -89,8 +89,8 @@ class FilterFactoryTest {
     /** An expression that accepts everything costs no filter call: the factory returns null. */
     @Test
     void acceptAllNeedsNoFilter() throws FilterSyntaxException {
-        assertNull(FilterFactory.create("", 1, 262144, FilterFactory.Choice.AUTO));
-        assertNotNull(FilterFactory.create("ip", 1, 262144, FilterFactory.Choice.AUTO));
+        assertNull(FilterFactory.create("", ExtensionFlags.NONE, 1, 262144, FilterFactory.Choice.AUTO));
+        assertNotNull(FilterFactory.create("ip", ExtensionFlags.NONE, 1, 262144, FilterFactory.Choice.AUTO));
     }
 
     @Test
@@ -102,6 +102,7 @@ class FilterFactoryTest {
 
     @Test
     void unsupportedLinkTypeIsAnArgumentError() {
-        assertThrows(IllegalArgumentException.class, () -> FilterFactory.create("ip", 147, 262144, FilterFactory.Choice.AUTO));
+        assertThrows(IllegalArgumentException.class,
+                () -> FilterFactory.create("ip", ExtensionFlags.NONE, 147, 262144, FilterFactory.Choice.AUTO));
     }
 }

@@ -2,12 +2,7 @@ package io.weir.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.weir.capture.live.LiveCaptureException;
-import io.weir.capture.live.LiveOptions;
-import io.weir.capture.live.LiveSource;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.DatagramPacket;
@@ -15,7 +10,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,50 +20,25 @@ import org.junit.jupiter.api.Test;
 class FlowsLiveTest {
     private static final int DATAGRAMS = 30;
 
-    private static void requireLiveCapture() {
-        String why = null;
-        try {
-            LiveSource.open(LiveOptions.builder("lo").build()).close();
-        } catch (LiveCaptureException e) {
-            why = e.getMessage();
-        }
-        if (why != null) {
-            if (Boolean.getBoolean("weir.requireLibpcap")) {
-                fail("weir.requireLibpcap=true but " + why);
-            }
-            assumeTrue(false, "skipped: " + why);
-        }
-    }
-
     /** UDP datagrams to one port on loopback: one flow of DATAGRAMS packets; -c ends the run; views came before. */
     @Test
     void countsALoopbackFlowWithViewsUntilTheCount() throws Exception {
-        requireLiveCapture();
+        LiveFixture.requireLiveCapture();
         InetAddress lo = InetAddress.getLoopbackAddress();
         try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(lo, 0));
                 DatagramSocket sender = new DatagramSocket(new InetSocketAddress(lo, 0))) {
             int port = receiver.getLocalPort();
-            ByteArrayOutputStream o = new ByteArrayOutputStream();
-            ByteArrayOutputStream e = new ByteArrayOutputStream();
-            PrintStream out = new PrintStream(o, true, StandardCharsets.UTF_8);
-            AtomicInteger status = new AtomicInteger(-1);
-            Thread t = new Thread(() -> status.set(FlowsCommand.run(new String[] {"-i", "lo", "--interval", "0.2",
-                "-c", "" + DATAGRAMS, "udp dst port " + port}, out, new PrintStream(e, true, StandardCharsets.UTF_8))));
-            t.start();
-            long deadline = System.currentTimeMillis() + 20_000;
-            while (!e.toString(StandardCharsets.UTF_8).contains("listening on") && t.isAlive()) {
-                assertTrue(System.currentTimeMillis() < deadline, "capture did not start: " + e);
-                Thread.sleep(20);
-            }
+            LiveFixture.Running flows = LiveFixture.Running.start((out, err) -> FlowsCommand.run(new String[] {"-i",
+                "lo", "--interval", "0.2", "-c", "" + DATAGRAMS, "udp dst port " + port}, out, err));
+            flows.awaitErrOrEnd("listening on", 20_000);
             Thread.sleep(300);   // a view or two of an empty table
             byte[] payload = "weir flows live".getBytes(StandardCharsets.US_ASCII);
             for (int i = 0; i < DATAGRAMS; i++) {
                 sender.send(new DatagramPacket(payload, payload.length, lo, port));
                 Thread.sleep(10);
             }
-            t.join(20_000);
-            assertEquals(0, status.get(), "status; stderr: " + e);
-            String text = o.toString(StandardCharsets.UTF_8);
+            assertEquals(0, flows.join(20_000), "status; stderr: " + flows.err());
+            String text = flows.out();
             String[] tables = text.split("\n\n");
             assertTrue(tables.length >= 2, "periodic views before the final table:\n" + text);
             String last = tables[tables.length - 1];

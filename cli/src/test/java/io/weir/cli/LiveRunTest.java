@@ -2,13 +2,10 @@ package io.weir.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.weir.capture.PcapReader;
-import io.weir.capture.live.LiveCaptureException;
 import io.weir.capture.live.LiveOptions;
-import io.weir.capture.live.LiveSource;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -24,8 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,21 +38,6 @@ class LiveRunTest {
 
     @TempDir
     Path tmp;
-
-    private static void requireLiveCapture() {
-        String why = null;
-        try {
-            LiveSource.open(LiveOptions.builder("lo").build()).close();
-        } catch (LiveCaptureException e) {
-            why = e.getMessage();
-        }
-        if (why != null) {
-            if (Boolean.getBoolean("weir.requireLibpcap")) {
-                fail("weir.requireLibpcap=true but " + why);
-            }
-            assumeTrue(false, "skipped: " + why);
-        }
-    }
 
     private static int freeUdpPort() throws IOException {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
@@ -85,39 +65,25 @@ class LiveRunTest {
         }
     }
 
-    private static void await(BooleanSupplier condition, long millis, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + millis * 1_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     @Test
     @Timeout(60)
     void countStopsAfterTheMatches() throws Exception {
-        requireLiveCapture();
+        LiveFixture.requireLiveCapture();
         int port = freeUdpPort();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        AtomicInteger status = new AtomicInteger(-1);
-        Thread t = new Thread(() -> status.set(WeirCommand.execute(new String[] {"-i", "lo", "-c", "" + DATAGRAMS,
-            "--immediate-mode", "-B", "32768", "udp", "and", "dst", "port", "" + port},
-                new PrintStream(out, true), new PrintStream(err, true), ZoneOffset.UTC)));
-        t.start();
-        await(() -> err.toString(StandardCharsets.UTF_8).contains("listening on lo"), 20_000, "the banner");
+        LiveFixture.Running weir = LiveFixture.Running.start((out, err) -> WeirCommand.execute(new String[] {"-i",
+            "lo", "-c", "" + DATAGRAMS, "--immediate-mode", "-B", "32768", "udp", "and", "dst", "port", "" + port},
+                out, err, ZoneOffset.UTC));
+        weir.awaitErr("listening on lo", 20_000);
         traffic(port, DATAGRAMS + 3);   // three more than -c: the command must stop at the count
-        t.join(20_000);
-        assertTrue(!t.isAlive(), "weir -c stopped by itself");
-        assertEquals(0, status.get(), err.toString(StandardCharsets.UTF_8));
-        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
-        assertEquals(DATAGRAMS, lines.length, out.toString(StandardCharsets.UTF_8));
+        int status = weir.join(20_000);
+        assertTrue(!weir.alive(), "weir -c stopped by itself");
+        assertEquals(0, status, weir.err());
+        String[] lines = weir.out().split("\n");
+        assertEquals(DATAGRAMS, lines.length, weir.out());
         for (int i = 0; i < DATAGRAMS; i++) {
             assertTrue(lines[i].contains("> 127.0.0.1." + port + ": UDP, length " + (30 + i)), lines[i]);
         }
-        String e = err.toString(StandardCharsets.UTF_8);
+        String e = weir.err();
         assertTrue(e.startsWith("weir: verbose output suppressed, use -v[v]... for full protocol decode\n"
                 + "listening on lo, link-type EN10MB (Ethernet), snapshot length 262144 bytes\n"), e);
         assertTrue(e.contains("\n" + DATAGRAMS + " packets captured\n"), e);
@@ -127,25 +93,20 @@ class LiveRunTest {
     @Test
     @Timeout(60)
     void stopAfterATimeoutKeepsEveryPacketInTheFile() throws Exception {
-        requireLiveCapture();
+        LiveFixture.requireLiveCapture();
         int port = freeUdpPort();
         Path file = tmp.resolve("live.pcap");
         LiveOptions o = LiveOptions.builder("lo").immediate(true).bufferBytes(32 << 20).nanos(true).build();
         LiveRun run = new LiveRun(o, file.toString(), Long.MAX_VALUE, false, null, "udp dst port " + port,
-                FilterFactory.Choice.AUTO);
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        AtomicInteger status = new AtomicInteger(-1);
-        Thread t = new Thread(() -> status.set(run.run(new PrintStream(new ByteArrayOutputStream()),
-                new PrintStream(err, true), ZoneOffset.UTC, false)));
-        t.start();
-        await(() -> err.toString(StandardCharsets.UTF_8).contains("listening on lo"), 20_000, "the banner");
+                ExtensionFlags.NONE, FilterFactory.Choice.AUTO);
+        LiveFixture.Running weir = LiveFixture.Running.start((out, err) -> run.run(out, err, ZoneOffset.UTC, false));
+        weir.awaitErr("listening on lo", 20_000);
         traffic(port, DATAGRAMS);
         Thread.sleep(500);   // the timeout: whatever arrived by now is captured
         run.stop();
         assertTrue(run.awaitDone(10_000), "the run ends after stop()");
-        t.join(5000);
-        assertEquals(0, status.get(), err.toString(StandardCharsets.UTF_8));
-        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("weir: listening on lo"), "banner with -w");
+        assertEquals(0, weir.join(5000), weir.err());
+        assertTrue(weir.err().startsWith("weir: listening on lo"), "banner with -w");
         assertEquals(DATAGRAMS, countRecords(file, port));
         checkTcpdumpReads(file, DATAGRAMS);
     }
@@ -180,7 +141,7 @@ class LiveRunTest {
     @ValueSource(strings = {"INT", "TERM"})
     @Timeout(90)
     void signalLeavesAValidFileAndPrintsTheStatistics(String signal) throws Exception {
-        requireLiveCapture();
+        LiveFixture.requireLiveCapture();
         int port = freeUdpPort();
         Path file = tmp.resolve("sig.pcap");
         Path errFile = tmp.resolve("stderr");
@@ -189,7 +150,8 @@ class LiveRunTest {
                 "-i", "lo", "--immediate-mode", "-B", "32768", "-w", file.toString(), "udp dst port " + port)
                 .redirectOutput(tmp.resolve("stdout").toFile()).redirectError(errFile.toFile()).start();
         try {
-            await(() -> read(errFile).contains("listening on lo") || !weir.isAlive(), 30_000, "the banner");
+            LiveFixture.await(() -> read(errFile).contains("listening on lo") || !weir.isAlive(), 30_000,
+                    "the banner");
             assertTrue(weir.isAlive(), read(errFile));
             traffic(port, DATAGRAMS);
             Thread.sleep(700);
@@ -217,7 +179,7 @@ class LiveRunTest {
 
     @Test
     void listsInterfacesAsTcpdump() throws Exception {
-        requireLiveCapture();
+        LiveFixture.requireLiveCapture();
         assumeTrue(new File("/usr/bin/tcpdump").canExecute(), "skipped: tcpdump is not installed");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertEquals(0, WeirCommand.execute(new String[] {"-D"}, new PrintStream(out, true), System.err));
@@ -230,7 +192,7 @@ class LiveRunTest {
 
     @Test
     void unknownInterfaceIsOneLineAndStatusOne() {
-        requireLiveCapture();
+        LiveFixture.requireLiveCapture();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = WeirCommand.execute(new String[] {"-i", "weirnosuch0", "udp"},
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true));

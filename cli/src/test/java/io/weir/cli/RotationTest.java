@@ -210,7 +210,7 @@ class RotationTest {
             Rotation r = Rotation.of(a.contains("-C") ? a.get(a.indexOf("-C") + 1) : null,
                     a.get(a.indexOf("-G") + 1), a.contains("-W") ? a.get(a.indexOf("-W") + 1) : null);
             status = new OfflineRun(a.get(a.indexOf("-r") + 1), w, limit, false,
-                    new PacketSelector(null, FilterFactory.Choice.AUTO))
+                    new PacketSelector(null, ExtensionFlags.NONE, FilterFactory.Choice.AUTO))
                     .writing(false, r, clock::getAndIncrement).run(o, e, ZoneOffset.UTC);
         }
         return new Run(status, err.toString(StandardCharsets.UTF_8));

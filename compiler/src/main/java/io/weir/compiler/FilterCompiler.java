@@ -117,7 +117,12 @@ public final class FilterCompiler {
         Cfg built = new Cfg();
         Cfg.Node root = built.build(pred);
         Cfg.Node first = root;
-        ClassicProgram p = Optimizer.run(root, built, snaplen, lookups);
+        // libpcap turns its optimizer off for the whole program once 'geneve' is compiled (its offset code has
+        // a bare jump): its program then performs every load the expression names, which decides the verdict
+        // on truncated packets, and it never reports "rejects all packets". The unthreaded graph does the same.
+        boolean unoptimized = mentionsGeneve(ast);
+        ClassicProgram p = unoptimized ? Emitter.emit(root, snaplen, lookups) : Optimizer.run(root, built, snaplen,
+                lookups);
         if (p != null) {
             ClassicProgram kept = keepRootStatements(first, p);
             if (lookups != null && kept != p && !lookups.isEmpty()) {
@@ -133,7 +138,7 @@ public final class FilterCompiler {
         if (p == null) {
             // libpcap reports this only when its (edge-only) threading proves it; otherwise it compiles a
             // program that never accepts, which ret #0 matches on every packet.
-            if (EdgeThreading.rejectsAll(built.build(pred))) {
+            if (!unoptimized && EdgeThreading.rejectsAll(built.build(pred))) {
                 throw new FilterSyntaxException("expression rejects all packets", expr, 0, expr.length());
             }
             p = ClassicProgram.of(io.weir.engine.cbpf.ClassicInsn.ret(0));
@@ -144,6 +149,23 @@ public final class FilterCompiler {
             shift(lookups, p.size() - unprefixed);
         }
         return p;
+    }
+
+    /** Whether {@code e} names {@code geneve} anywhere (libpcap then compiles without its optimizer). */
+    private static boolean mentionsGeneve(Ast.Expr e) {
+        if (e instanceof Ast.And a) {
+            return mentionsGeneve(a.l()) || mentionsGeneve(a.r());
+        }
+        if (e instanceof Ast.Or o) {
+            return mentionsGeneve(o.l()) || mentionsGeneve(o.r());
+        }
+        if (e instanceof Ast.Not n) {
+            return mentionsGeneve(n.e());
+        }
+        if (e instanceof Ast.Scope sc) {
+            return mentionsGeneve(sc.e());
+        }
+        return e instanceof Ast.Other o && "geneve".equals(o.kind());
     }
 
     /**
@@ -177,8 +199,10 @@ public final class FilterCompiler {
     }
 
     /**
-     * The eBPF form of the compiled filter, through the engine's classic-to-eBPF translation (for
-     * {@code weir compile --ebpf}); it returns what the classic program returns on every packet.
+     * The eBPF form of the classic program, through the engine's classic-to-eBPF translation; it returns what the
+     * classic program returns on every packet, so sets of more than 64 entries are errors here. Consumers that
+     * run filters on the eBPF engine use {@link io.weir.compiler.ebpf.EbpfCompiler} instead, whose output carries
+     * the sets' maps.
      */
     public static Program compileEbpf(String expr, int linkType, int snaplen) throws FilterSyntaxException {
         return ClassicToEbpf.translate(compile(expr, linkType, snaplen));

@@ -2,7 +2,10 @@ package io.weir.flow;
 
 import static io.weir.flow.FlowLayout.*;
 
+import io.weir.compiler.CompileOptions;
 import io.weir.compiler.FilterCompiler;
+import io.weir.compiler.ebpf.CompiledFilter;
+import io.weir.compiler.ebpf.EbpfCompiler;
 import io.weir.compiler.FilterSyntaxException;
 import io.weir.engine.Engine;
 import io.weir.engine.Engines;
@@ -51,6 +54,8 @@ public final class FlowCounter implements AutoCloseable {
     private final BpfMap flows;
     private final BpfMap frags;
     private final BpfMap newFlow;
+    /** The filter's set maps (fds from {@link FlowProgram#FILTER_FD}), empty without large sets. */
+    private final List<BpfMap> setMaps;
     private final EvictionQueue queue;
     private final byte[] keyScratch = new byte[KEY_SIZE];
     private final byte[] valueScratch = new byte[VALUE_SIZE];
@@ -84,17 +89,22 @@ public final class FlowCounter implements AutoCloseable {
     }
 
     private FlowCounter(Builder o) throws FilterSyntaxException {
-        Program f = o.expression == null || o.expression.isBlank() ? null
-                : FilterCompiler.compileEbpf(o.expression, o.linkType, o.snaplen);
+        // The eBPF compiler's output: large sets are map lookups, their maps linked after the counter's own.
+        CompiledFilter spec = o.expression == null || o.expression.isBlank() ? null
+                : EbpfCompiler.compile(o.expression, o.linkType, o.snaplen, CompileOptions.DEAD);
+        Program f = spec == null ? null : spec.program(FlowProgram.FILTER_FD);
         this.program = FlowProgram.generate(f, o.linkType, o.by, o.bidirectional);
-        this.verified = new Verifier(FlowProgram.verifierOptions())
-                .check(program);
+        this.verified = new Verifier(spec == null ? FlowProgram.verifierOptions()
+                : spec.withMaps(FlowProgram.verifierOptions(), FlowProgram.FILTER_FD)).check(program);
+        this.setMaps = spec == null ? List.of() : spec.createMaps();
         this.maxFlows = o.maxFlows;
         this.queue = new EvictionQueue(KEY_SIZE, o.maxFlows + 1);   // the map's entries: the bound and a spare
         this.flows = new MapSpec("flows", MapType.LRU_HASH, KEY_SIZE, VALUE_SIZE, o.maxFlows + 1, 0).create();
         this.frags = new MapSpec("fragments", MapType.LRU_HASH, KEY_SIZE, FRAG_VALUE_SIZE, FRAG_ENTRIES, 0).create();
         this.newFlow = new MapSpec("new_flow", MapType.ARRAY, 4, KEY_SIZE, 1, 0).create();
-        Program linked = MapLinker.link(program, List.of(flows, frags, newFlow));
+        List<BpfMap> all = new ArrayList<>(List.of(flows, frags, newFlow));
+        all.addAll(setMaps);
+        Program linked = MapLinker.link(program, all);
         this.filter = Engines.backend(o.engine).filter(linked, MapHelpers.table(), Engines.DEFAULT_BUDGET);
         this.table = new FlowTable(List.of(flows), o.by);
         this.onEvict = o.onEvict;
@@ -290,5 +300,8 @@ public final class FlowCounter implements AutoCloseable {
         flows.close();
         frags.close();
         newFlow.close();
+        for (BpfMap m : setMaps) {
+            m.close();
+        }
     }
 }

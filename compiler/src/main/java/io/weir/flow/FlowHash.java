@@ -3,7 +3,7 @@ package io.weir.flow;
 import java.nio.ByteBuffer;
 
 /**
- * Which worker a packet goes to ({@link FlowWorkers}): a hash of the packet's addresses, read by a small Java parse
+ * Which task or worker a packet goes to ({@link FlowWorkers}, the Spark flows scan): a hash of the packet's addresses, read by a small Java parse
  * that follows the count program's link-layer rules ({@link FlowProgram}: the same link types, at most two VLAN
  * tags). It must send every packet of a flow to one worker, and only the addresses are sure to be the same on
  * every packet of a flow: non-first fragments carry no ports. So:
@@ -14,7 +14,7 @@ import java.nio.ByteBuffer;
  *   <li>a packet that is not IP, or whose addresses are not captured: 0 (the program counts it as not IP).</li>
  * </ul>
  */
-final class FlowHash {
+public final class FlowHash {
     private FlowHash() {}
 
     /** Whether {@code by} spreads over several workers (else every packet goes to worker 0). */
@@ -23,8 +23,11 @@ final class FlowHash {
                 || by == Aggregation.DST;
     }
 
-    /** The hash of the packet at absolute index {@code off} of {@code p}, {@code capLen} bytes captured. */
-    static int of(ByteBuffer p, int off, int capLen, int linkType, Aggregation by) {
+    /**
+     * Which task or worker the packet at absolute index {@code off} of {@code p} ({@code capLen} bytes captured)
+     * goes to: a non-negative hash, the same for every packet of a flow of {@code by}.
+     */
+    public static int of(ByteBuffer p, int off, int capLen, int linkType, Aggregation by) {
         if (!spreads(by)) {
             return 0;
         }

@@ -57,7 +57,6 @@ public final class FlowLayout {
     static final int S_FRAG_STATE = -296;
     static final int S_FRAG_ID = -304;
     static final int S_DIR = -312;
-    static final int S_TIME = -320;
     static final int S_OFF = -328;
     /** A u32 0: the index of the one entry of the new-flow map. */
     static final int S_ZERO = -336;

@@ -28,7 +28,9 @@ import io.weir.engine.verifier.Verifier;
  * Generates the flow "count" program: an eBPF socket program that runs the compiled filter, extracts the flow
  * key from the packet and updates the flow map, as an XDP flow counter does in the kernel.
  *
- * <p>The passes, in program order:
+ * <p>The passes, in the order a packet meets them (the common path is emitted first as one straight run; VLAN
+ * tags, fragments, IPv6 extension headers, ICMP and new flows are cold blocks after it, so that the JIT's methods,
+ * cut by position, are crossed as few times as possible):
  * <ol>
  *   <li><b>filter</b>: the classic filter's eBPF translation, spliced in with each {@code exit} turned into a
  *       jump to the flow code (same slot count, so its own offsets stay valid); 0 ends the program with 0;</li>
@@ -63,6 +65,8 @@ public final class FlowProgram {
     public static final int FRAGS_FD = 1;
     /** Map fd of the new-flow map: an array of one entry holding the key of the flow made last. */
     public static final int NEW_FD = 2;
+    /** First map fd of the filter's set maps ({@code CompiledFilter.program(FILTER_FD)}), after the counter's. */
+    public static final int FILTER_FD = 3;
 
     private static final int MAX_L3_OFFSET = 4096;
     private static final int[][] ICMP4_PAIRS = {{8, 0}, {0, 8}, {13, 14}, {14, 13}, {15, 16}, {16, 15}, {10, 9},
@@ -112,23 +116,35 @@ public final class FlowProgram {
         if (!supportsLinkType(linkType)) {
             throw new IllegalArgumentException("weir flows: link type " + linkType + " is not supported");
         }
+        // The hot path first, in one run of instructions (the JIT cuts a long program into methods by position,
+        // and each crossing costs a register spill): Ethernet, IPv4/IPv6 without extension headers, TCP/UDP, the
+        // key, the update of an existing flow. Rarer cases jump to cold blocks emitted after it, which jump back.
         filterPass(filter);
         b.ldx(Size.W, R7, R6, 76).ldx(Size.W, R8, R6, 80);
-        for (int off : new int[] {S_RAW, S_RAW + 8, S_RAW + 16, S_RAW + 24, S_RAW + 32, S_IP_BYTES, S_TCP_FLAGS,
-            S_FRAG_STATE, S_FRAG_ID, S_DIR}) {
+        for (int off : new int[] {S_RAW, S_RAW + 8, S_RAW + 16, S_RAW + 24, S_RAW + 32, S_TCP_FLAGS, S_FRAG_STATE,
+            S_FRAG_ID, S_DIR}) {
             b.st(Size.DW, R10, off, 0);
         }
         linkLayer(linkType);
         ipv4();
         ipv6();
         transport();
-        fragments();
+        b.ldx(Size.DW, R3, R10, S_FRAG_STATE).jmpImm(JmpOp.JNE, R3, FRAG_NONE, "frag");
         key();
         update();
         b.label("notip").mov64Imm(R0, R_NOT_IP).exit();
         if (filter != null) {
             b.label("ret0").mov64Imm(R0, R_NO_MATCH).exit();
         }
+        if (linkType == 1 || linkType == 113 || linkType == 276) {
+            vlanTags();
+        }
+        ipv4Fragment();
+        ipv6Extensions();
+        icmp("icmp4", ICMP4_PAIRS);
+        icmp("icmp6", ICMP6_PAIRS);
+        fragments();
+        newFlow();
         return b.build();
     }
 
@@ -207,22 +223,30 @@ public final class FlowProgram {
         need(headerLen, "notip");
         be16(R1, typeOffset);
         b.mov64Imm(R9, headerLen);
+        b.jmpImm(JmpOp.JEQ, R1, 0x8100, "vlan0").jmpImm(JmpOp.JEQ, R1, 0x88a8, "vlan0");
+        b.jmpImm(JmpOp.JEQ, R1, 0x9100, "vlan0");
+        b.label("l3");
+        forget("notip");
+        b.jmpImm(JmpOp.JEQ, R1, 0x0800, "ipv4").jmpImm(JmpOp.JEQ, R1, 0x86dd, "ipv6").ja("notip");
+    }
+
+    /** Cold: up to two 802.1Q/802.1ad tags (the outer id is the flow's VLAN), then back to the L3 dispatch. */
+    private void vlanTags() {
         for (int round = 0; round < 2; round++) {
-            String tag = "vlan" + round;
-            b.jmpImm(JmpOp.JEQ, R1, 0x8100, tag).jmpImm(JmpOp.JEQ, R1, 0x88a8, tag);
-            b.jmpImm(JmpOp.JEQ, R1, 0x9100, tag).ja("l3");
-            b.label(tag);
+            b.label("vlan" + round);
             need(4, "notip");
-            if (round == 0) {   // the outer tag names the flow's VLAN
+            if (round == 0) {
                 be16(R3, 0);
                 b.alu64Imm(AluOp.AND, R3, 0xfff).stx(Size.H, R10, S_RAW + K_VLAN, R3);
             }
             be16(R1, 2);
             b.alu64Imm(AluOp.ADD, R9, 4);
+            if (round == 0) {
+                b.jmpImm(JmpOp.JEQ, R1, 0x8100, "vlan1").jmpImm(JmpOp.JEQ, R1, 0x88a8, "vlan1");
+                b.jmpImm(JmpOp.JEQ, R1, 0x9100, "vlan1");
+            }
+            b.ja("l3");
         }
-        b.label("l3");
-        forget("notip");
-        b.jmpImm(JmpOp.JEQ, R1, 0x0800, "ipv4").jmpImm(JmpOp.JEQ, R1, 0x86dd, "ipv6").ja("notip");
     }
 
     // ------------------------------------------------------------------ pass: IP
@@ -238,14 +262,19 @@ public final class FlowProgram {
         b.ldx(Size.W, R3, R2, 16).stx(Size.W, R10, S_RAW + K_ADDR_B, R3);
         b.ldx(Size.B, R3, R2, 9).stx(Size.B, R10, S_RAW + K_PROTO, R3);
         b.st(Size.B, R10, S_RAW + K_FAMILY, 4);
-        be16(R3, 4);
-        b.stx(Size.DW, R10, S_FRAG_ID, R3);
         be16(R3, 6);
-        b.mov64Reg(R4, R3).alu64Imm(AluOp.AND, R4, 0x1fff).jmpImm(JmpOp.JNE, R4, 0, "v4_later");
-        b.alu64Imm(AluOp.AND, R3, 0x2000).jmpImm(JmpOp.JEQ, R3, 0, "v4_l4");
-        b.st(Size.DW, R10, S_FRAG_STATE, FRAG_FIRST).ja("v4_l4");
-        b.label("v4_later").st(Size.DW, R10, S_FRAG_STATE, FRAG_LATER);
+        b.alu64Imm(AluOp.AND, R3, 0x3fff).jmpImm(JmpOp.JNE, R3, 0, "v4_frag");   // offset or MF (not DF)
         b.label("v4_l4").alu64Reg(AluOp.ADD, R9, R1).ja("l4");
+    }
+
+    /** Cold: an IPv4 fragment (r3 = offset and MF, r2 = the header, r1 = its length kept). */
+    private void ipv4Fragment() {
+        b.label("v4_frag");
+        be16(R4, 4);
+        b.stx(Size.DW, R10, S_FRAG_ID, R4);
+        b.alu64Imm(AluOp.AND, R3, 0x1fff).jmpImm(JmpOp.JNE, R3, 0, "v4_later");
+        b.st(Size.DW, R10, S_FRAG_STATE, FRAG_FIRST).ja("v4_l4");
+        b.label("v4_later").st(Size.DW, R10, S_FRAG_STATE, FRAG_LATER).ja("v4_l4");
     }
 
     private void ipv6() {
@@ -259,12 +288,26 @@ public final class FlowProgram {
         b.st(Size.B, R10, S_RAW + K_FAMILY, 6);
         b.ldx(Size.B, R1, R2, 6);
         b.alu64Imm(AluOp.ADD, R9, 40);
+        extensionDispatch(0);
+        b.label("v6_proto").stx(Size.B, R10, S_RAW + K_PROTO, R1).ja("l4");
+    }
+
+    /** Jumps to round {@code round}'s handler when r1 names an extension header; falls through otherwise. */
+    private void extensionDispatch(int round) {
+        String gen = "ext_gen" + round;
+        b.jmpImm(JmpOp.JEQ, R1, 0, gen).jmpImm(JmpOp.JEQ, R1, 43, gen).jmpImm(JmpOp.JEQ, R1, 60, gen);
+        b.jmpImm(JmpOp.JEQ, R1, 135, gen).jmpImm(JmpOp.JEQ, R1, 51, "ext_ah" + round);
+        b.jmpImm(JmpOp.JEQ, R1, 44, "ext_frag" + round);
+    }
+
+    /**
+     * Cold: up to {@value #IPV6_EXT_ROUNDS} extension headers, unrolled (r1 = the next header, r9 = its offset);
+     * each round ends in the dispatch of the next, and the chain ends at {@code v6_proto}.
+     */
+    private void ipv6Extensions() {
         for (int round = 0; round < IPV6_EXT_ROUNDS; round++) {
             String gen = "ext_gen" + round, ah = "ext_ah" + round, frag = "ext_frag" + round;
             String next = "ext_next" + round;
-            b.jmpImm(JmpOp.JEQ, R1, 0, gen).jmpImm(JmpOp.JEQ, R1, 43, gen).jmpImm(JmpOp.JEQ, R1, 60, gen);
-            b.jmpImm(JmpOp.JEQ, R1, 135, gen).jmpImm(JmpOp.JEQ, R1, 51, ah).jmpImm(JmpOp.JEQ, R1, 44, frag);
-            b.ja("v6_proto");
             b.label(gen);   // hop-by-hop, routing, destination options, mobility: (len + 1) * 8 bytes
             need(2, "v6_noports");
             b.ldx(Size.B, R3, R2, 1).alu64Imm(AluOp.ADD, R3, 1).alu64Imm(AluOp.LSH, R3, 3);
@@ -285,8 +328,11 @@ public final class FlowProgram {
             // Bounds the offset for the verifier (and stops a header chain running off any real packet).
             b.label(next);
             forget("v6_noports");
+            if (round + 1 < IPV6_EXT_ROUNDS) {
+                extensionDispatch(round + 1);
+            }
+            b.ja("v6_proto");
         }
-        b.label("v6_proto").stx(Size.B, R10, S_RAW + K_PROTO, R1).ja("l4");
         // A header chain cut short by the capture (or absurdly long): the protocol is the header's, no ports.
         b.label("v6_noports").stx(Size.B, R10, S_RAW + K_PROTO, R1).ja("l4_done");
     }
@@ -306,14 +352,15 @@ public final class FlowProgram {
         b.ldx(Size.B, R3, R2, 13).stx(Size.DW, R10, S_TCP_FLAGS, R3);
         b.label("ports");
         need(4, "l4_done");
-        b.ldx(Size.W, R3, R2, 0).stx(Size.W, R10, S_RAW + K_PORT_A, R3).ja("l4_done");
-        icmp("icmp4", ICMP4_PAIRS);
-        icmp("icmp6", ICMP6_PAIRS);
+        b.ldx(Size.W, R3, R2, 0).stx(Size.W, R10, S_RAW + K_PORT_A, R3);
         b.label("l4_done");
         b.mov64Imm(R9, 0).mov64Imm(R7, 0).mov64Imm(R1, 0).mov64Imm(R2, 0).mov64Imm(R3, 0).mov64Imm(R4, 0);
     }
 
-    /** Type as port A; port B the counterpart type of a request/reply pair, else the code (Community ID v1). */
+    /**
+     * Cold: type as port A; port B the counterpart type of a request/reply pair, else the code (Community ID
+     * v1).
+     */
     private void icmp(String label, int[][] pairs) {
         b.label(label);
         need(2, "l4_done");
@@ -329,11 +376,13 @@ public final class FlowProgram {
 
     // ------------------------------------------------------------------ pass: fragments
 
+    /**
+     * Cold (fragment state in r3): a first fragment remembers its ports, a later one takes them (or counts under
+     * the port-less key when the first was not seen); then the key.
+     */
     private void fragments() {
-        b.ldx(Size.DW, R3, R10, S_FRAG_STATE);
-        b.jmpImm(JmpOp.JEQ, R3, FRAG_FIRST, "frag_remember").jmpImm(JmpOp.JEQ, R3, FRAG_LATER, "frag_lookup");
-        b.ja("key");
-        b.label("frag_remember");
+        b.label("frag");
+        b.jmpImm(JmpOp.JEQ, R3, FRAG_LATER, "frag_lookup");
         fragKey();
         b.ldx(Size.W, R3, R10, S_RAW + K_PORT_A).stx(Size.W, R10, S_FRAG_VALUE, R3);
         mapRef(R1, FRAGS_FD);
@@ -345,7 +394,7 @@ public final class FlowProgram {
         mapRef(R1, FRAGS_FD);
         b.mov64Reg(R2, R10).alu64Imm(AluOp.ADD, R2, S_FRAG_KEY);
         b.call(HelperProto.MAP_LOOKUP_ELEM).jmpImm(JmpOp.JEQ, R0, 0, "key");
-        b.ldx(Size.W, R3, R0, 0).stx(Size.W, R10, S_RAW + K_PORT_A, R3);
+        b.ldx(Size.W, R3, R0, 0).stx(Size.W, R10, S_RAW + K_PORT_A, R3).ja("key");
     }
 
     private void fragKey() {
@@ -371,19 +420,29 @@ public final class FlowProgram {
         copy(Size.DW, from + 8, to + 8);
     }
 
+    /** Where the key is built: the 5-tuple is the raw fields themselves, other keys are picked from them. */
+    private int keyAt() {
+        return by == Aggregation.FIVE_TUPLE ? S_RAW : S_KEY;
+    }
+
     private void key() {
         b.label("key");
+        switch (by) {
+            case FIVE_TUPLE -> {
+                if (bidirectional) {
+                    canonicalInPlace();
+                }
+                return;   // falls into the update
+            }
+            default -> { }
+        }
         for (int k = 0; k < KEY_SIZE; k += 8) {
             b.st(Size.DW, R10, S_KEY + k, 0);
         }
         switch (by) {
-            case FIVE_TUPLE -> {
-                copy(Size.W, S_RAW, S_KEY);   // family, protocol, VLAN
-                ends(true);
-            }
             case HOST_PAIR -> {
                 copy(Size.B, S_RAW + K_FAMILY, S_KEY + K_FAMILY);
-                ends(false);
+                ends();
             }
             case SRC, DST -> {
                 copy(Size.B, S_RAW + K_FAMILY, S_KEY + K_FAMILY);
@@ -402,34 +461,43 @@ public final class FlowProgram {
         }
     }
 
-    /** Puts the packet's two ends into the key, ordered canonically when bidirectional (S_DIR = 1 if swapped). */
-    private void ends(boolean ports) {
+    /**
+     * Orders the 5-tuple's ends in place (S_DIR = 1 if swapped). Any total order will do, as long as both
+     * directions agree: the addresses as unsigned 64-bit words, then the ports.
+     */
+    private void canonicalInPlace() {
+        for (int k = 0; k < 16; k += 8) {
+            b.ldx(Size.DW, R3, R10, S_RAW + K_ADDR_A + k).ldx(Size.DW, R4, R10, S_RAW + K_ADDR_B + k);
+            b.jmpReg(JmpOp.JLT, R3, R4, "update").jmpReg(JmpOp.JGT, R3, R4, "swap");
+        }
+        b.ldx(Size.H, R3, R10, S_RAW + K_PORT_A).ldx(Size.H, R4, R10, S_RAW + K_PORT_B);
+        b.jmpReg(JmpOp.JLE, R3, R4, "update");
+        b.label("swap");
+        b.ldx(Size.DW, R1, R10, S_RAW + K_ADDR_A).ldx(Size.DW, R2, R10, S_RAW + K_ADDR_A + 8);
+        b.ldx(Size.DW, R3, R10, S_RAW + K_ADDR_B).ldx(Size.DW, R4, R10, S_RAW + K_ADDR_B + 8);
+        b.stx(Size.DW, R10, S_RAW + K_ADDR_A, R3).stx(Size.DW, R10, S_RAW + K_ADDR_A + 8, R4);
+        b.stx(Size.DW, R10, S_RAW + K_ADDR_B, R1).stx(Size.DW, R10, S_RAW + K_ADDR_B + 8, R2);
+        b.ldx(Size.H, R3, R10, S_RAW + K_PORT_A).ldx(Size.H, R4, R10, S_RAW + K_PORT_B);
+        b.stx(Size.H, R10, S_RAW + K_PORT_A, R4).stx(Size.H, R10, S_RAW + K_PORT_B, R3);
+        b.st(Size.DW, R10, S_DIR, 1);
+    }
+
+    /** Puts the packet's two addresses into the key, ordered canonically when bidirectional (S_DIR = 1 if swapped). */
+    private void ends() {
         if (bidirectional) {
-            // Any total order will do, as long as both directions agree: unsigned 64-bit words, then ports.
             for (int k = 0; k < 16; k += 8) {
                 b.ldx(Size.DW, R3, R10, S_RAW + K_ADDR_A + k).ldx(Size.DW, R4, R10, S_RAW + K_ADDR_B + k);
                 b.jmpReg(JmpOp.JLT, R3, R4, "noswap").jmpReg(JmpOp.JGT, R3, R4, "swap");
-            }
-            if (ports) {
-                b.ldx(Size.H, R3, R10, S_RAW + K_PORT_A).ldx(Size.H, R4, R10, S_RAW + K_PORT_B);
-                b.jmpReg(JmpOp.JGT, R3, R4, "swap");
             }
         }
         b.label("noswap");
         copyAddr(S_RAW + K_ADDR_A, S_KEY + K_ADDR_A);
         copyAddr(S_RAW + K_ADDR_B, S_KEY + K_ADDR_B);
-        if (ports) {
-            copy(Size.W, S_RAW + K_PORT_A, S_KEY + K_PORT_A);
-        }
         b.ja("update");
         if (bidirectional) {
             b.label("swap");
             copyAddr(S_RAW + K_ADDR_B, S_KEY + K_ADDR_A);
             copyAddr(S_RAW + K_ADDR_A, S_KEY + K_ADDR_B);
-            if (ports) {
-                copy(Size.H, S_RAW + K_PORT_B, S_KEY + K_PORT_A);
-                copy(Size.H, S_RAW + K_PORT_A, S_KEY + K_PORT_B);
-            }
             b.st(Size.DW, R10, S_DIR, 1);
         }
     }
@@ -438,25 +506,34 @@ public final class FlowProgram {
 
     private void lookupFlow() {
         mapRef(R1, FLOWS_FD);
-        b.mov64Reg(R2, R10).alu64Imm(AluOp.ADD, R2, S_KEY).call(HelperProto.MAP_LOOKUP_ELEM);
+        b.mov64Reg(R2, R10).alu64Imm(AluOp.ADD, R2, keyAt()).call(HelperProto.MAP_LOOKUP_ELEM);
     }
 
     /**
-     * Looks the flow up and adds the packet to it. A new flow is inserted with this packet's counters already in
-     * its value ({@code BPF_NOEXIST}: one hash walk, no second lookup) and its key is copied to the new-flow map
-     * for the counter's eviction queue; when the insert finds the flow there (another thread won the race) the
-     * packet is added to that flow as usual.
+     * Looks the flow up and adds the packet to it (the packet's time in r9, which helpers preserve); a flow not
+     * found goes to {@link #newFlow}.
      */
     private void update() {
         b.label("update");
-        b.call(HelperProto.KTIME_GET_NS).stx(Size.DW, R10, S_TIME, R0);
+        b.call(HelperProto.KTIME_GET_NS).mov64Reg(R9, R0);
         lookupFlow();
-        b.jmpImm(JmpOp.JNE, R0, 0, "have");
+        b.jmpImm(JmpOp.JEQ, R0, 0, "new");
+        b.label("have").mov64Reg(R7, R0);
+        counters();
+        b.mov64Imm(R0, R_COUNTED).exit();
+    }
+
+    /**
+     * Cold: a new flow is inserted with this packet's counters already in its value ({@code BPF_NOEXIST}: one hash
+     * walk, no second lookup) and its key is copied to the new-flow map for the counter's eviction queue; when
+     * the insert finds the flow there (another thread won the race) the packet is added to that flow as usual.
+     */
+    private void newFlow() {
+        b.label("new");
         for (int k = 0; k < VALUE_SIZE; k += 8) {
             b.st(Size.DW, R10, S_VALUE + k, 0);
         }
-        b.ldx(Size.DW, R3, R10, S_TIME).stx(Size.DW, R10, S_VALUE + V_FIRST, R3)
-                .stx(Size.DW, R10, S_VALUE + V_LAST, R3);
+        b.stx(Size.DW, R10, S_VALUE + V_FIRST, R9).stx(Size.DW, R10, S_VALUE + V_LAST, R9);
         b.ldx(Size.DW, R3, R10, S_DIR).stx(Size.W, R10, S_VALUE + V_ORIG, R3);
         b.jmpImm(JmpOp.JNE, R3, 0, "new_dir1");
         firstPacket(0);
@@ -465,27 +542,20 @@ public final class FlowProgram {
         firstPacket(1);
         b.label("new_insert");
         mapRef(R1, FLOWS_FD);
-        b.mov64Reg(R2, R10).alu64Imm(AluOp.ADD, R2, S_KEY);
+        b.mov64Reg(R2, R10).alu64Imm(AluOp.ADD, R2, keyAt());
         b.mov64Reg(R3, R10).alu64Imm(AluOp.ADD, R3, S_VALUE);
         b.mov64Imm(R4, 1).call(HelperProto.MAP_UPDATE_ELEM);   // BPF_NOEXIST: another thread may have won
         b.jmpImm(JmpOp.JNE, R0, 0, "raced");
         b.st(Size.W, R10, S_ZERO, 0);
         mapRef(R1, NEW_FD);
         b.mov64Reg(R2, R10).alu64Imm(AluOp.ADD, R2, S_ZERO);
-        b.mov64Reg(R3, R10).alu64Imm(AluOp.ADD, R3, S_KEY);
+        b.mov64Reg(R3, R10).alu64Imm(AluOp.ADD, R3, keyAt());
         b.mov64Imm(R4, 0).call(HelperProto.MAP_UPDATE_ELEM);
         b.mov64Imm(R0, R_NEW).exit();
         b.label("raced");
         lookupFlow();
         b.jmpImm(JmpOp.JNE, R0, 0, "have");
         b.mov64Imm(R0, R_LOST).exit();
-        b.label("have").mov64Reg(R7, R0);
-        b.ldx(Size.DW, R3, R10, S_DIR).jmpImm(JmpOp.JNE, R3, 0, "dir1");
-        counters(0);
-        b.ja("done");
-        b.label("dir1");
-        counters(1);
-        b.label("done").mov64Imm(R0, R_COUNTED).exit();
     }
 
     /** The counters of direction {@code d} in the stack value of a new flow: this packet alone. */
@@ -496,18 +566,24 @@ public final class FlowProgram {
         b.ldx(Size.DW, R1, R10, S_TCP_FLAGS).stx(Size.W, R10, S_VALUE + V_FLAGS + 4 * d, R1);
     }
 
-    private void counters(int d) {
-        b.mov64Imm(R1, 1).atomic(AtomicOp.ADD, false, Size.DW, R7, V_PACKETS + 8 * d, R1);
-        b.ldx(Size.DW, R1, R10, S_IP_BYTES).atomic(AtomicOp.ADD, false, Size.DW, R7, V_IP_BYTES + 8 * d, R1);
-        b.ldx(Size.W, R1, R6, 0).atomic(AtomicOp.ADD, false, Size.DW, R7, V_WIRE_BYTES + 8 * d, R1);
-        b.ldx(Size.DW, R1, R10, S_TCP_FLAGS).atomic(AtomicOp.OR, false, Size.W, R7, V_FLAGS + 4 * d, R1);
+    /**
+     * Adds the packet to the flow whose value r7 points to: the counters of its direction through r8 = r7 + 8 *
+     * dir (one copy of the code for both directions: a shorter method for the JIT), the flags through r8 = r7 +
+     * 4 * dir, the times at fixed offsets.
+     */
+    private void counters() {
+        b.ldx(Size.DW, R3, R10, S_DIR).alu64Imm(AluOp.LSH, R3, 3).mov64Reg(R8, R7).alu64Reg(AluOp.ADD, R8, R3);
+        b.mov64Imm(R1, 1).atomic(AtomicOp.ADD, false, Size.DW, R8, V_PACKETS, R1);
+        b.ldx(Size.DW, R1, R10, S_IP_BYTES).atomic(AtomicOp.ADD, false, Size.DW, R8, V_IP_BYTES, R1);
+        b.ldx(Size.W, R1, R6, 0).atomic(AtomicOp.ADD, false, Size.DW, R8, V_WIRE_BYTES, R1);
+        b.ldx(Size.DW, R3, R10, S_DIR).alu64Imm(AluOp.LSH, R3, 2).mov64Reg(R8, R7).alu64Reg(AluOp.ADD, R8, R3);
+        b.ldx(Size.DW, R1, R10, S_TCP_FLAGS).atomic(AtomicOp.OR, false, Size.W, R8, V_FLAGS, R1);
         // first <= last always holds, so a packet later than the last cannot be earlier than the first: in-order
         // packets (nearly all) read one timestamp, not two.
-        String s = "d" + d;
-        b.ldx(Size.DW, R1, R10, S_TIME).ldx(Size.DW, R2, R7, V_LAST).jmpReg(JmpOp.JLE, R1, R2, s + "_notlast");
-        b.stx(Size.DW, R7, V_LAST, R1).ja(s + "_first");
-        b.label(s + "_notlast").ldx(Size.DW, R2, R7, V_FIRST).jmpReg(JmpOp.JGE, R1, R2, s + "_first");
-        b.stx(Size.DW, R7, V_FIRST, R1);
-        b.label(s + "_first");
+        b.ldx(Size.DW, R2, R7, V_LAST).jmpReg(JmpOp.JLE, R9, R2, "notlast");
+        b.stx(Size.DW, R7, V_LAST, R9).ja("times_done");
+        b.label("notlast").ldx(Size.DW, R2, R7, V_FIRST).jmpReg(JmpOp.JGE, R9, R2, "times_done");
+        b.stx(Size.DW, R7, V_FIRST, R9);
+        b.label("times_done");
     }
 }

@@ -70,9 +70,9 @@ class GoldenTest {
 
     private static void check(Case c) throws Exception {
         int lt = FilterCompiler.linkType(c.linkType);
-        ClassicProgram p = FilterCompiler.compile(c.expr, lt, DifferentialTest.SNAPLEN);
+        ClassicProgram p = FilterCompiler.compile(c.expr, lt, DifferentialCheck.SNAPLEN);
         String text = "# expr: " + c.expr + "\n# linktype: " + c.linkType + "\n# snaplen: "
-                + DifferentialTest.SNAPLEN + "\n" + FilterCompiler.dump(p, 1) + "# -ddd\n" + FilterCompiler.dump(p, 3);
+                + DifferentialCheck.SNAPLEN + "\n" + FilterCompiler.dump(p, 1) + "# -ddd\n" + FilterCompiler.dump(p, 3);
         if (Boolean.getBoolean("golden.update")) {
             Files.createDirectories(sourceDir());
             Files.writeString(sourceDir().resolve(c.name + ".golden"), text);
@@ -91,7 +91,7 @@ class GoldenTest {
         assertEquals(want.substring(want.indexOf("(000)"), want.indexOf("# -ddd\n")), TcpdumpFormat.listing(parsed),
                 "listing of the golden program");
         LibPcap.require();
-        ClassicProgram ref = LibPcap.compile(c.expr, lt, DifferentialTest.SNAPLEN);
+        ClassicProgram ref = LibPcap.compile(c.expr, lt, DifferentialCheck.SNAPLEN);
         Memory refMem = LibPcap.load(ref);
         Memory goldenMem = LibPcap.load(parsed);
         for (TestPackets.Pkt pk : TestPackets.byLinkType().get(lt)) {

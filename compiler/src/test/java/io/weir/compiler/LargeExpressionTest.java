@@ -31,15 +31,15 @@ class LargeExpressionTest {
 
     @Test
     void fiveHundredTermsGiveLibpcapsVerdicts() {
-        DifferentialTest.check(terms(500));
+        DifferentialCheck.check(terms(500));
     }
 
     @Test
     void fiveHundredTermsAreNoLongerThanLibpcaps() throws FilterSyntaxException {
         LibPcap.require();
         String e = terms(500);
-        ClassicProgram weir = FilterCompiler.compile(e, 1, DifferentialTest.SNAPLEN);
-        ClassicProgram pcap = LibPcap.compile(e, 1, DifferentialTest.SNAPLEN);
+        ClassicProgram weir = FilterCompiler.compile(e, 1, DifferentialCheck.SNAPLEN);
+        ClassicProgram pcap = LibPcap.compile(e, 1, DifferentialCheck.SNAPLEN);
         assertTrue(weir.size() <= pcap.size(), "Weir " + weir.size() + " insns, libpcap " + pcap.size());
     }
 }

@@ -51,7 +51,7 @@ class LinkTypeOptionsTest {
 
     private static void check(Case c) throws FilterSyntaxException {
         CompileOptions o = c.order == null ? CompileOptions.DEAD : CompileOptions.savefile(c.order);
-        ClassicProgram p = FilterCompiler.compile(c.expr, c.linkType, DifferentialTest.SNAPLEN, o);
+        ClassicProgram p = FilterCompiler.compile(c.expr, c.linkType, DifferentialCheck.SNAPLEN, o);
         List<Integer> words = new ArrayList<>();
         for (int i = 0; i < p.size(); i++) {
             ClassicInsn in = p.get(i);
@@ -65,8 +65,8 @@ class LinkTypeOptionsTest {
         }
         assertEquals(want, words, TcpdumpFormat.listing(p));
         if (LibPcap.available()) {
-            ClassicProgram ref = c.order == null ? LibPcap.compile(c.expr, c.linkType, DifferentialTest.SNAPLEN)
-                    : LibPcap.compileSavefile(c.expr, c.linkType, DifferentialTest.SNAPLEN, c.order);
+            ClassicProgram ref = c.order == null ? LibPcap.compile(c.expr, c.linkType, DifferentialCheck.SNAPLEN)
+                    : LibPcap.compileSavefile(c.expr, c.linkType, DifferentialCheck.SNAPLEN, c.order);
             assertEquals(TcpdumpFormat.listing(ref), TcpdumpFormat.listing(p), "libpcap's program");
         }
     }
@@ -91,7 +91,7 @@ class LinkTypeOptionsTest {
         for (Object[] u : UNSUPPORTED) {
             int lt = (Integer) u[0];
             UnsupportedLinkTypeException e = assertThrows(UnsupportedLinkTypeException.class,
-                    () -> FilterCompiler.compile("ip", lt, DifferentialTest.SNAPLEN));
+                    () -> FilterCompiler.compile("ip", lt, DifferentialCheck.SNAPLEN));
             assertEquals(u[1], e.getMessage());
             assertEquals(lt, e.linkType());
         }

@@ -26,8 +26,10 @@ class LinkTypesDifferentialTest {
         List<Integer> out = new ArrayList<>();
         for (LinkTypes.LinkType t : LinkTypes.all()) {
             boolean covered = t.dlt() == 0 || t.dlt() == 1 || t.dlt() == 12 || t.dlt() == 108;
-            // 802.11 has its own test (WlanDifferentialTest), with frames built for it.
-            if (t.filters() && !covered && t.family() != LinkTypes.Family.WLAN) {
+            // 802.11 and pflog have their own tests (WlanDifferentialTest, LinkKeywordsDifferentialTest), with
+            // frames built for them.
+            if (t.filters() && !covered && t.family() != LinkTypes.Family.WLAN
+                    && t.family() != LinkTypes.Family.PFLOG) {
                 out.add(t.dlt());
             }
         }
@@ -43,14 +45,14 @@ class LinkTypesDifferentialTest {
 
     @TestFactory
     Stream<DynamicTest> linkTypesAgreeWithLibpcap() throws IOException {
-        List<String> exprs = DifferentialTest.expressions("/differential/linktypes.txt");
+        List<String> exprs = DifferentialCheck.expressions("/differential/linktypes.txt");
         assertTrue(exprs.size() >= 80, "table has " + exprs.size() + " expressions");
         int[] lts = linkTypes();
         return exprs.stream().map(e -> DynamicTest.dynamicTest(e, () -> {
             Map<Integer, List<TestPackets.Pkt>> packets = LinkPackets.of(lts);
-            DifferentialTest.check(e, true, null, without(lts, WHOLE_ONLY), packets);
-            DifferentialTest.check(e, false, null, WHOLE_ONLY, packets);
-            DifferentialTest.check(e, false, ByteOrder.LITTLE_ENDIAN, captured(lts), packets);
+            DifferentialCheck.check(e, true, null, without(lts, WHOLE_ONLY), packets);
+            DifferentialCheck.check(e, false, null, WHOLE_ONLY, packets);
+            DifferentialCheck.check(e, false, ByteOrder.LITTLE_ENDIAN, captured(lts), packets);
         }));
     }
 

@@ -1,14 +1,18 @@
 package io.weir.compiler;
 
-import static io.weir.compiler.ProtocolPackets.bytes;
-import static io.weir.compiler.ProtocolPackets.concat;
+import static io.weir.compiler.CraftedPackets.HOST_B;
+import static io.weir.compiler.CraftedPackets.bytes;
+import static io.weir.compiler.CraftedPackets.concat;
+import static io.weir.compiler.CraftedPackets.eth;
+import static io.weir.compiler.CraftedPackets.ipv4;
+import static io.weir.compiler.CraftedPackets.ipv6;
+import static io.weir.compiler.CraftedPackets.pkt;
+import static io.weir.compiler.CraftedPackets.ppp;
+import static io.weir.compiler.CraftedPackets.pppoe;
+import static io.weir.compiler.CraftedPackets.tcp;
+import static io.weir.compiler.CraftedPackets.udp;
+import static io.weir.compiler.CraftedPackets.vlan;
 
-import com.sun.jna.Memory;
-import io.weir.compiler.lower.LinkLayer;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -39,7 +43,7 @@ final class PppoeGenevePackets {
         for (int lt : TestPackets.LINK_TYPES) {
             List<TestPackets.Pkt> l = new ArrayList<>();
             for (byte[] e : ethernet()) {
-                byte[] d = behind(lt, e);
+                byte[] d = CraftedPackets.behind(lt, e, CraftedPackets.Lengths.AS_TYPE);
                 if (d == null) {
                     continue;
                 }
@@ -53,51 +57,9 @@ final class PppoeGenevePackets {
             }
             out.put(lt, l);
         }
-        for (File f : captures()) {
-            int[] lt = new int[1];
-            List<LibPcap.Packet> ps = LibPcap.read(f.getPath(), lt, PER_FILE);
-            LinkLayer ll = ps == null ? null : LinkLayer.of(lt[0]);
-            List<TestPackets.Pkt> l = ll == null ? null : out.get(ll.linkType());
-            if (l == null) {
-                continue;
-            }
-            for (LibPcap.Packet p : ps) {
-                l.add(pkt(p.data(), p.wireLen(), p.origin()));
-            }
-        }
+        CraftedPackets.addCaptured(out, PROTOCOLS, PER_FILE, (lt, i, d, kept) -> true);
         cache = out;
         return out;
-    }
-
-    /** The Ethernet frame {@code e} as link type {@code lt} sees it, or null (raw IP types carry no PPPoE). */
-    private static byte[] behind(int lt, byte[] e) {
-        int type = ((e[12] & 0xff) << 8) | (e[13] & 0xff);
-        byte[] payload = Arrays.copyOfRange(e, 14, e.length);
-        boolean ip = type == 0x800 || type == 0x86dd;
-        switch (lt) {
-            case LinkLayer.EN10MB:
-                return e;
-            case LinkLayer.LINUX_SLL: {
-                byte[] h = new byte[16];
-                h[5] = 6;
-                h[14] = (byte) (type >> 8);
-                h[15] = (byte) type;
-                return concat(h, payload);
-            }
-            case LinkLayer.LINUX_SLL2: {
-                byte[] h = new byte[20];
-                h[0] = (byte) (type >> 8);
-                h[1] = (byte) type;
-                h[11] = 6;
-                return concat(h, payload);
-            }
-            case LinkLayer.RAW:
-                return ip ? payload : null;
-            case LinkLayer.NULL:
-                return ip ? concat(bytes(type == 0x800 ? 2 : 10, 0, 0, 0), payload) : null;
-            default:
-                return ip ? concat(bytes(0, 0, 0, type == 0x800 ? 2 : 30), payload) : null;
-        }
     }
 
     /** The crafted Ethernet frames. */
@@ -107,12 +69,12 @@ final class PppoeGenevePackets {
         byte[] tcp22 = tcp(22);
         byte[] udp = bytes(0x12, 0x34, 0x00, 0x35, 0, 8, 0, 0);
         List<byte[]> ppp = new ArrayList<>();
-        ppp.add(ppp(0x0021, ipv4(6, 5, 0, tcp80)));
-        ppp.add(ppp(0x0021, ipv4(6, 6, 0, tcp80)));
-        ppp.add(ppp(0x0021, ipv4(6, 5, 0, tcp22)));
-        ppp.add(ppp(0x0021, ipv4(6, 5, 0x0010, tcp80)));
-        ppp.add(ppp(0x0021, ipv4(17, 5, 0, udp)));
-        ppp.add(ppp(0x0021, ipv4(1, 5, 0, bytes(8, 0, 0, 0, 0, 1, 0, 1))));
+        ppp.add(ppp(0x0021, ipv4(6, 5, 0, HOST_B, tcp80)));
+        ppp.add(ppp(0x0021, ipv4(6, 6, 0, HOST_B, tcp80)));
+        ppp.add(ppp(0x0021, ipv4(6, 5, 0, HOST_B, tcp22)));
+        ppp.add(ppp(0x0021, ipv4(6, 5, 0x0010, HOST_B, tcp80)));
+        ppp.add(ppp(0x0021, ipv4(17, 5, 0, HOST_B, udp)));
+        ppp.add(ppp(0x0021, ipv4(1, 5, 0, HOST_B, bytes(8, 0, 0, 0, 0, 1, 0, 1))));
         ppp.add(ppp(0x0057, ipv6(17, udp)));
         ppp.add(ppp(0x0057, ipv6(6, tcp80)));
         ppp.add(ppp(0x0057, ipv6(58, bytes(128, 0, 0, 0, 0, 1, 0, 1))));
@@ -121,9 +83,9 @@ final class PppoeGenevePackets {
         ppp.add(ppp(0x0027, bytes(0x02, 0x03, 0x04, 0x05, 0x0c, 0)));
         ppp.add(ppp(0x0029, bytes(0, 0x20, 0, 0, 0, 0)));
         ppp.add(ppp(0x002b, bytes(0xff, 0xff, 0, 0x1e, 0, 4)));
-        ppp.add(ppp(0x0281, concat(bytes(0x00, 0x01, 0x41, 0x40), ipv4(6, 5, 0, tcp80))));
+        ppp.add(ppp(0x0281, concat(bytes(0x00, 0x01, 0x41, 0x40), ipv4(6, 5, 0, HOST_B, tcp80))));
         ppp.add(ppp(0xc021, bytes(1, 1, 0, 4)));
-        ppp.add(ppp(0x8864, pppoe(7, ppp(0x0021, ipv4(17, 5, 0, udp)))));
+        ppp.add(ppp(0x8864, pppoe(7, ppp(0x0021, ipv4(17, 5, 0, HOST_B, udp)))));
         for (int session : new int[] {0x0000, 0x0003, 0x0027, 0x1234, 0xffff}) {
             for (byte[] p : ppp) {
                 f.add(eth(0x8864, pppoe(session, p)));
@@ -133,10 +95,10 @@ final class PppoeGenevePackets {
         f.add(vlan(5, 0x8864, pppoe(0x27, ppp.get(0))));
         f.add(vlan(5, 0x8864, pppoe(3, ppp.get(6))));
         f.add(eth(0x8863, bytes(0x11, 0x09, 0, 0, 0, 4, 1, 1, 0, 0)));
-        f.add(eth(0x0800, ipv4(6, 5, 0, tcp80)));
+        f.add(eth(0x0800, ipv4(6, 5, 0, HOST_B, tcp80)));
         f.add(eth(0x86dd, ipv6(17, udp)));
         // An Ethernet frame whose bytes would be a PPP IPv4 packet at the session offsets.
-        f.add(eth(0x0021, concat(new byte[6], ipv4(6, 5, 0, tcp80))));
+        f.add(eth(0x0021, concat(new byte[6], ipv4(6, 5, 0, HOST_B, tcp80))));
         f.addAll(geneve());
         return f;
     }
@@ -147,29 +109,44 @@ final class PppoeGenevePackets {
      * or inner IP (protocol 0x0800/0x86dd) or ARP without Ethernet.
      */
     private static List<byte[]> geneve() {
-        byte[] innerV4 = eth(0x0800, ipv4(6, 5, 0, tcp(443)));
+        byte[] innerV4 = eth(0x0800, ipv4(6, 5, 0, HOST_B, tcp(443)));
         byte[] innerV6 = eth(0x86dd, ipv6(17, bytes(0x12, 0x34, 0, 53, 0, 8, 0, 0)));
         byte[] innerArp = eth(0x0806, bytes(0, 1, 8, 0, 6, 4, 0, 1, 0, 0x11, 0x22, 0x33, 0x44, 0x55, 10, 0, 0, 1));
-        byte[] innerVlan = vlan(100, 0x0800, ipv4(17, 5, 0, bytes(0x12, 0x34, 0, 53, 0, 8, 0, 0)));
+        byte[] innerVlan = vlan(100, 0x0800, ipv4(17, 5, 0, HOST_B, bytes(0x12, 0x34, 0, 53, 0, 8, 0, 0)));
         List<byte[]> g = new ArrayList<>();
         int[][] variants = {{0, 0x6558, 5}, {1, 0x6558, 7}, {3, 0x6558, 0xffffff}, {0, 0x6558, 0}, {2, 0x0800, 5},
             {0, 0x86dd, 7}, {63, 0x6558, 5}};
         for (int[] v : variants) {
-            byte[] inner = v[1] == 0x0800 ? ipv4(6, 5, 0, tcp(443)) : v[1] == 0x86dd ? ipv6(6, tcp(22))
+            byte[] inner = v[1] == 0x0800 ? ipv4(6, 5, 0, HOST_B, tcp(443)) : v[1] == 0x86dd ? ipv6(6, tcp(22))
                     : v[2] == 7 ? innerV6 : v[2] == 0 ? innerArp : v[0] == 3 ? innerVlan : innerV4;
             byte[] gen = concat(geneveHeader(0, v[0], v[1], v[2]), inner);
-            g.add(eth(0x0800, ipv4(17, 5, 0, udp(0x1234, 6081, gen))));
+            g.add(eth(0x0800, ipv4(17, 5, 0, HOST_B, udp(0x1234, 6081, gen))));
             g.add(eth(0x86dd, ipv6(17, udp(0x1234, 6081, gen))));
         }
         byte[] plain = concat(geneveHeader(0, 0, 0x6558, 5), innerV4);
-        g.add(eth(0x0800, ipv4(17, 6, 0, udp(0x1234, 6081, plain))));
-        g.add(eth(0x0800, ipv4(17, 5, 0x0020, udp(0x1234, 6081, plain))));
-        g.add(eth(0x0800, ipv4(17, 5, 0, udp(6081, 0x1234, plain))));
-        g.add(eth(0x0800, ipv4(17, 5, 0, udp(0x1234, 6081, concat(geneveHeader(1, 0, 0x6558, 5), innerV4)))));
-        g.add(eth(0x0800, ipv4(17, 5, 0, udp(0x1234, 6081, concat(geneveHeader(0, 0, 0x0806, 5),
+        g.add(eth(0x0800, ipv4(17, 6, 0, HOST_B, udp(0x1234, 6081, plain))));
+        g.add(eth(0x0800, ipv4(17, 5, 0x0020, HOST_B, udp(0x1234, 6081, plain))));
+        g.add(eth(0x0800, ipv4(17, 5, 0, HOST_B, udp(6081, 0x1234, plain))));
+        byte[] version1 = concat(geneveHeader(1, 0, 0x6558, 5), innerV4);
+        g.add(eth(0x0800, ipv4(17, 5, 0, HOST_B, udp(0x1234, 6081, version1))));
+        g.add(eth(0x0800, ipv4(17, 5, 0, HOST_B, udp(0x1234, 6081, concat(geneveHeader(0, 0, 0x0806, 5),
                 Arrays.copyOfRange(innerArp, 14, innerArp.length))))));
         g.add(eth(0x86dd, ipv6(17, udp(0x1234, 4789, plain))));
-        g.add(vlan(5, 0x0800, ipv4(17, 5, 0, udp(0x1234, 6081, plain))));
+        g.add(vlan(5, 0x0800, ipv4(17, 5, 0, HOST_B, udp(0x1234, 6081, plain))));
+        // Geneve in Geneve: inner Ethernet or inner IP (v4, v6) carrying a second Geneve header (VNI 7, options
+        // of 0 or 2 words; one of version 1), itself carrying Ethernet with IPv4/TCP.
+        byte[] second = concat(geneveHeader(0, 2, 0x6558, 7), innerV4);
+        byte[] secondV1 = concat(geneveHeader(1, 0, 0x6558, 7), innerV4);
+        byte[][] carriers = {geneveHeader(0, 0, 0x6558, 5), geneveHeader(0, 1, 0x0800, 5)};
+        for (byte[] second2 : new byte[][] {plain, second, secondV1}) {
+            byte[] viaEth = concat(carriers[0], eth(0x0800, ipv4(17, 5, 0, HOST_B, udp(0x4321, 6081, second2))));
+            byte[] viaIp = concat(carriers[1], ipv4(17, 5, 0, HOST_B, udp(0x4321, 6081, second2)));
+            g.add(eth(0x0800, ipv4(17, 5, 0, HOST_B, udp(0x1234, 6081, viaEth))));
+            g.add(eth(0x0800, ipv4(17, 5, 0, HOST_B, udp(0x1234, 6081, viaIp))));
+            g.add(eth(0x86dd, ipv6(17, udp(0x1234, 6081, viaEth))));
+        }
+        g.add(eth(0x0800, ipv4(17, 5, 0, HOST_B, udp(0x1234, 6081, concat(geneveHeader(0, 0, 0x86dd, 5),
+                ipv6(17, udp(0x4321, 6081, second)))))));
         return g;
     }
 
@@ -183,112 +160,5 @@ final class PppoeGenevePackets {
         h[5] = (byte) (vni >> 8);
         h[6] = (byte) vni;
         return h;
-    }
-
-    private static byte[] udp(int src, int dst, byte[] payload) {
-        int len = payload.length + 8;
-        return concat(bytes(src >> 8, src, dst >> 8, dst, len >> 8, len, 0, 0), payload);
-    }
-
-    static byte[] tcp(int dstPort) {
-        byte[] t = new byte[20];
-        t[0] = 0x04;
-        t[2] = (byte) (dstPort >> 8);
-        t[3] = (byte) dstPort;
-        t[12] = 0x50;
-        t[13] = 0x02;
-        return t;
-    }
-
-    static byte[] eth(int type, byte[] payload) {
-        return concat(bytes(0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x00, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, type >> 8,
-                type), payload);
-    }
-
-    private static byte[] vlan(int id, int type, byte[] payload) {
-        return concat(Arrays.copyOf(eth(0x8100, new byte[0]), 14), concat(bytes(id >> 8, id, type >> 8, type),
-                payload));
-    }
-
-    private static byte[] ppp(int proto, byte[] payload) {
-        return concat(bytes(proto >> 8, proto), payload);
-    }
-
-    /** A PPPoE session header (version 1, type 1, code 0) in front of {@code ppp} (protocol field included). */
-    private static byte[] pppoe(int session, byte[] ppp) {
-        return concat(bytes(0x11, 0, session >> 8, session, ppp.length >> 8, ppp.length), ppp);
-    }
-
-    static byte[] ipv4(int proto, int ihl, int fragOff, byte[] payload) {
-        byte[] h = new byte[ihl * 4];
-        h[0] = (byte) (0x40 | ihl);
-        int total = h.length + payload.length;
-        h[2] = (byte) (total >> 8);
-        h[3] = (byte) total;
-        h[6] = (byte) (fragOff >> 8);
-        h[7] = (byte) fragOff;
-        h[8] = 64;
-        h[9] = (byte) proto;
-        h[12] = 10;
-        h[15] = 1;
-        h[16] = 10;
-        h[19] = 2;
-        return concat(h, payload);
-    }
-
-    static byte[] ipv6(int nh, byte[] payload) {
-        byte[] h = new byte[40];
-        h[0] = 0x60;
-        h[4] = (byte) (payload.length >> 8);
-        h[5] = (byte) payload.length;
-        h[6] = (byte) nh;
-        h[7] = 64;
-        h[8] = 0x20;
-        h[9] = 0x01;
-        h[23] = 1;
-        h[24] = 0x20;
-        h[25] = 0x01;
-        h[39] = 2;
-        return concat(h, payload);
-    }
-
-    private static TestPackets.Pkt pkt(byte[] d, int wire, String origin) {
-        Memory m = new Memory(Math.max(1, d.length));
-        m.write(0, d, 0, d.length);
-        return new TestPackets.Pkt(d, wire, origin, m);
-    }
-
-    /** The shared captures whose MANIFEST tshark protocol list names PPPoE or Geneve; none when absent. */
-    private static List<File> captures() {
-        List<File> files = new ArrayList<>();
-        String shared = System.getProperty("weir.sharedDir");
-        if (shared == null) {
-            return files;
-        }
-        File dir = new File(shared, "pcaps");
-        File manifest = new File(dir, "MANIFEST.tsv");
-        if (!manifest.isFile()) {
-            return files;
-        }
-        try (BufferedReader r = Files.newBufferedReader(manifest.toPath())) {
-            List<String> head = Arrays.asList(r.readLine().split("\t", -1));
-            int col = head.indexOf("tshark_protocols");
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                String[] f = line.split("\t", -1);
-                if (col < 0 || f.length <= col) {
-                    continue;
-                }
-                String protos = "," + f[col].toLowerCase() + ",";
-                for (String p : PROTOCOLS) {
-                    if (protos.contains("," + p) && new File(dir, f[0]).isFile()) {
-                        files.add(new File(dir, f[0]));
-                        break;
-                    }
-                }
-            }
-        } catch (IOException e) {
-            return files;
-        }
-        return files;
     }
 }

@@ -1,12 +1,17 @@
 package io.weir.compiler;
 
-import com.sun.jna.Memory;
+import static io.weir.compiler.CraftedPackets.MULTICAST;
+import static io.weir.compiler.CraftedPackets.bytes;
+import static io.weir.compiler.CraftedPackets.concat;
+import static io.weir.compiler.CraftedPackets.eth;
+import static io.weir.compiler.CraftedPackets.pkt;
+import static io.weir.compiler.CraftedPackets.ppp;
+import static io.weir.compiler.CraftedPackets.pppoe;
+import static io.weir.compiler.CraftedPackets.tcp;
+import static io.weir.compiler.CraftedPackets.vlan;
+
 import io.weir.compiler.lower.LinkLayer;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -59,54 +64,10 @@ final class ProtocolPackets {
             }
             out.put(lt, l);
         }
-        for (File f : captures()) {
-            int[] lt = new int[1];
-            List<LibPcap.Packet> ps = LibPcap.read(f.getPath(), lt, READ_PER_FILE);
-            LinkLayer ll = ps == null ? null : LinkLayer.of(lt[0]);
-            List<TestPackets.Pkt> l = ll == null ? null : out.get(ll.linkType());
-            if (l == null) {
-                continue;
-            }
-            int kept = 0;
-            for (int i = 0; i < ps.size() && kept < KEEP_PER_FILE; i++) {
-                LibPcap.Packet p = ps.get(i);
-                if ((i < 3 || relevant(ll.linkType(), p.data())) && !protochainLoops(p.data())) {
-                    l.add(pkt(p.data(), p.wireLen(), p.origin()));
-                    kept++;
-                }
-            }
-        }
+        CraftedPackets.addCaptured(out, PROTOCOLS, READ_PER_FILE, (lt, i, d, kept) -> kept < KEEP_PER_FILE
+                && (i < 3 || relevant(lt, d)) && !protochainLoops(d));
         cache = out;
         return out;
-    }
-
-    private static List<File> captures() {
-        List<File> files = new ArrayList<>();
-        String shared = System.getProperty("weir.sharedDir");
-        if (shared == null) {
-            return files;
-        }
-        File dir = new File(shared, "pcaps");
-        try (BufferedReader r = Files.newBufferedReader(new File(dir, "MANIFEST.tsv").toPath())) {
-            String[] head = r.readLine().split("\t", -1);
-            int col = Arrays.asList(head).indexOf("tshark_protocols");
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                String[] f = line.split("\t", -1);
-                if (col < 0 || f.length <= col) {
-                    continue;
-                }
-                String protos = "," + f[col].toLowerCase() + ",";
-                for (String p : PROTOCOLS) {
-                    if (protos.contains("," + p) && new File(dir, f[0]).isFile()) {
-                        files.add(new File(dir, f[0]));
-                        break;
-                    }
-                }
-            }
-        } catch (IOException e) {
-            return files;
-        }
-        return files;
     }
 
     /** Whether a packet carries one of these protocols: not plain IPv4/IPv6/ARP with an ordinary payload. */
@@ -185,44 +146,13 @@ final class ProtocolPackets {
         return true;
     }
 
-    private static TestPackets.Pkt pkt(byte[] d, int wire, String origin) {
-        Memory m = new Memory(Math.max(1, d.length));
-        m.write(0, d, 0, d.length);
-        return new TestPackets.Pkt(d, wire, origin, m);
-    }
-
     /** The crafted packets of one of {@link TestPackets#LINK_TYPES}. */
     static List<byte[]> byLinkType(int lt) {
         List<byte[]> out = new ArrayList<>();
         for (byte[] e : ethernet()) {
-            int type = ((e[12] & 0xff) << 8) | (e[13] & 0xff);
-            byte[] payload = Arrays.copyOfRange(e, 14, e.length);
-            boolean ip = type == 0x800 || type == 0x86dd;
-            switch (lt) {
-                case LinkLayer.EN10MB: out.add(e); break;
-                case LinkLayer.LINUX_SLL: {
-                    byte[] h = new byte[16];
-                    h[5] = 6;
-                    boolean llc = type <= 1500;
-                    // 802.2 frames carry protocol 4 (ETH_P_802_2), Novell raw 802.3 protocol 1.
-                    int proto = llc ? ((payload[0] & 0xff) == 0xff ? 1 : 4) : type;
-                    h[14] = (byte) (proto >> 8);
-                    h[15] = (byte) proto;
-                    out.add(concat(h, llc ? Arrays.copyOf(payload, Math.min(payload.length, type)) : payload));
-                    break;
-                }
-                case LinkLayer.LINUX_SLL2: {
-                    byte[] h = new byte[20];
-                    int proto = type <= 1500 ? (payload[0] & 0xff) : type;
-                    h[0] = (byte) (proto >> 8);
-                    h[1] = (byte) proto;
-                    h[11] = 6;
-                    out.add(concat(h, type <= 1500 ? Arrays.copyOfRange(payload, 3, payload.length) : payload));
-                    break;
-                }
-                case LinkLayer.RAW: if (ip) { out.add(payload); } break;
-                case LinkLayer.NULL: if (ip) { out.add(concat(le32(type == 0x800 ? 2 : 10), payload)); } break;
-                default: if (ip) { out.add(concat(be32(type == 0x800 ? 2 : 30), payload)); } break;
+            byte[] d = CraftedPackets.behind(lt, e, CraftedPackets.Lengths.LLC);
+            if (d != null) {
+                out.add(d);
             }
         }
         return out;
@@ -231,7 +161,7 @@ final class ProtocolPackets {
     /** The Ethernet frames. */
     static List<byte[]> ethernet() {
         List<byte[]> f = new ArrayList<>();
-        byte[] tcp = tcp();
+        byte[] tcp = tcp(80);
         byte[] udp = {0x12, 0x34, 0x00, 0x35, 0, 8, 0, 0};
         // IPv6 header chains: (types of the headers after the IPv6 header, the last one the payload's).
         int[][] chains6 = {{6}, {17}, {0, 6}, {60, 17}, {43, 6}, {44, 6}, {44, 17}, {0, 60, 43, 44, 6},
@@ -288,34 +218,18 @@ final class ProtocolPackets {
         f.add(eth(0x8863, bytes(0x11, 0x09, 0, 0, 0, 4, 1, 1, 0, 0)));
         byte[] v4 = ipv4(new int[] {6}, 5, tcp);
         byte[] v6 = ipv6(new int[] {17}, udp);
-        f.add(eth(0x8864, pppoe(3, 0x0021, v4)));
-        f.add(eth(0x8864, pppoe(5, 0x0057, v6)));
-        f.add(eth(0x8864, pppoe(3, 0x002b, bytes(0xff, 0xff, 0, 0x1e))));
-        f.add(eth(0x8864, pppoe(0x1234, 0xc021, bytes(1, 1, 0, 4))));
+        f.add(eth(0x8864, pppoe(3, ppp(0x0021, v4))));
+        f.add(eth(0x8864, pppoe(5, ppp(0x0057, v6))));
+        f.add(eth(0x8864, pppoe(3, ppp(0x002b, bytes(0xff, 0xff, 0, 0x1e)))));
+        f.add(eth(0x8864, pppoe(0x1234, ppp(0xc021, bytes(1, 1, 0, 4)))));
         // VLAN-tagged DECnet and STP, so that offsets after "vlan" are exercised.
-        f.add(concat(Arrays.copyOf(eth(0x8100, new byte[0]), 14), concat(bytes(0, 5, 0x60, 0x03),
-                decnet(false, false, 0x0402, 0x0c03))));
+        f.add(vlan(5, 0x6003, decnet(false, false, 0x0402, 0x0c03)));
         return f;
     }
 
     /** An Ethernet frame carrying IPv6 with the header chain {@code chain} (the last entry TCP or UDP). */
     static byte[] ethernetIpv6(int[] chain) {
-        return eth(0x86dd, ipv6(chain, chain[chain.length - 1] == 6 ? tcp() : new byte[8]));
-    }
-
-    private static byte[] tcp() {
-        byte[] t = new byte[20];
-        t[0] = 0x04;
-        t[1] = 0x00;
-        t[3] = 80;
-        t[12] = 0x50;
-        t[13] = 0x02;
-        return t;
-    }
-
-    private static byte[] eth(int type, byte[] payload) {
-        byte[] h = bytes(0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x00, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, type >> 8, type);
-        return concat(h, payload);
+        return eth(0x86dd, ipv6(chain, chain[chain.length - 1] == 6 ? tcp(80) : new byte[8]));
     }
 
     /** An 802.3 frame with an 802.2 LLC header (a 2-byte control field for I and S frames, as in 802.2). */
@@ -345,20 +259,7 @@ final class ProtocolPackets {
             }
         }
         b.writeBytes(payload);
-        byte[] body = b.toByteArray();
-        byte[] h = new byte[40];
-        h[0] = 0x60;
-        h[4] = (byte) (body.length >> 8);
-        h[5] = (byte) body.length;
-        h[6] = (byte) chain[0];
-        h[7] = 64;
-        h[8] = 0x20;
-        h[9] = 0x01;
-        h[23] = 1;
-        h[24] = 0x20;
-        h[25] = 0x01;
-        h[39] = 2;
-        return concat(h, body);
+        return CraftedPackets.ipv6(chain[0], b.toByteArray());
     }
 
     private static byte[] ipv4(int[] chain, int ihl, byte[] payload) {
@@ -368,19 +269,7 @@ final class ProtocolPackets {
                     new byte[(4 + i % 2) * 4 - 4]));
         }
         b.writeBytes(payload);
-        byte[] body = b.toByteArray();
-        byte[] h = new byte[ihl * 4];
-        h[0] = (byte) (0x40 | ihl);
-        int total = h.length + body.length;
-        h[2] = (byte) (total >> 8);
-        h[3] = (byte) total;
-        h[8] = 64;
-        h[9] = (byte) chain[0];
-        h[12] = 10;
-        h[15] = 1;
-        h[16] = (byte) 224;
-        h[19] = 5;
-        return concat(h, body);
+        return CraftedPackets.ipv4(chain[0], ihl, 0, MULTICAST, b.toByteArray());
     }
 
     /** A DECnet routing header: short (flags 2) or long (flags 6), optionally after one byte of padding. */
@@ -399,32 +288,5 @@ final class ProtocolPackets {
         }
         b.writeBytes(new byte[12]);
         return b.toByteArray();
-    }
-
-    private static byte[] pppoe(int session, int pppProto, byte[] payload) {
-        int len = payload.length + 2;
-        return concat(bytes(0x11, 0, session >> 8, session, len >> 8, len, pppProto >> 8, pppProto), payload);
-    }
-
-    static byte[] bytes(int... v) {
-        byte[] b = new byte[v.length];
-        for (int i = 0; i < v.length; i++) {
-            b[i] = (byte) v[i];
-        }
-        return b;
-    }
-
-    static byte[] concat(byte[] a, byte[] b) {
-        byte[] r = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
-    }
-
-    private static byte[] le32(int v) {
-        return bytes(v, v >> 8, v >> 16, v >> 24);
-    }
-
-    private static byte[] be32(int v) {
-        return bytes(v >> 24, v >> 16, v >> 8, v);
     }
 }

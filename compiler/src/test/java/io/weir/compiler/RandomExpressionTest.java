@@ -45,7 +45,7 @@ class RandomExpressionTest {
         boolean truncated = Boolean.getBoolean("weir.random.truncated");
         Random rnd = new Random(seed);
         return IntStream.range(0, count).mapToObj(i -> expr(rnd, 3)).distinct()
-                .map(e -> DynamicTest.dynamicTest("seed " + seed + ": " + e, () -> DifferentialTest.check(e, truncated)));
+                .map(e -> DynamicTest.dynamicTest("seed " + seed + ": " + e, () -> DifferentialCheck.check(e, truncated)));
     }
 
     private static String expr(Random rnd, int depth) {

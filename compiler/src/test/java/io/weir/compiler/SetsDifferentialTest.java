@@ -11,13 +11,9 @@ import io.weir.compiler.lower.SetTable;
 import io.weir.engine.Engine;
 import io.weir.engine.Engines;
 import io.weir.engine.Filter;
-import io.weir.engine.cbpf.ClassicInterpreter;
 import io.weir.engine.cbpf.ClassicProgram;
-import io.weir.engine.cbpf.ClassicToEbpf;
 import io.weir.engine.cbpf.TcpdumpFormat;
 import io.weir.engine.ebpf.Disassembler;
-import io.weir.engine.ebpf.Program;
-import io.weir.engine.verifier.Verifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +48,7 @@ class SetsDifferentialTest {
 
     @TestFactory
     Stream<DynamicTest> setsAgreeWithTheWrittenOutExpression() throws IOException {
-        List<String> lines = DifferentialTest.expressions("/differential/sets.txt");
+        List<String> lines = DifferentialCheck.expressions("/differential/sets.txt");
         assertTrue(lines.size() >= 40, "table has " + lines.size() + " expressions");
         return lines.stream().map(l -> DynamicTest.dynamicTest(l, () -> check(l)));
     }
@@ -99,7 +95,7 @@ class SetsDifferentialTest {
             ClassicProgram ref = null;
             String pcapError = null;
             try {
-                ref = LibPcap.compile(pcap, lt, DifferentialTest.SNAPLEN);
+                ref = LibPcap.compile(pcap, lt, DifferentialCheck.SNAPLEN);
             } catch (LibPcap.Rejected r) {
                 pcapError = r.getMessage();
             }
@@ -109,14 +105,14 @@ class SetsDifferentialTest {
             try {
                 String what = "chain";
                 try {
-                    ClassicProgram chain = FilterCompiler.compile(weir, lt, DifferentialTest.SNAPLEN,
+                    ClassicProgram chain = FilterCompiler.compile(weir, lt, DifferentialCheck.SNAPLEN,
                             CompileOptions.DEAD, SetTable.classic(dir), null);
-                    addClassic(chain, names, filters);
+                    DifferentialCheck.addEngines(chain, "chain, ", names, filters);
                     what = "lookups";
-                    lookups(EbpfCompiler.compile(weir, lt, DifferentialTest.SNAPLEN, CompileOptions.DEAD, dir, 0),
+                    lookups(EbpfCompiler.compile(weir, lt, DifferentialCheck.SNAPLEN, CompileOptions.DEAD, dir, 0),
                             "lookups", names, filters, loaded);
                     what = "lookups from files";
-                    lookups(EbpfCompiler.compile(fromFile, lt, DifferentialTest.SNAPLEN, CompileOptions.DEAD, dir, 0),
+                    lookups(EbpfCompiler.compile(fromFile, lt, DifferentialCheck.SNAPLEN, CompileOptions.DEAD, dir, 0),
                             "file lookups", names, filters, loaded);
                     if (pcapError != null) {
                         problems.add("linktype " + lt + ": libpcap rejects '" + pcap + "' (" + pcapError
@@ -142,19 +138,6 @@ class SetsDifferentialTest {
         }
         if (!problems.isEmpty()) {
             fail("'" + line + "':\n" + String.join("\n", problems));
-        }
-    }
-
-    private static void addClassic(ClassicProgram p, List<String> names, List<Filter> filters) {
-        names.add("chain, classic interpreter");
-        filters.add(ClassicInterpreter.of(p));
-        Program ebpf = ClassicToEbpf.translate(p);
-        Verifier.verify(ebpf);
-        names.add("chain, eBPF interpreter");
-        filters.add(Engines.filter(ebpf, Engine.INTERPRETER));
-        if (Engines.available(Engine.JIT)) {
-            names.add("chain, JIT");
-            filters.add(Engines.filter(ebpf, Engine.JIT));
         }
     }
 

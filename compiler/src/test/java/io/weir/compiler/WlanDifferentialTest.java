@@ -23,14 +23,14 @@ class WlanDifferentialTest {
 
     @TestFactory
     Stream<DynamicTest> wlanAgreesWithLibpcap() throws IOException {
-        List<String> exprs = DifferentialTest.expressions("/differential/wlan.txt");
+        List<String> exprs = DifferentialCheck.expressions("/differential/wlan.txt");
         assertTrue(exprs.size() >= 60, "table has " + exprs.size() + " expressions");
         return exprs.stream().map(e -> DynamicTest.dynamicTest(e, () -> {
             Map<Integer, List<TestPackets.Pkt>> packets = LinkPackets.of(WLAN);
-            DifferentialTest.check(e, true, null, WLAN, packets);
+            DifferentialCheck.check(e, true, null, WLAN, packets);
             int[] captured = java.util.Arrays.stream(WLAN).filter(x -> LinkPackets.captured().contains(x)).toArray();
-            DifferentialTest.check(e, false, ByteOrder.LITTLE_ENDIAN, captured, packets);
-            DifferentialTest.check(e, true, null, OTHERS);
+            DifferentialCheck.check(e, false, ByteOrder.LITTLE_ENDIAN, captured, packets);
+            DifferentialCheck.check(e, true, null, OTHERS);
         }));
     }
 }

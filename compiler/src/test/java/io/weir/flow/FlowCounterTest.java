@@ -211,7 +211,7 @@ class FlowCounterTest {
     void manyMoreFlowsThanTheBoundLoseNoPacket(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("many-flows.pcap");
         GenerateCapture.write(new GenerateCapture.Options(20_000, 7, 1, "pcap", ByteOrder.LITTLE_ENDIAN,
-                file.toString(), 2_000));
+                file.toString(), 3_000));
         for (String expr : new String[] {null, "tcp or udp"}) {
             for (int max : new int[] {64, 512, 2048}) {
                 String what = (expr == null ? "all" : expr) + " at --max-flows " + max;

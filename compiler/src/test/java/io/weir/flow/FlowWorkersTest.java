@@ -62,7 +62,7 @@ class FlowWorkersTest {
     void evictionWithWorkersLosesNoPacket(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("many-flows.pcap");
         GenerateCapture.write(new GenerateCapture.Options(20_000, 11, 1, "pcap", ByteOrder.LITTLE_ENDIAN,
-                file.toString(), 2_000));
+                file.toString(), 3_000));
         FlowCounterTest.Run ref = FlowCounterTest.run(file, "ip or ip6", Aggregation.FIVE_TUPLE, true, 1 << 20,
                 Engine.AUTO);
         Result r = count(file, "ip or ip6", Aggregation.FIVE_TUPLE, 2, 400);

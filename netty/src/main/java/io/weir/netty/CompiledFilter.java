@@ -1,7 +1,10 @@
 package io.weir.netty;
 
+import io.weir.compiler.CompileOptions;
 import io.weir.compiler.FilterCompiler;
 import io.weir.compiler.FilterSyntaxException;
+import io.weir.compiler.ebpf.EbpfCompiler;
+import io.weir.compiler.ebpf.LoadedFilter;
 import io.weir.engine.Engine;
 import io.weir.engine.Engines;
 import io.weir.engine.Filter;
@@ -58,10 +61,11 @@ public final class CompiledFilter {
     private final Verdict verdict;
     private final int reach;
     private final String description;
-    private final BpfObject object;
+    /** What {@link #close()} frees: a clang-built object's maps or an expression's set maps; or null. */
+    private final AutoCloseable object;
 
     private CompiledFilter(Filter filter, int linkType, Verdict verdict, int reach, String description,
-            BpfObject object) {
+            AutoCloseable object) {
         this.filter = filter;
         this.linkType = linkType;
         this.verdict = verdict;
@@ -82,8 +86,15 @@ public final class CompiledFilter {
      * @throws IllegalArgumentException Weir does not compile filters for this link type
      */
     public static CompiledFilter expression(String expr, int linkType, Engine engine) throws FilterSyntaxException {
-        ClassicProgram p = FilterCompiler.compile(expr, linkType, FilterCompiler.DEFAULT_SNAPLEN);
-        return build(p, linkType, engine, expr.isBlank() ? "(all packets)" : expr);
+        // The eBPF compiler: the classic program when it needs no maps, else lookups in the sets' hash maps.
+        io.weir.compiler.ebpf.CompiledFilter spec = EbpfCompiler.compile(expr, linkType,
+                FilterCompiler.DEFAULT_SNAPLEN, CompileOptions.DEAD);
+        String description = expr.isBlank() ? "(all packets)" : expr;
+        if (!spec.usesMaps()) {
+            return build(spec.classic(), linkType, engine, description);
+        }
+        LoadedFilter loaded = spec.load(engine);
+        return new CompiledFilter(loaded.engineFilter(), linkType, Verdict.NONZERO, UNBOUNDED, description, loaded);
     }
 
     /** A compiled classic program (for example from {@code weir compile -ddd}), validated as the kernel would. */
@@ -235,15 +246,32 @@ public final class CompiledFilter {
         return filter;
     }
 
-    /** The map {@code name} of a clang-built object, or null (expressions have no maps). */
+    /**
+     * The map {@code name} of a clang-built object, or of an expression whose sets are map lookups
+     * ({@code set0_ipv4}, ...); null when there is none.
+     */
     public BpfMap map(String name) {
-        return object == null ? null : object.map(name);
+        if (object instanceof LoadedFilter f) {
+            for (BpfMap m : f.maps()) {
+                if (m.name().equals(name)) {
+                    return m;
+                }
+            }
+            return null;
+        }
+        return object == null ? null : ((BpfObject) object).map(name);
     }
 
-    /** Closes the maps of a clang-built object; nothing for other filters. */
+    /**
+     * Closes the maps of a clang-built object or of an expression's large sets; nothing for other filters. The
+     * filter must not run after that: close a filter {@link BpfFilterHandler#reload} replaced once messages in
+     * flight are done with it.
+     */
     public void close() {
-        if (object != null) {
-            object.close();
+        if (object instanceof LoadedFilter f) {
+            f.close();
+        } else if (object != null) {
+            ((BpfObject) object).close();
         }
     }
 

@@ -4,6 +4,8 @@ import io.weir.compiler.CompileOptions;
 import io.weir.compiler.FilterCompiler;
 import io.weir.compiler.FilterSyntaxException;
 import io.weir.compiler.UnsupportedLinkTypeException;
+import io.weir.compiler.ebpf.CompiledFilter;
+import io.weir.compiler.ebpf.EbpfCompiler;
 import io.weir.engine.cbpf.ClassicInsn;
 import io.weir.engine.cbpf.ClassicOp;
 import io.weir.engine.cbpf.ClassicProgram;
@@ -14,8 +16,9 @@ import java.util.Map;
 
 /**
  * The filter a scan runs, as plain data: the user's {@code bpf} expression, the BPF form of the SQL predicates
- * pushed into the reader, and the classic programs compiled on the driver for each (link type, byte order) the
- * files start with. Tasks receive it serialized; {@link FilterCache} turns a program into a JIT-ed filter once
+ * pushed into the reader, and the programs compiled on the driver for each (link type, byte order) the files
+ * start with: classic, or eBPF with the keys of sets too large for comparisons ({@code host in @FILE} is read
+ * on the driver and its keys shipped). Tasks receive it serialized; {@link FilterCache} turns a program into a JIT-ed filter once
  * per executor JVM. A link type met only inside a file (a later pcapng interface) is compiled on the executor
  * from the same expression.
  */
@@ -142,8 +145,9 @@ final class BpfPlan implements Serializable {
         }
     }
 
-    private ClassicProgram compile(String expr, int linkType, ByteOrder order) throws FilterSyntaxException {
-        return FilterCompiler.compile(expr, linkType, SNAPLEN, options(order));
+    /** The eBPF compiler's output: its classic program when it needs no maps, else the program and its sets. */
+    private CompiledFilter compile(String expr, int linkType, ByteOrder order) throws FilterSyntaxException {
+        return EbpfCompiler.compile(expr, linkType, SNAPLEN, options(order));
     }
 
     /** A savefile of this byte order, with the CLI's {@code --ip6-transport} and {@code --vlan-any} choices. */
@@ -151,7 +155,12 @@ final class BpfPlan implements Serializable {
         return CompileOptions.savefile(order).withIp6Transport(ip6Transport).withVlanAny(vlanAny);
     }
 
-    private static byte[] encode(ClassicProgram p) {
+    /** Classic bytes, or {@link CompiledFilter#encode()}'s form (which {@link FilterCache} tells apart). */
+    private static byte[] encode(CompiledFilter f) {
+        if (f.usesMaps()) {
+            return f.encode();
+        }
+        ClassicProgram p = f.classic();
         return acceptsAll(p) ? new byte[0] : p.encode();
     }
 

@@ -1,5 +1,6 @@
 package io.weir.spark;
 
+import io.weir.compiler.ebpf.CompiledFilter;
 import io.weir.engine.Engine;
 import io.weir.engine.Engines;
 import io.weir.engine.Filter;
@@ -17,7 +18,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The executor side of the filter: a program shipped as bytes becomes a verified, JIT-compiled filter once per
+ * The executor side of the filter: a program shipped as bytes (a classic program, or the eBPF compiler's program
+ * with its sets' keys when a set is too large for comparisons) becomes a verified, JIT-compiled filter once per
  * executor JVM, not once per task. A bounded, least-recently-used cache keyed by (program bytes, link type);
  * tasks of one executor share its filters (filters are thread-safe). {@link #compilations()} counts the
  * filters made, which tests compare with the number of distinct keys.
@@ -64,7 +66,7 @@ public final class FilterCache {
             Filter f = CACHE.get(k);
             if (f == null) {
                 // Compiling under the lock: tasks of one executor wait for the first instead of racing it.
-                f = make(ClassicProgram.decode(program));
+                f = CompiledFilter.isEncoded(program) ? load(program) : make(ClassicProgram.decode(program));
                 COMPILATIONS.incrementAndGet();
                 CACHE.put(k, f);
             }
@@ -93,6 +95,20 @@ public final class FilterCache {
             }
         }
         return Engines.filter(verified.program(), Engine.INTERPRETER);
+    }
+
+    /**
+     * A filter the eBPF compiler shipped with its sets ({@link CompiledFilter#encode()}): the hash maps are made
+     * again from the keys, then the program is verified against them and JIT-compiled. An evicted one is not
+     * closed (a task may still run it): its maps then live as long as the JVM, which 64 entries bound.
+     */
+    private static Filter load(byte[] encoded) {
+        try {
+            return CompiledFilter.decode(encoded).load(Engine.AUTO);
+        } catch (VerifierException e) {
+            throw new IllegalStateException("the verifier rejected the compiled filter (a Weir bug): "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Filters made in this JVM since it started (or since {@link #clear()}). */

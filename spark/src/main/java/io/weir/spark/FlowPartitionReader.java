@@ -2,8 +2,11 @@ package io.weir.spark;
 
 import io.weir.capture.Packet;
 import io.weir.compiler.FilterSyntaxException;
+import io.weir.flow.Aggregation;
 import io.weir.flow.FlowCounter;
+import io.weir.flow.FlowHash;
 import io.weir.flow.FlowRecord;
+import io.weir.spark.hadoop.HadoopFiles;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,10 +19,13 @@ import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The flow table for one task: every packet of the task's splits is counted into Weir's flow map (the
- * {@link FlowCounter} of {@code weir flows}, one per link type met), then each flow of the map, and each flow
- * evicted from it on the way, is one row. A flow several tasks saw comes out as one row per task:
- * {@link PcapFlows#merge} folds them by flow key.
+ * The flow table for one task: the packets of the task's flow-hash bucket ({@link FlowHash}, the same rule as
+ * {@code weir flows --threads}: every packet of a flow, both directions and all fragments, lands in one bucket)
+ * are counted, in file order over every split of the scan, into Weir's flow map (the {@link FlowCounter} of
+ * {@code weir flows}, one per link type met); then each flow of the map, and each flow evicted from it on the
+ * way, is one row. So each flow is counted whole by one task, its originator being the sender of the first
+ * packet, exactly as {@code weir flows} has it: the rows need no merge. (A scan planned with one bucket per
+ * split, as before, would give per-split parts: {@link PcapFlows#merge} still folds such rows.)
  *
  * <p>The {@code bpf} option is the counter's filter, exactly as {@code weir flows -r FILE EXPR} applies it; the
  * reader's own filter and SQL pushdown do not apply to flows.
@@ -29,14 +35,18 @@ final class FlowPartitionReader implements PartitionReader<InternalRow> {
     private final PcapOptions options;
     /** For each selected column, its index in the full flow row. */
     private final int[] selected;
+    private final int bucket;
+    private final int buckets;
     private final Map<Integer, FlowCounter> counters = new HashMap<>();
     private final List<FlowRecord> rows = new ArrayList<>();
     private int at = -1;
     private InternalRow current;
 
-    FlowPartitionReader(PcapPartition partition, PcapOptions options, StructType schema) {
+    FlowPartitionReader(PcapPartition partition, PcapOptions options, StructType schema, HadoopFiles hadoop) {
         // The counter filters: the stream passes every packet on (no BPF plan, no time range).
-        this.stream = new PacketStream(partition.splits(), options, new BpfPlan(null, null, false, false));
+        this.stream = new PacketStream(partition.splits(), options, new BpfPlan(null, null, false, false), hadoop);
+        this.bucket = partition.bucket();
+        this.buckets = partition.buckets();
         this.options = options;
         StructType full = FlowRows.schema();
         this.selected = new int[schema.fields().length];
@@ -67,6 +77,10 @@ final class FlowPartitionReader implements PartitionReader<InternalRow> {
         try {
             Packet p;
             while ((p = stream.next()) != null) {
+                if (buckets > 1 && FlowHash.of(p.buffer(), p.offset(), p.capLen(), p.linkType(),
+                        Aggregation.FIVE_TUPLE) % buckets != bucket) {
+                    continue;   // another task's flow
+                }
                 counter(p.linkType()).count(p.buffer(), p.offset(), p.capLen(), p.wireLen(), p.timestampNanos());
             }
             for (FlowCounter c : counters.values()) {

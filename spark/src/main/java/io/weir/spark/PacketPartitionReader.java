@@ -2,6 +2,7 @@ package io.weir.spark;
 
 import io.weir.capture.Packet;
 import io.weir.spark.decode.PacketDecoder;
+import io.weir.spark.hadoop.HadoopFiles;
 import java.io.IOException;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
@@ -31,8 +32,8 @@ final class PacketPartitionReader implements PartitionReader<InternalRow> {
     private String fileOf;
 
     PacketPartitionReader(PcapPartition partition, PcapOptions options, BpfPlan plan, PacketColumn[] columns,
-            long limit) {
-        this.stream = new PacketStream(partition.splits(), options, plan);
+            long limit, HadoopFiles hadoop) {
+        this.stream = new PacketStream(partition.splits(), options, plan, hadoop);
         this.columns = columns;
         boolean d = false;
         for (PacketColumn c : columns) {

@@ -5,6 +5,7 @@ import io.weir.capture.CaptureInterface;
 import io.weir.capture.Packet;
 import io.weir.capture.split.SplitReader;
 import io.weir.engine.Filter;
+import io.weir.spark.hadoop.HadoopFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -26,6 +27,7 @@ final class PacketStream implements Closeable {
     private final BpfPlan plan;
     private final PushedPredicates pushed;
     private final boolean timeRange;
+    private final HadoopFiles hadoop;
     private int next;
     private SplitSpec current;
     private SplitReader source;
@@ -38,8 +40,9 @@ final class PacketStream implements Closeable {
     long packets;
     long matched;
 
-    PacketStream(List<SplitSpec> splits, PcapOptions options, BpfPlan plan) {
+    PacketStream(List<SplitSpec> splits, PcapOptions options, BpfPlan plan, HadoopFiles hadoop) {
         this.splits = splits;
+        this.hadoop = hadoop;
         this.options = options;
         this.plan = plan;
         this.pushed = plan.pushed();
@@ -125,7 +128,7 @@ final class PacketStream implements Closeable {
         }
         current = splits.get(next++);
         try {
-            source = Splits.open(current, options.split);
+            source = Splits.open(current, options.split, hadoop);
         } catch (CaptureFormatException e) {
             if (options.mode != PcapOptions.Mode.PERMISSIVE) {
                 throw e;
@@ -146,7 +149,7 @@ final class PacketStream implements Closeable {
         if (!options.verify || following == null) {
             return;
         }
-        try (SplitReader n = Splits.open(following, options.split)) {
+        try (SplitReader n = Splits.open(following, options.split, hadoop)) {
             long first = n.firstRecordOffset();
             if (first < 0) {
                 // The next split holds no record (one record spans it): it must end where this one does.

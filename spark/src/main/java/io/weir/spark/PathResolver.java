@@ -1,5 +1,6 @@
 package io.weir.spark;
 
+import io.weir.spark.hadoop.HadoopFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
@@ -9,6 +10,7 @@ import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -17,20 +19,30 @@ import java.util.stream.Stream;
  * entries ({@code .name}, {@code _name}, as Spark's file sources skip them) and Weir's index sidecars are left
  * out. The result is sorted and free of duplicates, so partition numbers do not depend on listing order.
  *
- * <p>Paths are local (or mounted) file-system paths, with or without a {@code file:} prefix: the reader opens
- * files with {@link java.nio.channels.FileChannel}, so every executor must see them at the same path.
+ * <p>Local paths (no scheme, or {@code file:}) are the fast path: the JDK's {@link java.nio.channels.FileChannel},
+ * so every executor must see them at the same path. Paths the options route through Hadoop
+ * ({@link PcapOptions#viaHadoop}) are listed by {@link HadoopFiles#list}.
  */
 final class PathResolver {
 
     private PathResolver() {}
 
-    /** The files {@code paths} name, sorted. */
+    /** The local files {@code paths} name, sorted. */
     static List<Path> resolve(List<String> paths) {
+        return resolve(paths, p -> false, null);
+    }
+
+    /** The files {@code paths} name, sorted: through {@code hadoop} where {@code viaHadoop} says so. */
+    static List<Path> resolve(List<String> paths, Predicate<String> viaHadoop, HadoopFiles hadoop) {
         if (paths.isEmpty()) {
             throw new IllegalArgumentException("no path given: use load(PATH...) or option(\"path\", ...)");
         }
-        TreeSet<Path> out = new TreeSet<>();
+        TreeSet<Path> out = new TreeSet<>(java.util.Comparator.comparing(Path::toString));
         for (String raw : paths) {
+            if (viaHadoop.test(raw)) {
+                out.addAll(hadoop.list(raw));
+                continue;
+            }
             String p = raw.startsWith("file://") ? raw.substring("file://".length())
                     : raw.startsWith("file:") ? raw.substring("file:".length()) : raw;
             int before = out.size();

@@ -8,12 +8,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Whole flows from the per-task flow rows of {@code option("output", "flows")}.
+ * Flows of capture files, and the folding of flow rows that describe parts of the same flow.
  *
- * <p><b>The plan.</b> Each task counts its splits' packets in Weir's flow map, so a flow whose packets several
- * tasks read (a long connection across a split boundary or across rotated files) comes out as one row per
- * task. {@link #merge} groups those rows by the flow's key with Spark's aggregation (a shuffle by key, partial
- * aggregation on the map side): the key is the protocol, VLAN and the two endpoints in a fixed order, so a part
+ * <p>{@code option("output", "flows")} alone gives whole flows: each task counts one flow-hash bucket over every
+ * split ({@link FlowPartitionReader}). {@link #merge} is for rows that are parts of one flow: the union of two
+ * reads (yesterday's files and today's), or flow rows from elsewhere with these columns. It groups rows by the
+ * flow's key with Spark's aggregation (a shuffle by key, partial aggregation on the map side): the key is the protocol, VLAN and the two endpoints in a fixed order, so a part
  * whose first packet went the other way joins too; packet, byte and flag counters are summed per direction of
  * that fixed order, {@code first_ns} is the minimum, {@code last_ns} the maximum, and the originator, protocol
  * name and Community ID are those of the part with the earliest first packet. The result has the same columns,
@@ -26,9 +26,9 @@ import org.apache.spark.sql.Row;
 public final class PcapFlows {
     private PcapFlows() {}
 
-    /** Reads {@code paths} as flows with {@code reader}'s options and merges the tasks' parts. */
+    /** Reads {@code paths} as flows with {@code reader}'s options: whole flows, one row each. */
     public static Dataset<Row> load(DataFrameReader reader, String... paths) {
-        return merge(reader.format(PcapDataSource.SHORT_NAME).option("output", "flows").load(paths));
+        return reader.format(PcapDataSource.SHORT_NAME).option("output", "flows").load(paths);
     }
 
     /** Folds rows of the same flow into one (see the class comment). */

@@ -24,6 +24,14 @@ import java.util.Map;
  * <tr><td>{@code output}</td><td>packets, flows</td><td>packets</td></tr>
  * <tr><td>{@code maxFlows}</td><td>flows per task's table (flows output)</td><td>262144</td></tr>
  * <tr><td>{@code pushdown}</td><td>true/false: translate SQL predicates into the reader</td><td>true</td></tr>
+ * <tr><td>{@code columnar}</td><td>true/false: packets without {@code data} in columnar batches</td>
+ *     <td>true</td></tr>
+ * <tr><td>{@code flowPartitions}</td><td>tasks of a flows scan (each counts one flow-hash bucket)</td>
+ *     <td>the splits, at most Spark's default parallelism</td></tr>
+ * <tr><td>{@code fileSystem}</td><td>auto: paths with a scheme other than {@code file:} through Hadoop, the
+ *     rest as local files; hadoop: every path through Hadoop (scheme-less ones against
+ *     {@code fs.defaultFS})</td><td>auto</td></tr>
+ * <tr><td>{@code fs.*}</td><td>added to Spark's Hadoop configuration for this read</td><td></td></tr>
  * </table>
  */
 public final class PcapOptions implements Serializable {
@@ -56,6 +64,14 @@ public final class PcapOptions implements Serializable {
     final Output output;
     final int maxFlows;
     final boolean pushdown;
+    /** Tasks of a flows scan; 0: chosen by the planner. */
+    final int flowPartitions;
+    /** Packets without {@code data} in columnar batches (option {@code columnar}, default true). */
+    final boolean columnar;
+    /** Every path through Hadoop's FileSystem ({@code fileSystem=hadoop}). */
+    final boolean allHadoop;
+    /** The read's {@code fs.*} options, for the Hadoop configuration. */
+    final java.util.TreeMap<String, String> hadoopOptions = new java.util.TreeMap<>();
 
     private PcapOptions(Map<String, String> o) {
         paths = paths(o);
@@ -70,6 +86,33 @@ public final class PcapOptions implements Serializable {
         output = Output.valueOf(choice(o, "output", "packets", "packets", "flows").toUpperCase(Locale.ROOT));
         maxFlows = (int) Math.min(Integer.MAX_VALUE, positive("maxFlows", get(o, "maxFlows", "262144")));
         pushdown = !"false".equalsIgnoreCase(get(o, "pushdown", "true"));
+        columnar = !"false".equalsIgnoreCase(get(o, "columnar", "true"));
+        String fp = get(o, "flowPartitions", null);
+        flowPartitions = fp == null ? 0 : (int) Math.min(4096, positive("flowPartitions", fp));
+        allHadoop = choice(o, "fileSystem", "auto", "auto", "hadoop").equals("hadoop");
+        Map<String, String> exact = o instanceof org.apache.spark.sql.util.CaseInsensitiveStringMap c
+                ? c.asCaseSensitiveMap() : o;   // Hadoop's keys are case-sensitive
+        for (Map.Entry<String, String> e : exact.entrySet()) {
+            if (e.getKey().toLowerCase(Locale.ROOT).startsWith("fs.")) {
+                hadoopOptions.put(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    /** Whether {@code path} is read through Hadoop's FileSystem (else: the local fast path). */
+    boolean viaHadoop(String path) {
+        String scheme = io.weir.spark.hadoop.HadoopFiles.scheme(path);
+        return allHadoop || scheme != null && !scheme.equals("file");
+    }
+
+    /** Whether any path is read through Hadoop. */
+    boolean needsHadoop() {
+        for (String p : paths) {
+            if (viaHadoop(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.weir.spark;
 
+import io.weir.spark.hadoop.HadoopFiles;
 import java.util.List;
 import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.read.Batch;
@@ -18,10 +19,18 @@ final class PcapScan implements Scan, Batch {
     private final BpfPlan plan;
     private final StructType schema;
     private final long limit;
+    private final HadoopFiles hadoop;
+    private final int parallelism;
     private List<PcapPartition> partitions;
 
-    PcapScan(PcapOptions options, BpfPlan plan, StructType schema, long limit) {
+    /**
+     * @param hadoop      the Hadoop configuration's holder, when a path goes through Hadoop (else {@code null})
+     * @param parallelism Spark's default parallelism: the most flow-hash buckets a flows scan uses by default
+     */
+    PcapScan(PcapOptions options, BpfPlan plan, StructType schema, long limit, HadoopFiles hadoop, int parallelism) {
         this.options = options;
+        this.hadoop = hadoop;
+        this.parallelism = parallelism;
         this.plan = plan;
         this.schema = schema;
         this.limit = limit;
@@ -42,6 +51,9 @@ final class PcapScan implements Scan, Batch {
             s.append(", ").append(filter);
         }
         s.append(", split: ").append(options.split).append('/').append(options.splitSize);
+        if (options.output == PcapOptions.Output.FLOWS && partitions != null) {
+            s.append(", flow buckets: ").append(partitions.size());
+        }
         if (limit != Long.MAX_VALUE) {
             s.append(", limit: ").append(limit);
         }
@@ -57,7 +69,11 @@ final class PcapScan implements Scan, Batch {
     @Override
     public InputPartition[] planInputPartitions() {
         if (partitions == null) {
-            partitions = ScanPlanner.plan(options, plan);
+            List<PcapPartition> planned = ScanPlanner.plan(options, plan, hadoop);
+            partitions = options.output == PcapOptions.Output.FLOWS
+                    ? ScanPlanner.flowBuckets(planned, options.flowPartitions > 0 ? options.flowPartitions
+                            : Math.min(parallelism, planned.size()))
+                    : planned;
         }
         return partitions.toArray(new InputPartition[0]);
     }
@@ -65,7 +81,7 @@ final class PcapScan implements Scan, Batch {
     @Override
     public PartitionReaderFactory createReaderFactory() {
         planInputPartitions();   // compiles the programs the factory ships
-        return new PcapReaderFactory(options, plan, schema, limit);
+        return new PcapReaderFactory(options, plan, schema, limit, hadoop);
     }
 
     @Override

@@ -1,7 +1,10 @@
 package io.weir.spark;
 
+import io.weir.spark.hadoop.HadoopFiles;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.expressions.filter.Predicate;
 import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.connector.read.SupportsPushDownLimit;
@@ -78,6 +81,13 @@ final class PcapScanBuilder implements SupportsPushDownRequiredColumns, Supports
             // Fails the query here, with the located error, before any file is opened.
             plan.prepare(1, java.nio.ByteOrder.BIG_ENDIAN, "(checked for Ethernet)");
         }
-        return new PcapScan(options, plan, schema, limit);
+        SparkSession spark = SparkSession.active();
+        HadoopFiles hadoop = null;
+        if (options.needsHadoop()) {
+            Configuration conf = new Configuration(spark.sparkContext().hadoopConfiguration());
+            options.hadoopOptions.forEach(conf::set);
+            hadoop = new HadoopFiles(conf);
+        }
+        return new PcapScan(options, plan, schema, limit, hadoop, spark.sparkContext().defaultParallelism());
     }
 }

@@ -3,6 +3,7 @@ package io.weir.spark;
 import io.weir.capture.CaptureFormatException;
 import io.weir.capture.CaptureInterface;
 import io.weir.capture.PcapReader;
+import io.weir.spark.hadoop.HadoopFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
@@ -22,8 +23,8 @@ final class ScanPlanner {
     private ScanPlanner() {}
 
     /** The partitions of a scan; compiles the plan's programs for every file head met. */
-    static List<PcapPartition> plan(PcapOptions options, BpfPlan plan) {
-        List<Path> files = PathResolver.resolve(options.paths);
+    static List<PcapPartition> plan(PcapOptions options, BpfPlan plan, HadoopFiles hadoop) {
+        List<Path> files = PathResolver.resolve(options.paths, options::viaHadoop, hadoop);
         List<SplitSpec> all = new ArrayList<>();
         for (Path f : files) {
             try {
@@ -63,6 +64,24 @@ final class ScanPlanner {
             }
             return new Head(r.byteOrder(), lts);
         }
+    }
+
+    /**
+     * The tasks of a flows scan: {@code buckets} tasks (at least 1), each reading every split of {@code planned}
+     * in file order and counting the flows of its hash bucket. Every byte is read once per task, the flow
+     * counting (the costly part) is divided among them; see ARCHITECTURE.md, "Spark data source".
+     */
+    static List<PcapPartition> flowBuckets(List<PcapPartition> planned, int buckets) {
+        List<SplitSpec> all = new ArrayList<>();
+        for (PcapPartition p : planned) {
+            all.addAll(p.splits());
+        }
+        int k = Math.max(1, buckets);
+        List<PcapPartition> out = new ArrayList<>(k);
+        for (int b = 0; b < k; b++) {
+            out.add(new PcapPartition(b, List.copyOf(all), b, k));
+        }
+        return out;
     }
 
     /** Next-fit packing of splits into partitions of about {@code target} bytes. */

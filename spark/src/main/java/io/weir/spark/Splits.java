@@ -6,6 +6,7 @@ import io.weir.capture.split.SplitMode;
 import io.weir.capture.split.SplitPlanner;
 import io.weir.capture.split.SplitReader;
 import io.weir.capture.split.StaleIndexException;
+import io.weir.spark.hadoop.HadoopFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ final class Splits {
      * packets the index proves to lie outside the pushed time range are left out.
      */
     static List<SplitSpec> plan(Path file, String mode, long splitSize, PushedPredicates time) throws IOException {
-        List<FileSplit> cut = SplitPlanner.plan(file, SplitMode.parse(mode), splitSize);
+        List<FileSplit> cut = SplitPlanner.plan(file, SplitMode.parse(mode), even(Files.size(file), splitSize));
         CaptureIndex index = time != null && time.hasTimeRange() ? index(file) : null;
         List<SplitSpec> out = new ArrayList<>(cut.size());
         for (int i = 0; i < cut.size(); i++) {
@@ -43,6 +44,19 @@ final class Splits {
         return out;
     }
 
+    /**
+     * The split size that cuts {@code size} bytes into as many splits as {@code splitSize} does, of equal length:
+     * no short last split, so the tasks of a large file finish together (1,000 MiB at 256 MiB: four splits of
+     * 250 MiB, not three of 256 and one of 232).
+     */
+    static long even(long size, long splitSize) {
+        if (size <= splitSize) {
+            return splitSize;
+        }
+        long n = (size + splitSize - 1) / splitSize;
+        return (size + n - 1) / n;
+    }
+
     /** The file's current index, or {@code null} (none, stale, or unreadable: then nothing is pruned). */
     private static CaptureIndex index(Path file) {
         Path sidecar = CaptureIndex.sidecarPath(file);
@@ -58,9 +72,10 @@ final class Splits {
         }
     }
 
-    /** Opens one split for reading. */
-    static SplitReader open(SplitSpec split, String mode) throws IOException {
-        return SplitReader.open(new FileSplit(Path.of(split.file()), split.start(), split.end()),
-                SplitMode.parse(mode));
+    /** Opens one split for reading: a URI through {@code hadoop} (when given), a plain path locally. */
+    static SplitReader open(SplitSpec split, String mode, HadoopFiles hadoop) throws IOException {
+        Path file = hadoop != null && HadoopFiles.hasScheme(split.file()) ? hadoop.path(split.file())
+                : Path.of(split.file());
+        return SplitReader.open(new FileSplit(file, split.start(), split.end()), SplitMode.parse(mode));
     }
 }

@@ -18,7 +18,7 @@ import org.apache.spark.sql.SparkSession;
  * ./weir-spark [--master local[N]] [--option KEY=VALUE]... [--csv] [--max-rows N] [--repeat N] --sql "QUERY" PATH...
  * </pre>
  *
- * The paths become the views {@code packets} (the packet table) and {@code flows} (merged flows); the options
+ * The paths become the views {@code packets} (the packet table) and {@code flows} (whole flows); the options
  * apply to both (except {@code output}). The result goes to stdout as a table or CSV; the query's own time
  * (session start-up excluded) goes to stderr; {@code --repeat N} runs it N times in the same session and prints
  * each time (the first run pays for Spark's own warm-up: code generation, class loading). Exit status 0, 1 on a failed query, 2 on a usage error.
@@ -28,6 +28,12 @@ public final class WeirSpark {
             + " [--max-rows N] [--repeat N] --sql \"QUERY\" PATH...";
 
     private WeirSpark() {}
+
+    /** CPU time of this JVM, all threads ({@code -1} where the platform does not tell). */
+    static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
+    }
 
     /** The parsed command line. */
     record Args(String master, Map<String, String> options, boolean csv, int maxRows, int repeat, String sql,
@@ -109,11 +115,15 @@ public final class WeirSpark {
             List<Row> rows = null;
             for (int run = 1; run <= a.repeat(); run++) {
                 long t0 = System.nanoTime();
+                long cpu0 = processCpuNanos();
                 result = spark.sql(a.sql());
                 rows = result.limit(a.maxRows()).collectAsList();
                 long nanos = System.nanoTime() - t0;
-                err.printf(Locale.ROOT, "weir-spark: query time %.3f s (%d rows, master %s%s)%n", nanos / 1e9,
-                        rows.size(), a.master(), a.repeat() == 1 ? "" : ", run " + run + " of " + a.repeat());
+                // CPU time of the whole JVM during the query: on a loaded machine, what the query itself cost.
+                long cpu = processCpuNanos() - cpu0;
+                err.printf(Locale.ROOT, "weir-spark: query time %.3f s (%d rows, master %s%s; JVM CPU %.3f s)%n",
+                        nanos / 1e9, rows.size(), a.master(), a.repeat() == 1 ? "" : ", run " + run + " of "
+                        + a.repeat(), cpu / 1e9);
             }
             String[] names = result.columns();
             if (a.csv()) {

@@ -8,32 +8,42 @@ import io.weir.capture.Packet;
 import io.weir.capture.PcapReader;
 import io.weir.flow.FlowCounter;
 import io.weir.flow.FlowRecord;
+import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
 /**
- * Flows read in many splits and merged equal {@code weir flows} (the same {@link FlowCounter} over the whole
- * file, in one process) row for row: every counter, both directions, first and last times, flags, Community ID.
- *
- * <p>Fragments are left out with the filter: a later fragment takes the ports of its datagram's first fragment
- * only when the same counter saw that one, so a split boundary between fragments changes its key (see the
- * README's known limits).
+ * {@code format("pcap").option("output", "flows")} alone equals {@code weir flows} (the same {@link FlowCounter}
+ * over the whole file, in one process) row for row: every counter, both directions, the originator (sender of
+ * the first packet), first and last times, flags, Community ID; fragments included. At every split size and
+ * number of flow-hash tasks; and {@link PcapFlows#merge} of such rows changes nothing.
  */
 class FlowsTest {
-    private static final String NO_FRAGMENTS = "not (ip[6:2] & 0x3fff != 0) and not (ip6 and ip6[6] == 44)";
+    /** Split size, flow tasks ("" = the planner's choice), tasks expected ({@code 0}: not checked). */
+    private static final String[][] CASES = {
+        {"none", "", "1"},
+        {"3000007", "", "2"},            // local[2]: at most the default parallelism
+        {"7340033", "3", "3"},
+        {"32m", "1", "1"},
+        {"3000007", "5", "5"},
+    };
 
-    @Test
-    void splitFlowsMergeToWeirFlowsRowForRow() throws Exception {
-        Path f = SparkTests.generated("flows.pcap", 60_000, 5, "ether", "pcap", ByteOrder.LITTLE_ENDIAN, 200);
+    private static Path capture() {
+        return SparkTests.generated("flows.pcap", 60_000, 5, "ether", "pcap", ByteOrder.LITTLE_ENDIAN, 200);
+    }
+
+    /** {@code weir flows -r FILE [EXPR]}: the flows of one counter over the whole file, by flow id. */
+    static Map<String, FlowRecord> weirFlows(Path f, String expr) throws Exception {
         Map<String, FlowRecord> want = new HashMap<>();
         try (PcapReader r = PcapReader.open(f);
-                FlowCounter c = FlowCounter.builder().expression(NO_FRAGMENTS).linkType(1).build()) {
+                FlowCounter c = FlowCounter.builder().expression(expr).linkType(r.linkType()).build()) {
             while (r.next()) {
                 Packet p = r.packet();
                 c.count(p.buffer(), p.offset(), p.capLen(), p.wireLen(), p.timestampNanos());
@@ -42,19 +52,69 @@ class FlowsTest {
                 want.put(rec.id(), rec);
             }
         }
-        Dataset<Row> parts = pcap().option("output", "flows").option("bpf", NO_FRAGMENTS)
-                .option("splitSize", "3000007").load(f.toString());
-        assertTrue(parts.javaRDD().getNumPartitions() > 8);
-        assertTrue(parts.count() > want.size(), "flows are cut by splits before the merge");
-        List<Row> got = PcapFlows.merge(parts).collectAsList();
-        assertEquals(want.size(), got.size());
+        return want;
+    }
+
+    @Test
+    void flowsFromTheSourceEqualWeirFlowsRowForRow() throws Exception {
+        Path f = capture();
+        Map<String, FlowRecord> want = weirFlows(f, null);
+        for (String[] c : CASES) {
+            DataFrameReader r = pcap().option("output", "flows");
+            r = c[0].equals("none") ? r.option("split", "none") : r.option("splitSize", c[0]);
+            if (!c[1].isEmpty()) {
+                r = r.option("flowPartitions", c[1]);
+            }
+            Dataset<Row> flows = r.load(f.toString());
+            String what = "split " + c[0] + ", flowPartitions '" + c[1] + "'";
+            assertEquals(Integer.parseInt(c[2]), flows.javaRDD().getNumPartitions(), what);
+            assertRowsEqual(want, flows.collectAsList(), what);
+        }
+    }
+
+    @Test
+    void theFilterAndTheMergeOfWholeRows() throws Exception {
+        Path f = capture();
+        String expr = "tcp or icmp";
+        Map<String, FlowRecord> want = weirFlows(f, expr);
+        Dataset<Row> flows = pcap().option("output", "flows").option("bpf", expr).option("splitSize", "4m")
+                .load(f.toString());
+        assertRowsEqual(want, flows.collectAsList(), "bpf " + expr);
+        assertRowsEqual(want, PcapFlows.merge(flows).collectAsList(), "merged, bpf " + expr);
+        assertTrue(flows.queryExecution().executedPlan().toString().contains("flow buckets: 2"),
+                flows.queryExecution().executedPlan().toString());
+    }
+
+    @Test
+    void perSplitPartsMergeToWholeFlows() throws Exception {
+        // Rows of separate reads (here: the two halves of the file's flow buckets, read one task each) fold
+        // back together: merge is what joins flows from different loads.
+        Path f = capture();
+        Map<String, FlowRecord> want = weirFlows(f, null);
+        Dataset<Row> a = pcap().option("output", "flows").option("flowPartitions", "1").load(f.toString());
+        List<Row> twice = PcapFlows.merge(a.union(a)).collectAsList();
+        assertEquals(want.size(), twice.size());
+        for (Row g : twice) {
+            FlowRecord w = want.get(id(g));
+            assertEquals(2 * (w.origPkts() + w.respPkts()), g.getLong(g.fieldIndex("orig_pkts"))
+                    + g.getLong(g.fieldIndex("resp_pkts")), id(g));
+            assertEquals(w.origHost(), g.getString(g.fieldIndex("id.orig_h")), id(g));
+        }
+    }
+
+    private static String id(Row g) {
+        return g.getInt(g.fieldIndex("family")) + "/" + g.getInt(g.fieldIndex("ip_proto")) + "/"
+                + g.getInt(g.fieldIndex("vlan")) + "/" + g.getString(g.fieldIndex("id.orig_h")) + ":"
+                + g.getInt(g.fieldIndex("id.orig_p")) + "/" + g.getString(g.fieldIndex("id.resp_h")) + ":"
+                + g.getInt(g.fieldIndex("id.resp_p"));
+    }
+
+    static void assertRowsEqual(Map<String, FlowRecord> want, List<Row> got, String what) throws IOException {
+        assertEquals(want.size(), got.size(), what + ": flows");
         for (Row g : got) {
-            String id = g.getInt(g.fieldIndex("family")) + "/" + g.getInt(g.fieldIndex("ip_proto")) + "/"
-                    + g.getInt(g.fieldIndex("vlan")) + "/" + g.getString(g.fieldIndex("id.orig_h")) + ":"
-                    + g.getInt(g.fieldIndex("id.orig_p")) + "/" + g.getString(g.fieldIndex("id.resp_h")) + ":"
-                    + g.getInt(g.fieldIndex("id.resp_p"));
-            FlowRecord w = want.get(id);
-            assertTrue(w != null, "no such flow in weir flows: " + id);
+            String id = what + ": " + id(g);
+            FlowRecord w = want.get(id(g));
+            assertTrue(w != null, "no such flow in weir flows (or its originator differs): " + id);
             assertEquals(w.origPkts(), g.getLong(g.fieldIndex("orig_pkts")), id);
             assertEquals(w.respPkts(), g.getLong(g.fieldIndex("resp_pkts")), id);
             assertEquals(w.origIpBytes(), g.getLong(g.fieldIndex("orig_ip_bytes")), id);
@@ -71,14 +131,5 @@ class FlowsTest {
                     g.getString(g.fieldIndex("community_id")), id);
             assertEquals(w.durationNanos() / 1e9, g.getDouble(g.fieldIndex("duration")), 1e-9, id);
         }
-        // Merging merged rows changes nothing.
-        assertEquals(got.size(), PcapFlows.merge(PcapFlows.merge(parts)).count());
-    }
-
-    @Test
-    void oneSplitIsAlreadyWhole() {
-        Path f = SparkTests.generated("flows.pcap", 60_000, 5, "ether", "pcap", ByteOrder.LITTLE_ENDIAN, 200);
-        Dataset<Row> parts = pcap().option("output", "flows").option("split", "none").load(f.toString());
-        assertEquals(parts.count(), PcapFlows.merge(parts).count());
     }
 }

@@ -35,7 +35,7 @@ class SplitInvarianceTest {
     /** count, sum(len), sum(offset) and two offset hashes: equal multisets of offsets give equal figures. */
     record Figures(long count, long lenSum, long offsetSum, long h1, long h2) {}
 
-    private static final String[] AGGREGATES = {"count(*)", "coalesce(sum(len), 0)", "coalesce(sum(offset), 0)",
+    static final String[] AGGREGATES = {"count(*)", "coalesce(sum(len), 0)", "coalesce(sum(offset), 0)",
         "coalesce(sum(pmod(offset * 1000003, 2147483647)), 0)",
         "coalesce(sum(pmod(offset * 999983 + 12345, 2147483629)), 0)"};
 

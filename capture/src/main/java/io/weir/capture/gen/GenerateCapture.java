@@ -27,7 +27,10 @@ import java.nio.file.Path;
 public final class GenerateCapture {
     private GenerateCapture() {}
 
-    /** What to write: {@code flows} 0 draws ports afresh per packet, N > 0 draws packets from about N conversations. */
+    /**
+     * What to write: {@code flows} 0 draws ports afresh per packet, N > 0 draws packets from N conversations (plus
+     * background: {@link TrafficGenerator#TrafficGenerator(long, int)}).
+     */
     public record Options(long count, long seed, int linkType, String format, ByteOrder order, String out, int flows) {}
 
     public static void main(String[] args) {

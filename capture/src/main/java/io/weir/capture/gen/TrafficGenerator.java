@@ -28,6 +28,9 @@ public final class TrafficGenerator {
     private static final int ICMP = 1;
     private static final int ICMP6 = 58;
     private static final int[] TCP_PORTS = {80, 443, 22, 8080, 25, 3306};
+    /** Kinds [FROM, TO) are other UDP, ICMP, ICMPv6 and ARP: few conversations, never drawn from a flow pool. */
+    private static final int BACKGROUND_FROM = 60;
+    private static final int BACKGROUND_TO = 82;
 
     private long state;
     private long now = START_NANOS;
@@ -54,8 +57,10 @@ public final class TrafficGenerator {
     }
 
     /**
-     * A generator whose TCP and DNS packets belong to about {@code flows} conversations (host pair and ports
-     * fixed per conversation), as benchmarks of flow counting need; 0 draws ports afresh for every packet.
+     * A generator whose TCP, DNS and fragmented UDP packets (78% of them) belong to {@code flows} conversations,
+     * each with its kind, host pair, ports and VLAN tags fixed by its id, so that a capture long enough to draw
+     * every id holds {@code flows} 5-tuple flows (VLAN included), plus at most about a thousand background ones
+     * (other UDP, ICMP), as benchmarks of flow counting need; 0 draws ports afresh for every packet.
      */
     public TrafficGenerator(long seed, int flows) {
         if (flows < 0) {
@@ -88,20 +93,35 @@ public final class TrafficGenerator {
         p.packetType = 0;
         if (fragmentsLeft > 0) {
             nextFragment();
+            if (flowPool > 0) {
+                pooledTags(flow);   // a datagram's fragments share its conversation's tags
+            }
             return p;
         }
         int host;
         int peer;
+        int kind;
+        boolean pooled = false;
         if (flowPool > 0) {
-            flow = below(flowPool);
-            host = flow & 15;
-            peer = 16 + ((flow >>> 4) & 15);
+            // Background traffic (other UDP, ICMP, ARP: 22%, as without a pool) is drawn per packet and falls
+            // into a few hundred conversations; the rest comes from the pool, one conversation per flow id with
+            // its kind, hosts, ports and VLAN tags fixed by the id, so that N ids give N flows.
+            kind = below(100);
+            if (kind < BACKGROUND_FROM || kind >= BACKGROUND_TO) {
+                pooled = true;
+                flow = below(flowPool);
+                host = flow & 15;
+                peer = 16 + ((flow >>> 4) & 15);
+                kind = pooledKind(flow);
+            } else {
+                host = below(16);
+                peer = 16 + below(16);
+            }
         } else {
             host = below(16);
             peer = 16 + below(16);
+            kind = below(100);
         }
-        // A conversation keeps its protocol: with a flow pool the kind is a function of the flow.
-        int kind = flowPool > 0 ? (int) (Integer.toUnsignedLong(flow * 0x9E3779B1) % 100) : below(100);
         if (kind < 34) {
             tcp4(host, peer);
         } else if (kind < 44) {
@@ -125,7 +145,9 @@ public final class TrafficGenerator {
         } else {
             bulk(host, peer);
         }
-        if (chance(12)) {
+        if (flowPool > 0) {
+            pooledTags(pooled ? flow : ~host);   // background: by host (mDNS and DHCP have no fixed peer)
+        } else if (chance(12)) {
             p.vlanCount = 1;
             p.vlanTpid[0] = 0x8100;
             p.vlanTci[0] = (below(8) << 13) | (1 + below(4094));
@@ -137,6 +159,34 @@ public final class TrafficGenerator {
             p.vlanTci[1] = 1 + below(4094);
         }
         return p;
+    }
+
+    /** The kind of a pooled conversation (a number outside the background range), fixed by its id. */
+    private static int pooledKind(int flow) {
+        int k = (int) (Integer.toUnsignedLong(flow * 0x9E3779B1) % (100 - (BACKGROUND_TO - BACKGROUND_FROM)));
+        return k < BACKGROUND_FROM ? k : k + (BACKGROUND_TO - BACKGROUND_FROM);
+    }
+
+    /**
+     * VLAN tags fixed by a conversation (a flow id, or the host of background traffic) in the same shares as
+     * without a pool (12% one 802.1Q tag, about 3% QinQ), since the outer id is part of a flow's key; the
+     * priority bits vary per packet, as they may on a real link.
+     */
+    private void pooledTags(int conversation) {
+        long h = Integer.toUnsignedLong(conversation * 0x85EBCA6B) * 0x9E3779B97F4A7C15L;
+        int share = (int) ((h >>> 40) % 100);
+        int id = 1 + (int) ((h >>> 8) % 4094);
+        if (share < 12) {
+            p.vlanCount = 1;
+            p.vlanTpid[0] = 0x8100;
+            p.vlanTci[0] = (below(8) << 13) | id;
+        } else if (share < 15) {
+            p.vlanCount = 2;
+            p.vlanTpid[0] = 0x88a8;
+            p.vlanTci[0] = 100 + id % 10;
+            p.vlanTpid[1] = 0x8100;
+            p.vlanTci[1] = id;
+        }
     }
 
     // ---- addresses ----
@@ -501,9 +551,16 @@ public final class TrafficGenerator {
         fragTotal = 1600 + below(2400);
         fragmentsLeft = fragTotal > 2900 ? 3 : 2;
         fragOffset = 0;
-        // The datagram: UDP header then data, kept to slice the later fragments from.
-        put16(fragPayload, 0, 4000 + below(1000));
-        put16(fragPayload, 2, 9000 + below(1000));
+        // The datagram: UDP header then data, kept to slice the later fragments from. With a pool, the ports are
+        // the conversation's.
+        int sport = 4000 + below(1000);
+        int dport = 9000 + below(1000);
+        if (flowPool > 0) {
+            sport = 4000 + (flow >>> 8) % 1000;
+            dport = 9000 + (flow >>> 8) / 1000 % 1000;
+        }
+        put16(fragPayload, 0, sport);
+        put16(fragPayload, 2, dport);
         put16(fragPayload, 4, fragTotal);
         put16(fragPayload, 6, 0);
         int seed = below(256);

@@ -6,7 +6,9 @@
  * the classic program to eBPF with each lookup's placeholder jump replaced by
  * {@link io.weir.compiler.ebpf.LookupCode}. The result is a {@link io.weir.compiler.ebpf.CompiledFilter} (a
  * blueprint: program and table contents); {@code load} makes the maps and the running
- * {@link io.weir.compiler.ebpf.LoadedFilter}. Invariant: on every packet the filter returns what the classic
+ * {@link io.weir.compiler.ebpf.LoadedFilter}; {@code program(firstFd)} embeds it in a larger program (the flow
+ * counter), and {@code encode()}/{@code decode} ship it to another JVM as plain bytes
+ * ({@link io.weir.compiler.ebpf.FilterCodec}, {@link io.weir.compiler.ebpf.SetData}). Invariant: on every packet the filter returns what the classic
  * program with each set written out as comparisons would return.
  * <pre>{@code
  * try (LoadedFilter f = EbpfCompiler.compile("net in @nets.txt", 1, 262144, CompileOptions.DEAD).load(Engine.AUTO)) {

@@ -16,6 +16,8 @@ import java.util.List;
  */
 final class ArithLowering {
     private static final int MEMWORDS = 16;
+    /** The link types {@code radio[...]} reads: Prism, radiotap and AVS headers. */
+    private static final java.util.Set<Integer> RADIO_HEADERS = java.util.Set.of(119, 127, 163);
 
     private final Lowering lw;
     private final String src;
@@ -188,6 +190,14 @@ final class ArithLowering {
         boolean transport = false;
         switch (ld.proto()) {
             case "ether": guard = null; base = ll.offLinkHdr(); break;
+            case "radio":
+                // The radio header itself, from the packet's first byte: libpcap has it on radiotap, AVS and Prism.
+                if (!RADIO_HEADERS.contains(ll.linkType())) {
+                    throw new LowerException("radio information not present in capture");
+                }
+                guard = null;
+                base = 0;
+                break;
             case "ip": guard = ll.linktype(LinkLayer.ETHERTYPE_IP); base = nl; break;
             case "ip6": guard = ll.linktype(LinkLayer.ETHERTYPE_IPV6); base = nl; break;
             case "arp": guard = ll.linktype(LinkLayer.ETHERTYPE_ARP); base = nl; break;

@@ -41,6 +41,8 @@ final class Direction {
             case IPNET:
                 // IPNET_OUTBOUND 1, IPNET_INBOUND 2, in the 16-bit direction field.
                 return LinkLayer.cmp(2, 2, out ? 1 : 2);
+            case PFLOG:
+                return Pflog.direction(ll, out);
             case JUNIPER:
                 // Bit 0 of the flags byte is "inbound"; libpcap leaves the masked compare unfolded.
                 return out ? Pred.not(LinkLayer.test(Codes.JSET_K, 1, LinkLayer.load(1, 3)))

@@ -109,7 +109,7 @@ final class Frame {
 
     /** {@code p} with every test moved onto this frame. */
     Pred apply(Pred p) throws LowerException {
-        if (p instanceof Pred.Test t) {
+        return Pred.mapTests(p, t -> {
             boolean xJump = (t.jcode() & 0x08) != 0;
             List<ClassicInsn> body = rewrite(t.stmts(), true, xJump);
             if (body.equals(t.stmts())) {
@@ -118,17 +118,7 @@ final class Frame {
             List<ClassicInsn> s = prefix();
             s.addAll(body);
             return new Pred.Test(s, t.jcode(), t.k(), t.relation());
-        }
-        if (p instanceof Pred.And a) {
-            return new Pred.And(apply(a.l()), apply(a.r()));
-        }
-        if (p instanceof Pred.Or o) {
-            return new Pred.Or(apply(o.l()), apply(o.r()));
-        }
-        if (p instanceof Pred.Not n) {
-            return new Pred.Not(apply(n.p()));
-        }
-        return p;
+        });
     }
 
     private static boolean isAbsLoad(int c) {

@@ -12,9 +12,10 @@ import io.weir.engine.cbpf.ClassicOp.Codes;
  *
  * <p>What follows {@code geneve} applies to its payload, as in libpcap, with offsets that depend on the protocol
  * field (inner Ethernet for 0x6558: link type at inner+12; otherwise the protocol field itself is the link type
- * and the payload the network layer): {@link #enterPayload} opens that frame ({@link GenevePayload}). Where Weir
- * does not compile the payload (inside a tunnel scope, on 802.11, after MPLS), {@link Lowering} rejects, with a
- * located error, any primitive written after {@code geneve}.
+ * and the payload the network layer): {@link #enterPayload} opens that frame ({@link GenevePayload}). In that
+ * payload a second {@code geneve} is its test only, as libpcap's is; where Weir does not compile the payload
+ * (after a second {@code geneve}, inside a tunnel scope, on 802.11, after MPLS), {@link Lowering} rejects, with
+ * a located error, any primitive written after {@code geneve}.
  */
 final class Geneve {
     private static final long MAX_VNI = 0xFFFFFF;
@@ -30,9 +31,6 @@ final class Geneve {
     static Pred geneve(Lowering lw, Long vni) throws LowerException {
         if (vni != null && vni > MAX_VNI) {
             throw new LowerException("Geneve VNI " + vni + " greater than maximum " + MAX_VNI);
-        }
-        if (lw.scope() != null && lw.scope().isGeneve()) {
-            throw new LowerException("'geneve' in the payload of 'geneve' is not supported by Weir yet");
         }
         LinkLayer ll = lw.link();
         int nl = ll.offNl();

@@ -17,9 +17,10 @@ import java.util.List;
  * {@code mpls} move like any offset). After the frame's rewrite, a load at a sentinel offset reads
  * {@code ldx M[slot]; ld [x + SENTINEL + j]}; {@link #resolve} replaces the pair with statements that compute
  * the absolute field offset without a branch (the protocol check becomes a 0/1 multiplier) and load at it. The
- * IP header length's {@code ldxms} form, whose X indexes the transport loads, is resolved the same way. Any other
- * use of a sentinel (arithmetic on offsets: {@code vxlan}, {@code inner} with its own tunnel, the IPv6
- * transport walk) is refused with an error rather than miscompiled. Scratch words 13 and 12 are used, so the
+ * IP header length's {@code ldxms} form, whose X indexes the transport loads, is resolved the same way; a load at
+ * a sentinel whose index X was computed from the packet ({@code ip[ip[0] & 0xf]}) adds the sentinel's distance
+ * from I to X ({@link #indexed}). Any other use of a sentinel (arithmetic on offsets: {@code vxlan}, {@code inner} with its own tunnel, the IPv6
+ * transport walk) is refused with an error rather than miscompiled. Scratch words 13, 12 and 11 are used, so the
  * frame is only opened at the top level (no tunnel scope around it, no 802.11 prologue).
  */
 final class GenevePayload {
@@ -34,6 +35,8 @@ final class GenevePayload {
     static final int ETHERTYPE_TEB = 0x6558;
     private static final int SCRATCH_A = 13;
     private static final int SCRATCH_B = 12;
+    /** Where an indexed load at a computed index keeps X while the field's offset is computed. */
+    private static final int SCRATCH_X = 11;
 
     /** The outer network layer's offset (the Geneve test's, before the payload). */
     private final int outerNl;
@@ -101,6 +104,42 @@ final class GenevePayload {
         return new LowerException("expression too complex after 'geneve' (variable payload offsets in arithmetic)");
     }
 
+    /** Whether X is read after statement {@code i} before it is set again. */
+    private static boolean xUsedAfter(List<ClassicInsn> s, int i, boolean xAtEnd) {
+        for (int j = i + 1; j < s.size(); j++) {
+            int c = s.get(j).code();
+            if (isIndLoad(c) || (c & 0x07) == 0x04 && (c & 0x08) != 0 || c == Codes.TXA || c == Codes.STX) {
+                return true;
+            }
+            if (definesX(c)) {
+                return false;
+            }
+        }
+        return xAtEnd;
+    }
+
+    /**
+     * {@code ld [x + k]} with k at a sentinel and X any absolute offset into the frame (the frame's start I plus
+     * a computed index, as {@code ip[ip[0] & 0xf]} leaves it): the field is at X plus the sentinel's distance
+     * from I, which is computed as {@link #base} minus I, with X kept in a scratch word meanwhile.
+     */
+    private void indexed(ClassicInsn load, boolean xLive, List<ClassicInsn> out) {
+        int sent = sentinel(load.k());
+        out.add(s(Codes.STX, SCRATCH_X));
+        out.addAll(base(sent));
+        out.addAll(List.of(s(Codes.LDX_MEM, slot), s(Codes.SUB_X, 0), s(Codes.LDX_MEM, SCRATCH_X), s(Codes.ADD_X, 0)));
+        int rel = load.k() - sent;
+        if (rel < 0) {
+            out.add(s(Codes.ADD_K, rel));
+            rel = 0;
+        }
+        out.add(s(Codes.TAX, 0));
+        out.add(s(load.code(), rel));
+        if (xLive) {
+            out.add(s(Codes.LDX_MEM, SCRATCH_X));
+        }
+    }
+
     /**
      * The frame-rewritten statements {@code s} with every sentinel access resolved; throws if a sentinel is used
      * in a way this does not resolve.
@@ -112,7 +151,7 @@ final class GenevePayload {
             any |= sentinel(in.k()) != 0;
             int c = in.code();
             words |= (c == Codes.ST || c == Codes.STX || c == Codes.LD_MEM || c == Codes.LDX_MEM)
-                    && (in.k() == SCRATCH_A || in.k() == SCRATCH_B);
+                    && (in.k() == SCRATCH_A || in.k() == SCRATCH_B || in.k() == SCRATCH_X);
         }
         if (!any) {
             return s;
@@ -158,6 +197,10 @@ final class GenevePayload {
             if (sentinel(in.k()) != 0) {
                 if (xNl && isIndLoad(c) && sentinel(in.k()) == NL && in.k() >= NL) {
                     out.add(s(c, in.k() - NL));
+                    continue;
+                }
+                if (!xNl && isIndLoad(c)) {
+                    indexed(in, xUsedAfter(s, i, xAtEnd), out);
                     continue;
                 }
                 throw unsupported();

@@ -61,6 +61,8 @@ public final class LinkLayer {
     private boolean savefile;
     /** The byte order DLT_NULL's host-order address family is written in. */
     private ByteOrder nullOrder = ByteOrder.nativeOrder();
+    /** After SunATM's {@code lane}: the test that the frame is not an LE control frame, or null ({@link SunAtm}). */
+    private Pred leControl;
 
     private LinkLayer(LinkTypes.LinkType type) {
         this.type = type;
@@ -84,6 +86,29 @@ public final class LinkLayer {
         ppp.offLinkType = offNl + 6;
         ppp.offNl = offNl + 8;
         return ppp;
+    }
+
+    /**
+     * What follows SunATM's {@code lane} ({@link SunAtm}): LANE Ethernet 2 bytes into the AAL5 PDU (libpcap's
+     * {@code PUSH_LINKHDR} to Ethernet at 6), still SunATM for the ATM keywords. Right after the pseudo-header,
+     * the protocol and MAC tests also require the PDU not to start with 0xff00 (an LE control frame); after a
+     * second {@code lane} libpcap no longer checks that.
+     */
+    LinkLayer lane() {
+        LinkTypes.LinkType t = new LinkTypes.LinkType(linkType, type.name(), type.description(), type.errorName(),
+                LinkTypes.Family.ETHER, 6, 18, 20, 6);
+        LinkLayer e = new LinkLayer(t);
+        e.savefile = savefile;
+        e.nullOrder = nullOrder;
+        if (type.family() == LinkTypes.Family.SUNATM) {
+            e.leControl = Pred.not(cmp(2, offLinkHdr + 4, 0xff00));
+        }
+        return e;
+    }
+
+    /** {@code p} after the LANE control-frame check, where there is one. */
+    Pred leControl(Pred p) {
+        return Pred.and(leControl, p);
     }
 
     /**
@@ -233,7 +258,7 @@ public final class LinkLayer {
         }
         switch (type.family()) {
             case ETHER:
-                return etherLinktype(etherType);
+                return leControl(etherLinktype(etherType));
             case SLL:
                 return sllLinktype(etherType);
             case SLL2:
@@ -261,8 +286,9 @@ public final class LinkLayer {
                 return Pred.FALSE;
             case WLAN:
                 return Wlan.linktype(this, etherType);
+            case PFLOG:
+                return Pflog.linktype(this, etherType);
             case NONE:
-            case GAP:
                 throw new UnsupportedLinkTypeException(linkType, type.errorName());
             default:
                 return OtherLinks.linktype(this, etherType);
@@ -357,7 +383,7 @@ public final class LinkLayer {
         if (m < 0) {
             throw new LowerException("not a broadcast link");
         }
-        return Pred.and(cmp(4, m + 2, 0xffffffff), cmp(2, m, 0xffff));
+        return leControl(Pred.and(cmp(4, m + 2, 0xffffffff), cmp(2, m, 0xffff)));
     }
 
     /** {@code ether multicast}: the group bit of the destination MAC address (ARCNET: its broadcast). */
@@ -373,7 +399,7 @@ public final class LinkLayer {
             throw new LowerException("link-layer multicast filters supported only on ethernet/FDDI/token "
                     + "ring/ARCNET/802.11/ATM LANE/Fibre Channel");
         }
-        return test(Codes.JSET_K, 1, load(1, m));
+        return leControl(test(Codes.JSET_K, 1, load(1, m)));
     }
 
     /** {@code vlan [id]}: matches a VLAN tag, then moves the offsets past it. */
@@ -390,8 +416,8 @@ public final class LinkLayer {
         if (id != null && id > 4095) {
             throw new LowerException("VLAN tag " + id + " greater than maximum 4095");
         }
-        Pred tpid = Pred.or(Pred.or(cmp(2, offLinkType, 0x8100), cmp(2, offLinkType, 0x88a8)),
-                cmp(2, offLinkType, 0x9100));
+        Pred tpid = leControl(Pred.or(Pred.or(cmp(2, offLinkType, 0x8100), cmp(2, offLinkType, 0x88a8)),
+                cmp(2, offLinkType, 0x9100)));
         Pred p = id == null ? tpid : Pred.and(tpid, mcmp(2, offLinkType + 2, 0x0fff, id.intValue()));
         offLinkType += 4;
         offNl += 4;
@@ -424,7 +450,7 @@ public final class LinkLayer {
         }
         Pred p;
         if (mplsDepth == 0) {
-            p = cmp(2, offLinkType, linkType == PPP ? PPP_MPLS_UNICAST : ETHERTYPE_MPLS);
+            p = leControl(cmp(2, offLinkType, linkType == PPP ? PPP_MPLS_UNICAST : ETHERTYPE_MPLS));
         } else {
             // The previous label must not be the bottom of the stack.
             p = Pred.not(test(Codes.JSET_K, 0x01, load(1, offNl - 2)));

@@ -18,8 +18,6 @@ public final class LinkTypes {
     public enum Family {
         /** libpcap compiles only {@code len}, {@code link[...]}: protocol tests are "not implemented". */
         NONE,
-        /** libpcap filters it, Weir does not yet: every filter is refused with an {@code UnsupportedLinkTypeException}. */
-        GAP,
         /** Ethernet type field (or 802.3 length and LLC), MAC addresses. */
         ETHER,
         /** 802.2 LLC/SNAP at the type offset (FDDI, token ring, IP over FC, RFC 1483 ATM). */
@@ -61,13 +59,15 @@ public final class LinkTypes {
         /** LocalTalk: carries AppleTalk only. */
         LTALK,
         /** 802.11, bare or behind a radiotap, PPI, Prism or AVS header: see {@link Wlan}. */
-        WLAN
+        WLAN,
+        /** OpenBSD pflog: the address family byte; the header's own length says where the network layer is. */
+        PFLOG
     }
 
     /**
      * Offsets from here on are relative to a header whose position depends on the packet: {@code VAR_LL + n}
      * is byte n of the 802.11 header behind a radio header, {@code VAR_PL + n} byte n of the 802.11 payload
-     * (its LLC header). {@link VarOffsets} turns loads at such offsets into indexed loads from the lengths its
+     * (its LLC header), or of pflog's network layer ({@link Pflog}). {@link VarOffsets} turns loads at such offsets into indexed loads from the lengths its
      * prologue computes, as libpcap does.
      */
     public static final int VAR_LL = 0x10000000;
@@ -91,12 +91,11 @@ public final class LinkTypes {
             int offLinkHdr, int offLinkType, int offNl, int offMac) {
         /** Whether Weir compiles protocol tests for it (what {@code --list-linktypes} lists). */
         public boolean filters() {
-            return family != Family.NONE && family != Family.GAP;
+            return family != Family.NONE;
         }
     }
 
     private static final Family NONE = Family.NONE;
-    private static final Family GAP = Family.GAP;
     private static final Family ETHER = Family.ETHER;
     private static final Family LLC = Family.LLC;
     private static final Family SLL = Family.SLL;
@@ -118,6 +117,7 @@ public final class LinkTypes {
     private static final Family BACNET = Family.BACNET;
     private static final Family LTALK = Family.LTALK;
     private static final Family WLAN = Family.WLAN;
+    private static final Family PFLOG = Family.PFLOG;
 
     private static LinkType t(int dlt, String name, String desc, Family f, int hdr, int type, int nl, int mac) {
         return new LinkType(dlt, name, desc, desc, f, hdr, type, nl, mac);
@@ -152,7 +152,7 @@ public final class LinkTypes {
         t(112, null, "DLT 112", CHDLC, 0, 2, 4, -1),
         t(113, "LINUX_SLL", "Linux cooked v1", SLL, 0, 14, 16, -1),
         t(114, "LTALK", "Localtalk", LTALK, 0, -1, 0, -1),
-        t(117, "PFLOG", "OpenBSD pflog file", GAP, 0, -1, 0, -1),
+        t(117, "PFLOG", "OpenBSD pflog file", PFLOG, 0, -1, VAR_PL, -1),
         t(119, "PRISM_HEADER", "802.11 plus Prism header", WLAN, VAR_LL, VAR_PL, VAR_PL + 8, -1),
         t(122, "IP_OVER_FC", "RFC 2625 IP-over-Fibre Channel", LLC, 0, 16, 24, 2),
         t(123, "SUNATM", "Sun raw ATM", SUNATM, 0, 4, 12, -1),

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * {@code llc [subtype]}: an 802.2 LLC frame on Ethernet (a length field, and not Novell's raw 802.3 with
  * {@code 0xffff} where the SAPs would be), optionally with the frame type of its control field: I, S or U, or
- * one S or U command (libpcap's {@code gen_llc_*}). libpcap supports it on Ethernet among Weir's link types.
+ * one S or U command (libpcap's {@code gen_llc_*}); on SunATM the pseudo-header's LLC traffic type, on 802.11 a
+ * data frame, with the control field where their LLC header is.
  */
 final class Llc {
     /** S-format commands: control & 0x0f. */
@@ -23,6 +24,16 @@ final class Llc {
         if (subtype != null && !subtype.equals("i") && !subtype.equals("s") && !subtype.equals("u")
                 && !S_CMDS.containsKey(subtype) && !U_CMDS.containsKey(subtype)) {
             throw new LowerException("unknown LLC type name \"" + subtype + "\"");
+        }
+        if (SunAtm.is(ll) && !ll.isEthernet()) {
+            // SunATM (before lane): the pseudo-header says LLC traffic; the control field is 2 bytes into the PDU.
+            Pred frame = SunAtm.llcTraffic(ll);
+            return subtype == null ? frame : Pred.and(frame, kind(subtype, ll.offLinkHdr() + 6));
+        }
+        if (Wlan.is(ll)) {
+            // 802.11: a data frame, whose LLC header is the payload's start.
+            Pred frame = Wlan.dataFrame(ll);
+            return subtype == null ? frame : Pred.and(frame, kind(subtype, ll.offLinkType() + 2));
         }
         if (!ll.isEthernet()) {
             throw new LowerException("'llc' not supported for " + ll.name());
@@ -41,7 +52,11 @@ final class Llc {
         if (subtype == null) {
             return frame;
         }
-        int ctl = pl + 2;
+        return Pred.and(frame, kind(subtype, pl + 2));
+    }
+
+    /** The frame type or command {@code subtype} in the control field at {@code ctl}. */
+    private static Pred kind(String subtype, int ctl) {
         Pred kind;
         if (subtype.equals("i")) {
             kind = Pred.not(LinkLayer.test(Codes.JSET_K, 0x01, LinkLayer.load(1, ctl)));
@@ -54,6 +69,6 @@ final class Llc {
         } else {
             kind = LinkLayer.mcmp(1, ctl, 0xef, U_CMDS.get(subtype));
         }
-        return Pred.and(frame, kind);
+        return kind;
     }
 }

@@ -168,6 +168,7 @@ public final class Lowering {
             case "igmp": return ipProto(IPPROTO_IGMP);
             case "icmp6": return ip6Proto(IPPROTO_ICMPV6);
             case "gre": case "ipip": return Tunnels.abbrev(this, proto);
+            case "radio": throw error("'radio' is not a valid protocol type", span);
             default:
                 if (Protocols.handles(proto)) {
                     return Protocols.abbrev(this, proto);
@@ -232,6 +233,16 @@ public final class Lowering {
             case "wlan dir":
                 return Wlan.direction(ll, o.num());
             default:
+                // The keywords of particular link types (ForeignKeywords): pflog, raw ATM, MTP2/SS7.
+                if (o.kind().startsWith("pf ")) {
+                    return Pflog.lower(ll, o);
+                }
+                if (o.kind().startsWith("atm ")) {
+                    return SunAtm.lower(this, o);
+                }
+                if (o.kind().startsWith("mtp ")) {
+                    return Mtp.lower(ll, o);
+                }
                 throw new IllegalStateException(o.kind());
         }
     }
@@ -449,7 +460,8 @@ public final class Lowering {
                 if (Wlan.is(ll) || Wlan.addressQualifier(q.dir())) {
                     return Wlan.host(ll, mac, q.dir());
                 }
-                return Geneve.macCheck(this, dirop(q.dir(), ehost(mac, ll.offMac() + 6), ehost(mac, ll.offMac())));
+                return Geneve.macCheck(this, ll.leControl(dirop(q.dir(), ehost(mac, ll.offMac() + 6),
+                        ehost(mac, ll.offMac()))));
             }
             case NAME:
             default:

@@ -114,6 +114,32 @@ public sealed interface Pred permits Pred.Const, Pred.Test, Pred.And, Pred.Or, P
         return new Or(a, b);
     }
 
+    /** A rewrite of one test; {@code X} is what it may throw ({@code RuntimeException}: nothing checked). */
+    @FunctionalInterface
+    interface TestRewrite<X extends Exception> {
+        Pred apply(Test t) throws X;
+    }
+
+    /**
+     * {@code p} with every test replaced by what {@code f} makes of it; and, or, not and constants are kept as
+     * they are (nothing is folded), so a rewrite that returns each test unchanged returns an equal tree.
+     */
+    static <X extends Exception> Pred mapTests(Pred p, TestRewrite<X> f) throws X {
+        if (p instanceof Test t) {
+            return f.apply(t);
+        }
+        if (p instanceof And a) {
+            return new And(mapTests(a.l(), f), mapTests(a.r(), f));
+        }
+        if (p instanceof Or o) {
+            return new Or(mapTests(o.l(), f), mapTests(o.r(), f));
+        }
+        if (p instanceof Not n) {
+            return new Not(mapTests(n.p(), f));
+        }
+        return p;
+    }
+
     /** {@code not a}, folding constants and double negation. */
     static Pred not(Pred a) {
         if (a instanceof Const c) {

@@ -164,9 +164,13 @@ public final class Protocols {
         }
     }
 
-    /** An ISO packet whose network-layer protocol identifier is {@code nlpid}. */
+    /**
+     * An ISO packet whose network-layer protocol identifier is {@code nlpid}. Cisco HDLC stuffs a fudge byte
+     * before the NLPID (libpcap's gen_proto reads it one byte later there; the IS-IS PDU type is not moved).
+     */
     private static Pred iso(LinkLayer ll, int nlpid) throws LowerException {
-        return Pred.and(ll.linktype(LLCSAP_ISONS), LinkLayer.cmp(1, isoOffset(ll), nlpid));
+        int fudge = ll.family() == LinkTypes.Family.CHDLC ? 1 : 0;
+        return Pred.and(ll.linktype(LLCSAP_ISONS), LinkLayer.cmp(1, isoOffset(ll) + fudge, nlpid));
     }
 
     /** The IS-IS PDU type (the fifth byte of the common header, reserved bits included as libpcap does). */

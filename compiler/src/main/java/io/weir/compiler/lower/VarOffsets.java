@@ -35,6 +35,7 @@ public final class VarOffsets {
     private static final int DLT_RADIOTAP = 127;
     private static final int DLT_AVS = 163;
     private static final int DLT_PPI = 192;
+    private static final int DLT_PFLOG = 117;
 
     private final int dlt;
     private boolean usesLl;
@@ -47,25 +48,15 @@ public final class VarOffsets {
 
     /** Whether the link type has variable offsets (then {@link #RESERVED} scratch words are taken). */
     static boolean variable(LinkLayer ll) {
-        return ll.family() == LinkTypes.Family.WLAN;
+        return ll.family() == LinkTypes.Family.WLAN || ll.family() == LinkTypes.Family.PFLOG;
     }
 
     /** {@code p} with every load at a sentinel offset made relative to the scratch words. */
     public Pred resolve(Pred p) {
-        if (p instanceof Pred.Test t) {
+        return Pred.mapTests(p, t -> {
             List<ClassicInsn> s = rewrite(t.stmts());
             return s == null ? t : new Pred.Test(s, t.jcode(), t.k(), t.relation());
-        }
-        if (p instanceof Pred.And a) {
-            return new Pred.And(resolve(a.l()), resolve(a.r()));
-        }
-        if (p instanceof Pred.Or o) {
-            return new Pred.Or(resolve(o.l()), resolve(o.r()));
-        }
-        if (p instanceof Pred.Not n) {
-            return new Pred.Not(resolve(n.p()));
-        }
-        return p;
+        });
     }
 
     /** The scratch word of a sentinel offset, or -1 for an ordinary one. */
@@ -186,6 +177,9 @@ public final class VarOffsets {
         if (p.size() == 1 && !ppi) {
             return p;   // decided without reading the packet: nothing for the prologue to feed
         }
+        if (dlt == DLT_PFLOG) {
+            return pflog(p);
+        }
         Asm asm = new Asm();
         if (ppi) {
             // The PPI header's DLT field (little-endian) must say 802.11.
@@ -282,6 +276,17 @@ public final class VarOffsets {
 
     private static int meet(int old, int x, int unset) {
         return old == unset ? x : old == x ? x : -1;
+    }
+
+    /**
+     * pflog: the network layer starts after the header, whose length is its first byte rounded up to 4
+     * (libpcap's {@code gen_load_pflog_llprefixlen}); it goes to {@link #REG_PL} and X.
+     */
+    private static ClassicProgram pflog(ClassicProgram p) {
+        List<ClassicInsn> all = new ArrayList<>(List.of(ClassicInsn.ldb(0), ClassicInsn.stmt(Codes.ADD_K, 3),
+                ClassicInsn.stmt(Codes.AND_K, 0xfffffffc), ClassicInsn.st(REG_PL), ClassicInsn.tax()));
+        all.addAll(dropReloads(p.insns(), REG_PL));
+        return ClassicProgram.of(all);
     }
 
     /**

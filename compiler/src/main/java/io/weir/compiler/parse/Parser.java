@@ -24,9 +24,9 @@ public final class Parser {
     public static final Set<String> PROTOS = Set.of("ether", "link", "ip", "ip6", "arp", "rarp", "tcp", "udp",
             "sctp", "icmp", "icmp6", "igmp", "fddi", "tr", "wlan", "ppp", "slip", "igrp", "pim", "vrrp", "carp",
             "atalk", "aarp", "decnet", "lat", "sca", "moprc", "mopdl", "ah", "esp", "iso", "esis", "es-is", "isis",
-            "is-is", "l1", "l2", "iih", "lsp", "snp", "csnp", "psnp", "clnp", "stp", "ipx", "netbeui");
+            "is-is", "l1", "l2", "iih", "lsp", "snp", "csnp", "psnp", "clnp", "stp", "ipx", "netbeui", "radio");
     /** libpcap keywords outside Weir's subset: rejected with a located "not supported" message. */
-    private static final Set<String> UNSUPPORTED = Set.of("radio");
+    private static final Set<String> UNSUPPORTED = Set.of();
     private static final Set<String> KEYWORDS = Set.of("src", "dst", "host", "net", "mask", "port", "portrange",
             "proto", "less", "greater", "broadcast", "multicast", "and", "or", "not", "len", "vlan", "mpls",
             "protochain", "gateway", "byte", "llc", "pppoed", "pppoes", "geneve", "inbound", "outbound", "ifindex",
@@ -242,7 +242,10 @@ public final class Parser {
             return new Q(new Ast.Other(t.text(), null, n.num(), n.span(), t.span().to(n.span())), null);
         }
         if (t.kind() == Token.Kind.ID && ForeignKeywords.message(t.text()) != null) {
-            throw error(ForeignKeywords.message(t.text()), t.span());
+            int[] pos = {p};
+            Expr e = ForeignKeywords.parse(src, toks, pos, Parser::reserved);
+            p = pos[0];
+            return new Q(e, null);
         }
         if (t.is("llc") || t.is("byte") || t.is("pppoed") || t.is("pppoes")) {
             return new Q(keywordPrimitive(take()), null);
@@ -279,6 +282,12 @@ public final class Parser {
             return new Q(new Ast.Other(t.text(), null, null, null, t.span()), null);
         }
         return head(inherited);
+    }
+
+    /** Whether {@code word} is a keyword, never a name ({@link ForeignKeywords}' name operands). */
+    static boolean reserved(String word) {
+        return KEYWORDS.contains(word) || PROTOS.contains(word) || UNSUPPORTED.contains(word)
+                || ForeignKeywords.message(word) != null;
     }
 
     private boolean startsArith() {
@@ -324,7 +333,7 @@ public final class Parser {
                     throw syntax(idx);
                 }
                 Token op = take();
-                if (!(op.is("=") || op.is("<") || op.is(">") || op.is("&") || op.is("|"))) {
+                if (!(op.is("=") || op.is("==") || op.is("<") || op.is(">") || op.is("&") || op.is("|"))) {
                     throw syntax(op);
                 }
                 Token v = take();
@@ -340,7 +349,7 @@ public final class Parser {
                 }
                 Arith load = new Ast.Load("ether", k.span(), new Ast.Num(idx.num(), idx.span()), 1,
                         k.span().to(idx.span()));
-                return new Ast.Rel(load, op.text(), new Ast.Num(v.num(), v.span()), all);
+                return new Ast.Rel(load, op.is("==") ? "=" : op.text(), new Ast.Num(v.num(), v.span()), all);
             }
             default: {
                 Token n = peek();

@@ -195,8 +195,12 @@ final class ChunkEmitter {
             mv.visitVarInsn(ALOAD, ST);
             mv.visitFieldInsn(GETFIELD, STATE, "stack", "[B");
             mv.visitVarInsn(ASTORE, stk);
-            mv.visitVarInsn(ALOAD, ST);
-            mv.visitFieldInsn(GETFIELD, STATE, "mem", "L" + MEMORY + ";");
+            if (plan.lazyMemory) {
+                mv.visitInsn(ACONST_NULL); // loadMem() asks the runtime instead
+            } else {
+                mv.visitVarInsn(ALOAD, ST);
+                mv.visitFieldInsn(GETFIELD, STATE, "mem", "L" + MEMORY + ";");
+            }
         } else {
             mv.visitInsn(ACONST_NULL);
             mv.visitVarInsn(ASTORE, stk);
@@ -223,6 +227,22 @@ final class ChunkEmitter {
             mv.visitLabel(bad);
             throwError(lo, "internal error: bad entry into a JIT chunk");
         }
+    }
+
+    /** Pushes the run's {@code EbpfMemory}: a local, or (lazy memory) the runtime's, set up on first need. */
+    void loadMem() {
+        if (!plan.lazyMemory) {
+            mv.visitVarInsn(ALOAD, mem);
+            return;
+        }
+        mv.visitVarInsn(ALOAD, SELF);
+        mv.visitVarInsn(ALOAD, ST);
+        mv.visitVarInsn(ALOAD, PKT);
+        mv.visitVarInsn(ILOAD, BASE);
+        mv.visitVarInsn(ILOAD, CAP);
+        mv.visitVarInsn(ILOAD, WIRE);
+        mv.visitMethodInsn(INVOKESTATIC, RUNTIME, "memory", "(L" + PROGRAM + ";L" + STATE + ";[BIII)L" + MEMORY + ";",
+                false);
     }
 
     // ------------------------------------------------------------------ control transfer
@@ -455,7 +475,7 @@ final class ChunkEmitter {
                 if (plan.maps.valueMap[k] != null) {
                     maps.guardedLoad(plan.maps.valueMap[k], i.src(), i.off(), size);
                 } else {
-                    mv.visitVarInsn(ALOAD, mem);
+                    loadMem();
                     mv.visitVarInsn(LLOAD, reg(i.src()));
                     mv.visitLdcInsn((long) i.off());
                     mv.visitInsn(LADD);
@@ -558,7 +578,7 @@ final class ChunkEmitter {
             unguard(g);
             return;
         }
-        mv.visitVarInsn(ALOAD, mem);
+        loadMem();
         mv.visitVarInsn(LLOAD, reg(i.dst()));
         mv.visitLdcInsn((long) i.off());
         mv.visitInsn(LADD);
@@ -576,7 +596,7 @@ final class ChunkEmitter {
             unguard(g);
             return;
         }
-        mv.visitVarInsn(ALOAD, mem);
+        loadMem();
         mv.visitVarInsn(LLOAD, reg(i.dst()));
         mv.visitLdcInsn((long) i.off());
         mv.visitInsn(LADD);

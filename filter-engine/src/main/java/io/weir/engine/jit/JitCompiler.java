@@ -225,13 +225,18 @@ public final class JitCompiler {
         int result = free + 1;
         int thrown = free + 3;
         mv.visitVarInsn(ALOAD, 0);
-        mv.visitVarInsn(ALOAD, pkt);
-        mv.visitVarInsn(ILOAD, base);
-        mv.visitVarInsn(ILOAD, len);
-        mv.visitVarInsn(ILOAD, wire);
-        mv.visitInsn(writable ? ICONST_1 : ICONST_0);
-        mv.visitLdcInsn(depth);
-        mv.visitMethodInsn(INVOKESTATIC, RUNTIME, "acquire", "(L" + PROGRAM + ";[BIIIZI)L" + STATE + ";", false);
+        if (plan.lazyMemory && !writable) {
+            mv.visitLdcInsn(depth);
+            mv.visitMethodInsn(INVOKESTATIC, RUNTIME, "enter", "(L" + PROGRAM + ";I)L" + STATE + ";", false);
+        } else {
+            mv.visitVarInsn(ALOAD, pkt);
+            mv.visitVarInsn(ILOAD, base);
+            mv.visitVarInsn(ILOAD, len);
+            mv.visitVarInsn(ILOAD, wire);
+            mv.visitInsn(writable ? ICONST_1 : ICONST_0);
+            mv.visitLdcInsn(depth);
+            mv.visitMethodInsn(INVOKESTATIC, RUNTIME, "acquire", "(L" + PROGRAM + ";[BIIIZI)L" + STATE + ";", false);
+        }
         mv.visitVarInsn(ASTORE, st);
         Label start = new Label();
         Label end = new Label();

@@ -66,6 +66,12 @@ final class JitPlan {
     final boolean[] wordUsed = new boolean[FRAME_SIZE / 8];
     final int stackDepth;
     final boolean needsState;
+    /**
+     * Whether a run sets up its {@code EbpfMemory} only when it first needs it (a helper through the table, a
+     * checked access, a map call by pointer): a single-method packet program without local calls, whose frames
+     * and registers never go through the memory.
+     */
+    final boolean lazyMemory;
     /** Chunk boundaries: chunk k holds instructions [chunkStart[k], chunkStart[k + 1]). */
     final int[] chunkStart;
     final int[] chunkOf;
@@ -155,6 +161,7 @@ final class JitPlan {
                     || f == Form.LDXSX || f == Form.ST || f == Form.STX) && access(k) == Access.CHECKED);
         }
         this.needsState = state;
+        this.lazyMemory = state && single && !calls && program.type() != ProgramType.RAW;
         this.maps = MapSites.of(this);
     }
 

@@ -30,9 +30,15 @@ public abstract class JitProgram implements Filter, RawExecutable {
     final long budget;
     final int stackDepth;
     private final String describe;
-    /** The first thread that ran this program, and its run state (written and read by that thread only). */
-    volatile Thread owner;
-    JitState ownerState;
+    /**
+     * The first {@link #OWNERS} threads that ran this program, each claimed once by compare-and-set, and their
+     * run states (each written and read by its thread only): those threads find their state here with a few
+     * reads, without a {@code ThreadLocal} lookup; later threads use the runtime's per-thread state.
+     */
+    final Thread[] owners = new Thread[OWNERS];
+    final JitState[] ownerStates = new JitState[OWNERS];
+    /** How many threads get a state of their own in the program object. */
+    static final int OWNERS = 4;
 
     /** Called by the generated subclass's constructor only. */
     JitProgram(JitPlan p) {

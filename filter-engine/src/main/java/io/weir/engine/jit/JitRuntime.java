@@ -2,6 +2,7 @@ package io.weir.engine.jit;
 
 import static io.weir.engine.ebpf.MemoryModel.FIRST_MAP_REGION;
 import static io.weir.engine.ebpf.MemoryModel.FRAME_SIZE;
+import static io.weir.engine.ebpf.MemoryModel.STACK_SIZE;
 
 import io.weir.engine.ebpf.EbpfMemory;
 import io.weir.engine.ebpf.ExternalRegion;
@@ -37,15 +38,7 @@ final class JitRuntime {
     private static final VarHandle LE64 = MethodHandles.byteArrayViewVarHandle(long[].class,
             ByteOrder.LITTLE_ENDIAN);
 
-    private static final VarHandle OWNER;
-
-    static {
-        try {
-            OWNER = MethodHandles.lookup().findVarHandle(JitProgram.class, "owner", Thread.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle OWNERS = MethodHandles.arrayElementVarHandle(Thread[].class);
 
     private static final ThreadLocal<JitState> PER_THREAD = ThreadLocal.withInitial(JitState::new);
     private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[][] {new byte[2048]});
@@ -96,31 +89,80 @@ final class JitRuntime {
         }
     }
 
-    /** This thread's run state, reset for a run on {@code packet[base, base + length)}. */
-    static JitState acquire(JitProgram p, byte[] packet, int base, int length, int wire, boolean writable,
-            int stackDepth) {
-        // The first thread to run a program keeps its own state there: no ThreadLocal lookup on its path.
+    /**
+     * This thread's run state for {@code p}: the program's own state for one of its first threads (two reads on
+     * the path of the first two), else the per-thread one.
+     */
+    private static JitState stateOf(JitProgram p) {
         Thread me = Thread.currentThread();
-        JitState st;
-        if (p.owner == me) {
-            st = p.ownerState;
-        } else if (p.owner == null && OWNER.compareAndSet(p, null, me)) {
-            st = new JitState();
-            p.ownerState = st;
-        } else {
-            st = PER_THREAD.get();
+        Thread[] o = p.owners;
+        if (o[0] == me) {
+            return p.ownerStates[0];
         }
-        if (st.busy) {
+        if (o[1] == me) {
+            return p.ownerStates[1];
+        }
+        return claim(p, me);
+    }
+
+    /** Finds or claims {@code me}'s slot among the program's owners; the per-thread state when all are taken. */
+    private static JitState claim(JitProgram p, Thread me) {
+        Thread[] o = p.owners;
+        for (int i = 0; i < o.length; i++) {
+            Thread t = o[i];
+            if (t == me) {
+                return p.ownerStates[i];
+            }
+            if (t == null && OWNERS.compareAndSet(o, i, null, me)) {
+                JitState st = new JitState();
+                p.ownerStates[i] = st; // read by this thread only
+                return st;
+            }
+        }
+        return PER_THREAD.get();
+    }
+
+    /**
+     * Starts a run: this thread's state, marked running (a nested run on the same thread gets a fresh one), with
+     * the first {@code stackDepth} stack bytes zeroed. Its memory is set up only when the run needs it
+     * ({@link #memory}): most runs of a program whose map calls and value accesses are direct never do.
+     */
+    static JitState enter(JitProgram p, int stackDepth) {
+        JitState st = stateOf(p);
+        if (st.phase != JitState.IDLE) {
             st = new JitState();
         }
-        st.busy = true;
-        st.mem.reset(p.type, packet, base, length, wire, writable, stackDepth);
+        st.phase = JitState.RUNNING;
+        if (stackDepth > 0) {
+            Arrays.fill(st.stack, STACK_SIZE - stackDepth, STACK_SIZE, (byte) 0);
+        }
         return st;
     }
 
+    /** {@link #enter} with the memory set up at once, for a run on {@code packet[base, base + length)}. */
+    static JitState acquire(JitProgram p, byte[] packet, int base, int length, int wire, boolean writable,
+            int stackDepth) {
+        JitState st = enter(p, 0);
+        st.mem.reset(p.type, packet, base, length, wire, writable, stackDepth);
+        st.phase = JitState.PREPARED;
+        return st;
+    }
+
+    /** The run's memory, set up for its (read-only) packet on first need. */
+    static EbpfMemory memory(JitProgram p, JitState st, byte[] packet, int base, int length, int wire) {
+        if (st.phase != JitState.PREPARED) {
+            st.mem.reset(p.type, packet, base, length, wire, false, 0);
+            st.phase = JitState.PREPARED;
+        }
+        return st.mem;
+    }
+
+    /** Ends a run: the memory drops its packet (if it was set up) and the state is free again. */
     static void release(JitState st) {
-        st.mem.release();
-        st.busy = false;
+        if (st.phase == JitState.PREPARED) {
+            st.mem.release();
+        }
+        st.phase = JitState.IDLE;
     }
 
     // ------------------------------------------------------------------ local-call frames

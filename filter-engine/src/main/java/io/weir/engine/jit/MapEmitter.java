@@ -21,7 +21,8 @@ import org.objectweb.asm.MethodVisitor;
  *
  * <p>Each direct path does what the generic one does, in the same order, with the same faults: a call first
  * checks the map is open ({@link BpfMap#checkOpen}, as the helper's map resolution would fail), a lookup whose
- * key is at a constant frame offset reads it from the stack array (in bounds: {@link MapSites} proved it), and a
+ * key is at a constant frame offset reads it from the stack array (a word-sized key itself; a longer one in the
+ * map, {@link BpfMap#lookupStack}), passing the thread's per-CPU slot from its run state (in bounds: {@link MapSites} proved it), and a
  * value access whose pointer is not in the predicted region takes the generic path.
  */
 final class MapEmitter {
@@ -59,7 +60,7 @@ final class MapEmitter {
             for (int r = 1; r <= 5; r++) {
                 mv.visitVarInsn(LLOAD, chunk.reg(r));
             }
-            mv.visitVarInsn(ALOAD, chunk.mem);
+            chunk.loadMem();
             mv.visitMethodInsn(INVOKEINTERFACE, ChunkEmitter.HELPER, "call",
                     "(JJJJJL" + ChunkEmitter.MEMORY + ";)J", true);
         }
@@ -76,7 +77,7 @@ final class MapEmitter {
         for (int r = 1; r <= 5; r++) {
             mv.visitVarInsn(LLOAD, chunk.reg(r));
         }
-        mv.visitVarInsn(ALOAD, chunk.mem);
+        chunk.loadMem();
         chunk.runtime("callx", "(Lio/weir/engine/ebpf/HelperTable;JJJJJJL" + ChunkEmitter.MEMORY + ";)J");
         chunk.unguard(g);
         mv.visitVarInsn(LSTORE, chunk.reg(0));
@@ -93,30 +94,44 @@ final class MapEmitter {
         String memory = "L" + ChunkEmitter.MEMORY + ";";
         switch (id) {
             case HelperProto.MAP_LOOKUP_ELEM -> {
-                if (sites.keyOff[k] != MapSites.NO_KEY) {
+                if (sites.keyOff[k] != MapSites.NO_KEY && m.wordKeyed()) {
                     mv.visitVarInsn(ALOAD, chunk.stk);
                     chunk.stackIndex(sites.keyOff[k]);
                     chunk.readArray(m.keySize(), false);
-                    mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "lookupWord", "(J)J", false);
+                    pushCpu();
+                    mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "lookupWord", "(JI)J", false);
+                } else if (sites.keyOff[k] != MapSites.NO_KEY) {
+                    mv.visitVarInsn(ALOAD, chunk.stk);
+                    chunk.stackIndex(sites.keyOff[k]);
+                    pushCpu();
+                    mv.visitVarInsn(ALOAD, ChunkEmitter.ST);
+                    mv.visitFieldInsn(GETFIELD, ChunkEmitter.STATE, "key", "[J");
+                    mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "lookupStack", "([BII[J)J", false);
                 } else {
-                    mv.visitVarInsn(ALOAD, chunk.mem);
+                    chunk.loadMem();
                     mv.visitVarInsn(LLOAD, chunk.reg(2));
                     mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "lookupPointer", "(" + memory + "J)J", false);
                 }
             }
             case HelperProto.MAP_UPDATE_ELEM -> {
-                mv.visitVarInsn(ALOAD, chunk.mem);
+                chunk.loadMem();
                 for (int r = 2; r <= 4; r++) {
                     mv.visitVarInsn(LLOAD, chunk.reg(r));
                 }
                 mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "updateFrom", "(" + memory + "JJJ)J", false);
             }
             default -> {
-                mv.visitVarInsn(ALOAD, chunk.mem);
+                chunk.loadMem();
                 mv.visitVarInsn(LLOAD, chunk.reg(2));
                 mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "deleteFrom", "(" + memory + "J)J", false);
             }
         }
+    }
+
+    /** Pushes this thread's per-CPU slot, which the run state keeps (no {@code ThreadLocal} per lookup). */
+    private void pushCpu() {
+        mv.visitVarInsn(ALOAD, ChunkEmitter.ST);
+        mv.visitFieldInsn(GETFIELD, ChunkEmitter.STATE, "cpu", "I");
     }
 
     /**
@@ -149,7 +164,7 @@ final class MapEmitter {
         mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "load", "(II)J", false);
         mv.visitJumpInsn(GOTO, done);
         mv.visitLabel(generic);
-        mv.visitVarInsn(ALOAD, chunk.mem);
+        chunk.loadMem();
         mv.visitVarInsn(LLOAD, chunk.addrSlot);
         chunk.iconst(size);
         mv.visitMethodInsn(INVOKEVIRTUAL, ChunkEmitter.MEMORY, "load", "(JI)J", false);
@@ -166,7 +181,7 @@ final class MapEmitter {
         mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "store", "(IIJ)V", false);
         mv.visitJumpInsn(GOTO, done);
         mv.visitLabel(generic);
-        mv.visitVarInsn(ALOAD, chunk.mem);
+        chunk.loadMem();
         mv.visitVarInsn(LLOAD, chunk.addrSlot);
         chunk.iconst(size);
         value.run();
@@ -205,7 +220,7 @@ final class MapEmitter {
         }
         mv.visitJumpInsn(GOTO, done);
         mv.visitLabel(generic);
-        mv.visitVarInsn(ALOAD, chunk.mem);
+        chunk.loadMem();
         mv.visitVarInsn(LLOAD, chunk.addrSlot);
         if (cmpxchg) {
             mv.visitVarInsn(LLOAD, chunk.reg(0));

@@ -25,7 +25,8 @@ import java.util.List;
  *       r1 holds a constant handle of a live key/value map on every path, and for a lookup whether r2 is
  *       {@code r10 + c} with the key inside the frame. Values are tracked only along straight-line code: every
  *       jump target, call target and return site forgets everything, so what is known holds on every path.
- *       Such a call becomes {@code map.lookupWord(key read from the stack array)} (or {@code updateFrom},
+ *       Such a call becomes {@code map.lookupWord(key read from the stack array)} ({@code lookupStack} for
+ *       longer keys; or {@code updateFrom},
  *       {@code deleteFrom}) on the map as a constant.</li>
  *   <li><b>Value accesses</b> (a guess): for each checked load, store or atomic, the map whose value its base
  *       register most likely points into (the map of the lookup that produced it, followed through copies and
@@ -164,7 +165,7 @@ final class MapSites {
         callHelper[k] = id;
         use(m);
         boolean keyInFrame = keyFrameOff >= -MemoryModel.FRAME_SIZE && keyFrameOff + m.keySize() <= 0;
-        if (id == HelperProto.MAP_LOOKUP_ELEM && m.wordKeyed() && plan.stackMode == JitPlan.StackMode.ARRAY
+        if (id == HelperProto.MAP_LOOKUP_ELEM && (m.wordKeyed() || m.stackKeyed()) && plan.stackMode == JitPlan.StackMode.ARRAY
                 && plan.r10Fixed && keyInFrame) {
             keyOff[k] = (int) keyFrameOff;
         }

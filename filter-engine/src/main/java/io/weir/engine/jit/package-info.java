@@ -11,6 +11,11 @@
  * on a map known at compile time, and accesses to that map's values, go straight to the map object (see
  * {@link io.weir.engine.jit.MapSites}), with the same results and faults as the helper table's path.
  *
+ * <p>Per-run state: the first threads to run a program keep their {@code JitState} in the program object
+ * (found with two reads, no {@code ThreadLocal}); a single-method packet program sets up the interpreter's
+ * {@code EbpfMemory} only when a run first takes a generic path (a helper through the table, a checked access),
+ * so a run whose map calls and value accesses are all direct never touches it.
+ *
  * <p>Layout of a generated class: {@code run(byte[],int,int,int)}, {@code run(ByteBuffer,...)} and
  * {@code run(byte[])} (the entry points, in the class itself so a caller's call site stays monomorphic), then
  * {@code exec} (the whole program, registers as {@code long} locals) or, for a split program, {@code exec} as a

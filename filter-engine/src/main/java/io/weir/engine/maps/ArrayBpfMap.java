@@ -1,6 +1,7 @@
 package io.weir.engine.maps;
 
 import io.weir.engine.ebpf.EbpfMemory;
+import io.weir.engine.ebpf.ExternalRegion;
 import io.weir.engine.ebpf.MemoryModel;
 
 /**
@@ -29,7 +30,12 @@ final class ArrayBpfMap extends BpfMap {
     }
 
     private int slotOf(int index) {
-        return index * cpus + (cpus == 1 ? 0 : CpuSlots.current());
+        return slotOf(index, cpus == 1 ? 0 : CpuSlots.current());
+    }
+
+    /** Element {@code index}'s value slot for per-CPU slot {@code cpu} (taken modulo the map's slots). */
+    private int slotOf(int index, int cpu) {
+        return index * cpus + (cpus == 1 ? 0 : cpu < cpus ? cpu : cpu % cpus);
     }
 
     private static long index(long[] k) {
@@ -51,10 +57,15 @@ final class ArrayBpfMap extends BpfMap {
     /** A bounds check and address arithmetic: {@code index < max_entries ? the value's offset : 0}. */
     @Override
     public long lookupWord(long index) {
+        return lookupWord(index, cpus == 1 ? 0 : CpuSlots.current());
+    }
+
+    @Override
+    public long lookupWord(long index, int cpu) {
         if (index >= max || index < 0) {
             return 0;
         }
-        return MemoryModel.pointer(region, values.offset(slotOf((int) index)));
+        return MemoryModel.pointer(region, values.offset(slotOf((int) index, cpu)));
     }
 
     @Override
@@ -119,6 +130,11 @@ final class ArrayBpfMap extends BpfMap {
         return 0;
     }
 
+    /** The value storage (tests of its fast paths against its general ones). */
+    ValueStore valueStore() {
+        return values;
+    }
+
     /** Sets the bytes of entry 0 from {@code offset} (global data initialisation by the loader). */
     void initialise(byte[] data) {
         byte[] value = new byte[spec.valueSize()];
@@ -160,6 +176,12 @@ final class ArrayBpfMap extends BpfMap {
 
     @Override
     public long load(int offset, int size) {
+        if (size == 8) {
+            return values.load8(offset, spec.name());
+        }
+        if (size == 4) {
+            return values.load4(offset, spec.name());
+        }
         values.check(offset, size, "read", spec.name());
         return values.load(offset, size);
     }
@@ -169,6 +191,10 @@ final class ArrayBpfMap extends BpfMap {
         if (readOnlyForProgram) {
             throw new EbpfMemory.Fault("write to read-only map '" + spec.name() + "'");
         }
+        if (size == 8) {
+            values.store8(offset, value, spec.name());
+            return;
+        }
         values.check(offset, size, "write", spec.name());
         values.store(offset, size, value);
     }
@@ -177,6 +203,12 @@ final class ArrayBpfMap extends BpfMap {
     public long atomic(int offset, int size, int op, long value, long expected) {
         if (readOnlyForProgram) {
             throw new EbpfMemory.Fault("atomic write to read-only map '" + spec.name() + "'");
+        }
+        if (size == 8 && op == ExternalRegion.ATOMIC_ADD) {
+            return values.add8(offset, value, spec.name());
+        }
+        if (size == 4 && op <= ExternalRegion.ATOMIC_XOR) {
+            return values.atomic4(offset, op, value, spec.name());
         }
         values.check(offset, size, "atomic access", spec.name());
         return values.atomic(offset, size, op, value, expected, spec.name());

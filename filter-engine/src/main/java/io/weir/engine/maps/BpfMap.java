@@ -4,6 +4,9 @@ import io.weir.engine.ebpf.EbpfMemory;
 import io.weir.engine.ebpf.ExternalRegion;
 import io.weir.engine.ebpf.ExternalRegions;
 import io.weir.engine.ebpf.MemoryModel;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * A live map made from a {@link MapSpec}: its memory, its region of the {@link MemoryModel} (so programs reach
@@ -30,6 +33,8 @@ public abstract class BpfMap implements ExternalRegion, AutoCloseable {
     /** {@code BPF_EXIST}: update only. */
     public static final long BPF_EXIST = 2;
 
+    private static final VarHandle LE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final ThreadLocal<long[]> KEY_SCRATCH = ThreadLocal.withInitial(
             () -> new long[MapSpec.MAX_KEY_SIZE / 8 + 1]);
 
@@ -201,6 +206,35 @@ public abstract class BpfMap implements ExternalRegion, AutoCloseable {
     }
 
     /**
+     * {@link #lookupWord(long)} for a caller that knows its per-CPU slot ({@link CpuSlots#current()}, which a JIT
+     * keeps per thread): the same result, without the slot's {@code ThreadLocal} lookup.
+     */
+    public long lookupWord(long key, int cpu) {
+        return lookupWord(key);
+    }
+
+    /**
+     * Whether {@link #lookupStack} serves this map: a hash kind, whatever its key size. A JIT that knows a
+     * call's map and that its key lies in the frame at a constant offset calls it instead of the helper.
+     */
+    public boolean stackKeyed() {
+        return false;
+    }
+
+    /**
+     * {@code bpf_map_lookup_elem} with the key read from {@code stack[offset, offset + key_size)} (a program's
+     * stack bytes, little-endian as the program wrote them) by the caller in per-CPU slot {@code cpu}: the same
+     * result and effects as {@link #lookupPointer}, without going through an {@code EbpfMemory}. Allocates
+     * nothing: the key words go to {@code scratch} (at least {@code (key_size + 7) / 8} longs, the caller's own;
+     * a JIT keeps one per thread).
+     *
+     * @throws UnsupportedOperationException when {@link #stackKeyed()} is false
+     */
+    public long lookupStack(byte[] stack, int offset, int cpu, long[] scratch) {
+        throw new UnsupportedOperationException("map '" + spec.name() + "' has no stack-key lookup");
+    }
+
+    /**
      * Faults as map helper {@code helper} does when its map is gone: an engine calling this map directly checks
      * first, so that a program run after {@link #close()} fails the same way on every engine.
      */
@@ -266,6 +300,26 @@ public abstract class BpfMap implements ExternalRegion, AutoCloseable {
             k[full] = v;
         }
         return k;
+    }
+
+    /**
+     * Word {@code w} of a {@code keySize}-byte key at {@code stack[off..]}: 8 bytes little-endian, or the key's
+     * last 1 to 7 bytes zero-extended (the words {@link #readKey(EbpfMemory, long, int)} gives).
+     */
+    static long stackWord(byte[] stack, int off, int keySize, int w) {
+        int at = off + (w << 3);
+        int rest = keySize - (w << 3);
+        if (rest >= 8) {
+            return (long) LE64.get(stack, at);
+        }
+        if (rest == 4) {
+            return (int) LE32.get(stack, at) & 0xffff_ffffL;
+        }
+        long v = 0;
+        for (int b = 0; b < rest; b++) {
+            v |= (stack[at + b] & 0xffL) << (b << 3);
+        }
+        return v;
     }
 
     /** This thread's key scratch filled from a Java key. */

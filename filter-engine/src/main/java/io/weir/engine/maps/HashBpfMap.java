@@ -1,6 +1,7 @@
 package io.weir.engine.maps;
 
 import io.weir.engine.ebpf.EbpfMemory;
+import io.weir.engine.ebpf.ExternalRegion;
 import io.weir.engine.ebpf.MemoryModel;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -33,7 +34,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * V*cpus + 8 (row head: hash and chain) + 4 (free stack) + 1 (live) + 4..8 (buckets)}; LRU adds 9 (two list links, a
  * reference bit). A 4-byte key with an 8-byte value takes 33 to 37 bytes ({@link MapSpec#memoryBytes}).
  *
- * <p>Concurrency: updates and deletes take the map's lock; lookups take none. Chains end in a "nulls" marker,
+ * <p>Concurrency: updates and deletes take the map's lock; lookups take none. A new entry's value is written
+ * before the entry is linked into its bucket (as Linux copies the value before adding the element), so a
+ * concurrent lookup never finds a key whose value is still to come: an atomic add racing with the insert lands
+ * on the inserted value, not under it. Chains end in a "nulls" marker,
  * {@code ~bucket}: a lookup that walked onto an entry deleted and reused in another bucket ends on a foreign
  * marker and restarts, so a concurrent delete never makes it miss a key that stays in the map (as Linux's
  * {@code hlist_nulls}). As with Linux's preallocated maps, a value pointer taken before a delete points into an
@@ -216,15 +220,24 @@ final class HashBpfMap extends BpfMap {
         }
     }
 
-    /** Inserts a new entry (lock held); returns it, or -1 when full and not LRU. */
-    private int insert(long[] k, int h) {
+    /**
+     * Takes a free entry for a new key (lock held), growing or (LRU) evicting when none is free; returns it, or
+     * -1 when full and not LRU. The caller writes its value, then {@link #link}s it: a concurrent lookup must
+     * never find the key before its value is there (an atomic add would be overwritten), as Linux copies the
+     * value before adding the element to its bucket.
+     */
+    private int allocate() {
         if (freeTop == 0 && !grow()) {
             if (!lru) {
                 return -1;
             }
             evictOne();
         }
-        int i = free[--freeTop];
+        return free[--freeTop];
+    }
+
+    /** Publishes entry {@code i} (allocated, value written) under key {@code k} with hash {@code h}; lock held. */
+    private void link(int i, long[] k, int h) {
         int base = i * rowWords;
         System.arraycopy(k, 0, rows, base + 1, keyWords);
         live[i] = 1;
@@ -236,7 +249,6 @@ final class HashBpfMap extends BpfMap {
             referenced[i] = 0;
             pushFront(i);
         }
-        return i;
     }
 
     /** Unlinks entry {@code i} (lock held). */
@@ -306,7 +318,12 @@ final class HashBpfMap extends BpfMap {
     }
 
     private int slotOf(int entry) {
-        return entry * cpus + (cpus == 1 ? 0 : CpuSlots.current());
+        return slotOf(entry, cpus == 1 ? 0 : CpuSlots.current());
+    }
+
+    /** Entry {@code entry}'s value slot for per-CPU slot {@code cpu} (taken modulo the map's slots). */
+    private int slotOf(int entry, int cpu) {
+        return entry * cpus + (cpus == 1 ? 0 : cpu < cpus ? cpu : cpu % cpus);
     }
 
     // ------------------------------------------------------------------ program side
@@ -357,7 +374,7 @@ final class HashBpfMap extends BpfMap {
             return lookupWord(readKey1(memory, keyAddr, keySize));
         }
         long[] k = readKey(memory, keyAddr, keySize);
-        return pointerTo(find(k, hash(k)));
+        return pointerTo(find(k, hash(k)), cpus == 1 ? 0 : CpuSlots.current());
     }
 
     @Override
@@ -367,18 +384,39 @@ final class HashBpfMap extends BpfMap {
 
     @Override
     public long lookupWord(long key) {
-        return pointerTo(find1(key, hash1(key)));
+        return pointerTo(find1(key, hash1(key)), cpus == 1 ? 0 : CpuSlots.current());
     }
 
-    /** The value pointer of entry {@code i} for this thread's slot (marking it referenced), or 0 when i < 0. */
-    private long pointerTo(int i) {
+    @Override
+    public long lookupWord(long key, int cpu) {
+        return pointerTo(find1(key, hash1(key)), cpu);
+    }
+
+    @Override
+    public boolean stackKeyed() {
+        return true;
+    }
+
+    @Override
+    public long lookupStack(byte[] stack, int offset, int cpu, long[] scratch) {
+        if (keyWords == 1) {
+            return lookupWord(stackWord(stack, offset, keySize, 0), cpu);
+        }
+        for (int w = 0; w < keyWords; w++) {
+            scratch[w] = stackWord(stack, offset, keySize, w);
+        }
+        return pointerTo(find(scratch, hash(scratch)), cpu);
+    }
+
+    /** The value pointer of entry {@code i} for per-CPU slot {@code cpu} (marking it referenced), or 0 when i < 0. */
+    private long pointerTo(int i, int cpu) {
         if (i < 0) {
             return 0;
         }
         if (lru && referenced[i] == 0) {
             referenced[i] = 1;
         }
-        return MemoryModel.pointer(region, values.offset(slotOf(i)));
+        return MemoryModel.pointer(region, values.offset(slotOf(i, cpu)));
     }
 
     @Override
@@ -404,7 +442,7 @@ final class HashBpfMap extends BpfMap {
             if (flags == BPF_EXIST) {
                 return -Errno.ENOENT;
             }
-            i = insert(k, h);
+            i = allocate();
             if (i < 0) {
                 return -Errno.E2BIG;
             }
@@ -412,7 +450,13 @@ final class HashBpfMap extends BpfMap {
             for (int c = 0; c < cpus; c++) {
                 values.zero(first + c);
             }
-            values.copyIn(slotOf(i), memory, valueAddr);
+            try {
+                values.copyIn(slotOf(i), memory, valueAddr);
+            } catch (RuntimeException e) {
+                free[freeTop++] = i; // a bad value pointer: the entry was never linked
+                throw e;
+            }
+            link(i, k, h);
             return 0;
         }
     }
@@ -470,10 +514,13 @@ final class HashBpfMap extends BpfMap {
                 if (flags == BPF_EXIST) {
                     return -Errno.ENOENT;
                 }
-                i = insert(k, h);
+                i = allocate();
                 if (i < 0) {
                     return -Errno.E2BIG;
                 }
+                putValue(values, i * cpus, cpus, value);
+                link(i, k, h);
+                return 0;
             }
             putValue(values, i * cpus, cpus, value);
             return 0;
@@ -540,6 +587,48 @@ final class HashBpfMap extends BpfMap {
         return count;
     }
 
+    /** Buckets copied per lock hold in {@link #forEach}: long enough to amortise the lock, short for updaters. */
+    private static final int WALK_BUCKETS = 256;
+
+    /**
+     * Walks the buckets in {@link #nextKey} order without a hash lookup per entry: under the lock, the keys and
+     * values of {@link #WALK_BUCKETS} buckets are copied out, then visited without it. Same consistency as the
+     * general walk, except that a value is read when its bucket is copied rather than when its key is visited.
+     */
+    @Override
+    public void forEach(EntryVisitor visitor) {
+        int vs = spec.valueSize();
+        byte[] key = new byte[keySize];
+        byte[] value = new byte[vs];
+        long[] keys = new long[64 * keyWords];
+        byte[] vals = new byte[64 * vs];
+        for (int from = 0; from < buckets.length; from += WALK_BUCKETS) {
+            int n = 0;
+            synchronized (this) {
+                int to = Math.min(buckets.length, from + WALK_BUCKETS);
+                for (int b = from; b < to; b++) {
+                    for (int i = buckets[b]; i >= 0; i = nextOf(rows[i * rowWords])) {
+                        if ((n + 1) * keyWords > keys.length) {
+                            keys = Arrays.copyOf(keys, keys.length * 2);
+                            vals = Arrays.copyOf(vals, vals.length * 2);
+                        }
+                        System.arraycopy(rows, i * rowWords + 1, keys, n * keyWords, keyWords);
+                        sumValue(values, i * cpus, cpus, value);
+                        System.arraycopy(value, 0, vals, n * vs, vs);
+                        n++;
+                    }
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                for (int b = 0; b < keySize; b++) {
+                    key[b] = (byte) (keys[j * keyWords + (b >>> 3)] >>> ((b & 7) << 3));
+                }
+                System.arraycopy(vals, j * vs, value, 0, vs);
+                visitor.visit(key, value);
+            }
+        }
+    }
+
     /** The longest bucket chain and the number of empty buckets, in that order (tests of the hash's spread). */
     synchronized int[] chainStats() {
         int longest = 0;
@@ -555,6 +644,11 @@ final class HashBpfMap extends BpfMap {
         return new int[] {longest, empty};
     }
 
+    /** The value storage (tests of its fast paths against its general ones). */
+    ValueStore valueStore() {
+        return values;
+    }
+
     /** The entries allocated so far (tests). */
     synchronized int capacity() {
         return cap;
@@ -564,18 +658,34 @@ final class HashBpfMap extends BpfMap {
 
     @Override
     public long load(int offset, int size) {
+        if (size == 8) {
+            return values.load8(offset, spec.name());
+        }
+        if (size == 4) {
+            return values.load4(offset, spec.name());
+        }
         values.check(offset, size, "read", spec.name());
         return values.load(offset, size);
     }
 
     @Override
     public void store(int offset, int size, long value) {
+        if (size == 8) {
+            values.store8(offset, value, spec.name());
+            return;
+        }
         values.check(offset, size, "write", spec.name());
         values.store(offset, size, value);
     }
 
     @Override
     public long atomic(int offset, int size, int op, long value, long expected) {
+        if (size == 8 && op == ExternalRegion.ATOMIC_ADD) {
+            return values.add8(offset, value, spec.name());
+        }
+        if (size == 4 && op <= ExternalRegion.ATOMIC_XOR) {
+            return values.atomic4(offset, op, value, spec.name());
+        }
         values.check(offset, size, "atomic access", spec.name());
         return values.atomic(offset, size, op, value, expected, spec.name());
     }

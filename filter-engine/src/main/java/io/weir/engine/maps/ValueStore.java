@@ -22,6 +22,10 @@ import java.util.Arrays;
  * {@code long[]} element {@link VarHandle} ({@code getAndAdd}, {@code compareAndSet}), so concurrent adds lose no
  * counts. Accesses are bounded to one value: a pointer into value {@code i} cannot reach value {@code i + 1}.
  * {@link #grow} runs under the owning map's lock and publishes new chunks before the entries that use them.
+ *
+ * <p>Aligned 4- and 8-byte loads, stores and adds inside one value (what a JIT-compiled counter does) take small
+ * fast paths that C2 inlines into the program; any other access, and every bad one, takes the general check and
+ * method, so results and fault messages do not depend on the path ({@code ValueFastPathTest}).
  */
 final class ValueStore {
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
@@ -39,10 +43,17 @@ final class ValueStore {
     /** Offset bits within a chunk. */
     private final int chunkBits;
     private final int inChunkMask;
+    /** {@code stride - 1} when the stride is a power of two (the common case), else -1. */
+    private final int strideMask;
     /** The chunks allocated so far; replaced (never modified) when one is added. */
     private long[][] chunks = new long[0][];
     /** Slots allocated so far. */
     private int slots;
+    /**
+     * The chunk of a store that is one chunk, allocated whole at creation (any map whose values fit
+     * {@link #CHUNK_BYTES}), else null: the fast paths then reach a value in one step fewer.
+     */
+    private final long[] single;
 
     /** A store of at most {@code maxSlots} values with the first {@code initialSlots} allocated. */
     ValueStore(int maxSlots, int valueSize, int initialSlots) {
@@ -61,7 +72,9 @@ final class ValueStore {
         long chunkBytes = (long) chunkSlots * stride;
         this.chunkBits = 64 - Long.numberOfLeadingZeros(Math.max(1, chunkBytes - 1));
         this.inChunkMask = (int) ((1L << chunkBits) - 1);
+        this.strideMask = (stride & (stride - 1)) == 0 ? stride - 1 : -1;
         grow(initialSlots);
+        this.single = chunks.length == 1 && slots == maxSlots ? chunks[0] : null;
     }
 
     /** Whether a store of {@code maxSlots} values of {@code valueSize} bytes fits a region's 2^31 offsets. */
@@ -116,6 +129,99 @@ final class ValueStore {
             throw new EbpfMemory.Fault("out-of-bounds " + what + " of " + size + " bytes at offset " + off
                     + " of map '" + name + "' (value_size " + valueSize + ")");
         }
+    }
+
+    // Fast paths for what a JIT-compiled program does most: an aligned 8-byte load, store or add inside one value.
+    // Each is small enough for C2 to inline into the program; anything else, including every bad access, takes
+    // the general check and method, so faults and their messages are those of the general path.
+
+    /**
+     * The chunk holding an aligned access of {@code size} (4 or 8, a constant at every call) bytes at {@code off}
+     * that stays inside one value, or null.
+     */
+    private long[] aligned(int off, int size) {
+        long[] words = single;
+        int in = off;
+        if (words == null) {
+            long[][] c = chunks;
+            int ci = off >>> chunkBits;
+            if (ci >= c.length) {
+                return null;
+            }
+            words = c[ci];
+            in = off & inChunkMask;
+        }
+        int within = strideMask >= 0 ? in & strideMask : in % stride;
+        return in >= 0 && (in & (size - 1)) == 0 && (in >>> 3) < words.length && within + size <= valueSize ? words
+                : null;
+    }
+
+    /** {@code check} then {@code load(off, 4)}, with a fast path. */
+    long load4(int off, String name) {
+        long[] words = aligned(off, 4);
+        if (words != null) {
+            int in = off & inChunkMask;
+            return (words[in >>> 3] >>> ((in & 4) << 3)) & 0xffff_ffffL;
+        }
+        check(off, 4, "read", name);
+        return load(off, 4);
+    }
+
+    /**
+     * {@code check} then a 4-byte atomic add, or, and or xor (ExternalRegion codes; others take the general
+     * path), returning the old value zero-extended: a compare-and-set loop on the word holding it.
+     */
+    long atomic4(int off, int op, long value, String name) {
+        long[] words = aligned(off, 4);
+        if (words == null || op > ExternalRegion.ATOMIC_XOR) {
+            check(off, 4, "atomic access", name);
+            return atomic(off, 4, op, value, 0, name);
+        }
+        int in = off & inChunkMask;
+        int w = in >>> 3;
+        int shift = (in & 4) << 3;
+        int v = (int) value;
+        for (;;) {
+            long old = (long) WORDS.getVolatile(words, w);
+            int cur = (int) (old >>> shift);
+            int next = op == ExternalRegion.ATOMIC_ADD ? cur + v : op == ExternalRegion.ATOMIC_OR ? cur | v
+                    : op == ExternalRegion.ATOMIC_AND ? cur & v : cur ^ v;
+            long updated = (old & ~(0xffff_ffffL << shift)) | ((next & 0xffff_ffffL) << shift);
+            if (WORDS.compareAndSet(words, w, old, updated)) {
+                return cur & 0xffff_ffffL;
+            }
+        }
+    }
+
+    /** {@code check} then {@code load(off, 8)}, with a fast path. */
+    long load8(int off, String name) {
+        long[] words = aligned(off, 8);
+        if (words != null) {
+            return words[(off & inChunkMask) >>> 3];
+        }
+        check(off, 8, "read", name);
+        return load(off, 8);
+    }
+
+    /** {@code check} then {@code store(off, 8, value)}, with a fast path. */
+    void store8(int off, long value, String name) {
+        long[] words = aligned(off, 8);
+        if (words != null) {
+            words[(off & inChunkMask) >>> 3] = value;
+            return;
+        }
+        check(off, 8, "write", name);
+        store(off, 8, value);
+    }
+
+    /** {@code check} then an atomic 8-byte add (returns the old value), with a fast path. */
+    long add8(int off, long value, String name) {
+        long[] words = aligned(off, 8);
+        if (words != null) {
+            return (long) WORDS.getAndAdd(words, (off & inChunkMask) >>> 3, value);
+        }
+        check(off, 8, "atomic access", name);
+        return atomic(off, 8, ExternalRegion.ATOMIC_ADD, value, 0, name);
     }
 
     long load(int off, int size) {

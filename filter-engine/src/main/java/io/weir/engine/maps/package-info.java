@@ -16,6 +16,7 @@
  * whole; hash tables allocate entries as they fill, in value chunks that never move, up to {@code max_entries}
  * ({@link io.weir.engine.maps.MapSpec#memoryBytes} is that ceiling, and states the bytes per entry). Engines
  * that know a call's map may call it directly ({@link io.weir.engine.maps.BpfMap#lookupWord},
+ * {@link io.weir.engine.maps.BpfMap#lookupStack} for keys of any size read from the program's stack bytes,
  * {@link io.weir.engine.maps.MapHelpers#mapHelperId}): the JIT does.
  *
  * <pre>{@code

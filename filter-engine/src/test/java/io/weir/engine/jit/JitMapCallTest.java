@@ -33,16 +33,24 @@ import org.junit.jupiter.params.provider.MethodSource;
 class JitMapCallTest {
     private static final long SEED = Long.getLong("weir.seed", 0x3A9_C411L);
 
-    /** Counts per key: lookup, insert with NOEXIST when missing, look up again, atomic add (the bench program). */
+    /**
+     * Counts per key: lookup, insert with NOEXIST when missing, look up again, atomic add (the bench program). A
+     * key of more than 8 bytes lies at r10-64 (zeroed, its first word from the packet), as a flow key would.
+     */
     static String counter(int keySize) {
         String ld = switch (keySize) {
-            case 1 -> "ldxb";
+            case 1, 3 -> "ldxb";
             case 2 -> "ldxh";
             case 4 -> "ldxw";
             default -> "ldxdw";
         };
         String st = "stx" + ld.substring(3);
-        return String.join("\n",
+        int keyOff = keySize <= 8 ? -8 : -64;
+        StringBuilder zero = new StringBuilder();
+        for (int w = 0; keySize > 8 && w < (keySize + 7) / 8; w++) {
+            zero.append("stdw [%r10").append(keyOff + 8 * w).append("], 0\n");
+        }
+        return zero + String.join("\n",
                 "ldxw %r2, [%r1+76]",
                 "ldxw %r3, [%r1+80]",
                 "mov %r4, %r2",
@@ -50,23 +58,23 @@ class JitMapCallTest {
                 "jgt %r4, %r3, out",
                 ld + " %r2, [%r2+0]",
                 "and %r2, 7",
-                st + " [%r10-8], %r2",
+                st + " [%r10" + keyOff + "], %r2",
                 "lddw %r1, map_by_fd(0)",
                 "mov %r2, %r10",
-                "add %r2, -8",
+                "add %r2, " + keyOff,
                 "call 1",
                 "jne %r0, 0, found",
                 "stdw [%r10-16], 0",
                 "lddw %r1, map_by_fd(0)",
                 "mov %r2, %r10",
-                "add %r2, -8",
+                "add %r2, " + keyOff,
                 "mov %r3, %r10",
                 "add %r3, -16",
                 "mov %r4, 1",
                 "call 2",
                 "lddw %r1, map_by_fd(0)",
                 "mov %r2, %r10",
-                "add %r2, -8",
+                "add %r2, " + keyOff,
                 "call 1",
                 "jeq %r0, 0, out",
                 "found:",
@@ -120,7 +128,7 @@ class JitMapCallTest {
     static Stream<Arguments> counters() {
         List<Arguments> out = new ArrayList<>();
         for (MapType t : new MapType[] {MapType.HASH, MapType.LRU_HASH, MapType.PERCPU_HASH}) {
-            for (int k : new int[] {1, 2, 4, 8}) {
+            for (int k : new int[] {1, 2, 3, 4, 8, 16, 40}) {
                 out.add(Arguments.of(t, k));
             }
         }
