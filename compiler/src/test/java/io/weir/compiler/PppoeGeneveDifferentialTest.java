@@ -29,8 +29,11 @@ class PppoeGeneveDifferentialTest {
             Map<Integer, List<TestPackets.Pkt>> packets = PppoeGenevePackets.packets();
             boolean truncated = !wholePacketsOnly(e);
             DifferentialCheck.check(e, truncated, null, TestPackets.LINK_TYPES, packets);
-            DifferentialCheck.check(e, truncated, ByteOrder.LITTLE_ENDIAN, TestPackets.LINK_TYPES, packets);
-            DifferentialCheck.check(e, truncated, ByteOrder.BIG_ENDIAN, TestPackets.LINK_TYPES, packets);
+            // Savefiles change only NULL/LOOP's family test: truncated packets once (dead handle) are enough for
+            // the long unoptimized geneve programs, which keeps this class within its time.
+            boolean savefileTruncated = truncated && !e.contains("geneve and");
+            DifferentialCheck.check(e, savefileTruncated, ByteOrder.LITTLE_ENDIAN, TestPackets.LINK_TYPES, packets);
+            DifferentialCheck.check(e, savefileTruncated, ByteOrder.BIG_ENDIAN, TestPackets.LINK_TYPES, packets);
         }));
     }
 

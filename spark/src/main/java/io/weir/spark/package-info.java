@@ -7,8 +7,10 @@
  * time range, and a limit; the scan compiles the {@code bpf} expression on the driver for each file head's link
  * type (a bad one fails the query with the located error), splits and packs the files; each task's reader walks
  * its splits, runs the program JIT-ed once per executor ({@link io.weir.spark.FilterCache}) and fills only the
- * selected columns. With {@code output=flows} tasks count flows in Weir's flow map and
- * {@link io.weir.spark.PcapFlows#merge} folds the parts of a flow several tasks saw.
+ * selected columns, as columnar batches unless {@code data} is selected. With {@code output=flows} each task
+ * reads every split and counts one flow-hash bucket in Weir's flow map, so each flow is whole in one row;
+ * {@link io.weir.spark.PcapFlows#merge} folds rows of separate loads. Paths with a scheme other than
+ * {@code file:} are read through Hadoop ({@link io.weir.spark.hadoop}).
  *
  * <p>SQL functions: {@link io.weir.spark.WeirFunctions}, a {@code FunctionCatalog}, holds
  * {@code weir.bpf(data, 'expr' [, linktype])}; in the {@code WHERE} of a pcap scan a call with a literal
