@@ -2,9 +2,9 @@
 # Issue 13's memory item: `weir flows` over a 10 GB capture in a fixed heap.
 #
 # 1. Finds the smallest heap (-Xmx) that counts a 2M-packet capture of the same traffic (the flow table is bounded
-#    by --max-flows, default 262,144, so what the heap needs does not grow with the file: the 2M sample already
-#    fills the table and evicts); candidates WEIR_XMX_LIST (default "32m 48m 64m 80m 96m 128m").
-# 2. Generates a capture of WEIR_10G_BYTES (default 10 GB; `GenerateCapture --seed 42 --flows 100000`) in
+#    by --max-flows, default 262,144, so what the heap needs does not grow with the file: the 2M sample of 500k
+#    conversations already fills the table and evicts); candidates WEIR_XMX_LIST (default "32m 48m 64m 80m 96m 128m").
+# 2. Generates a capture of WEIR_10G_BYTES (default 10 GB; `GenerateCapture --seed 42 --flows 500000`) in
 #    WEIR_10G_DIR (default /tmp), after checking free space: with less than size + 15 GB free it uses the
 #    largest size that leaves 15 GB and says so.
 # 3. Runs `./weir flows -r FILE` once with that -Xmx (-XX:+UseSerialGC) under /usr/bin/time -v: wall time,
@@ -15,7 +15,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DIR="${WEIR_10G_DIR:-/tmp}"
 WANT="${WEIR_10G_BYTES:-10000000000}"
 XMX_LIST="${WEIR_XMX_LIST:-32m 48m 64m 80m 96m 128m}"
-BYTES_PER_PACKET=583   # GenerateCapture --flows 100000: 1,165,893,119 bytes for 2M packets
+FLOWS=500000           # more than --max-flows: the table fills and evicts (the generator gives N flows for N)
+BYTES_PER_PACKET=582   # about: GenerateCapture --flows 100000 writes 1,164,063,571 bytes for 2M packets
 BIG="$DIR/weir-flows-10g.pcap"
 SMALL="$DIR/weir-flows-2m.pcap"
 REPORT="$ROOT/bench/target/flows-10g.txt"
@@ -41,7 +42,7 @@ fi
 packets=$(( size / BYTES_PER_PACKET ))
 
 gen() {   # gen FILE PACKETS
-    java -cp "$JAR" io.weir.capture.gen.GenerateCapture --count "$2" --seed 42 --flows 100000 --out "$1" > /dev/null
+    java -cp "$JAR" io.weir.capture.gen.GenerateCapture --count "$2" --seed 42 --flows "$FLOWS" --out "$1" > /dev/null
 }
 
 flows() {   # flows XMX FILE: runs weir flows under /usr/bin/time -v, output in $OUT_RUN, time log in $OUT_TIME
@@ -76,7 +77,7 @@ rss=$(grep 'Maximum resident set size' "$OUT_TIME" | awk '{print $NF}')
 cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.1f", u + s}' "$OUT_TIME")
 {
     echo "weir flows over a $(awk -v b="$actual" 'BEGIN { printf "%.2f", b / 1e9 }') GB capture ($packets packets,"\
-         "GenerateCapture --seed 42 --flows 100000)$note"
+         "GenerateCapture --seed 42 --flows $FLOWS)$note"
     echo "smallest -Xmx that works (2M sample, tried: $XMX_LIST): $xmx"
     echo "run with -Xmx$xmx: wall $wall, cpu ${cpu} s, peak RSS $(( rss / 1024 )) MiB; generation took $(( t1 - t0 )) s"
     grep '^totals' "$OUT_RUN"

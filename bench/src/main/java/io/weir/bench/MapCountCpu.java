@@ -18,7 +18,8 @@ import java.util.concurrent.CyclicBarrier;
  * {@code java -cp bench/target/benchmarks.jar io.weir.bench.MapCountCpu [--threads N] [KEYS...]}.
  */
 public final class MapCountCpu {
-    private static final String[] NAMES = {"jitProgram", "jitPerCpuProgram", "concurrentHashMap", "openAddressing"};
+    private static final String[] NAMES = {"jitProgram", "jitChainedProgram", "jitPerCpuProgram", "concurrentHashMap",
+        "openAddressing"};
     private static final int REPS = 200;
     private static final int WARMUP = 3;
     private static final int ROUNDS = 7;
@@ -111,8 +112,9 @@ public final class MapCountCpu {
     private static long run(MapCountBenchmark b, int which) {
         switch (which) {
             case 0: return b.jitProgram();
-            case 1: return b.jitPerCpuProgram();
-            case 2: return b.concurrentHashMap();
+            case 1: return b.jitChainedProgram();
+            case 2: return b.jitPerCpuProgram();
+            case 3: return b.concurrentHashMap();
             default: return b.openAddressing();
         }
     }

@@ -7,9 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Heap bytes per entry of a full 1M-entry counter table (4-byte key, 8-byte value): a Weir {@code hash} and
- * {@code lru_hash} map against a {@code ConcurrentHashMap<Integer, AtomicLong>}, measured as the used-heap
- * difference after full collections; and an empty 1M-entry hash (its buckets: entries are allocated as it fills).
+ * Heap bytes per entry of a full 1M-entry counter table (4-byte key, 8-byte value): a Weir {@code hash} (inline,
+ * open addressing; and chained, with {@code BPF_F_NO_PREALLOC}) and {@code lru_hash} map against a {@code ConcurrentHashMap<Integer, AtomicLong>}, measured as the used-heap
+ * difference after full collections; and an empty 1M-entry hash (inline: all its rows, preallocated; chained: its
+ * buckets, entries being allocated as it fills).
  * Run: {@code java -cp bench/target/benchmarks.jar io.weir.bench.MapMemory}.
  */
 public final class MapMemory {
@@ -18,10 +19,14 @@ public final class MapMemory {
     private MapMemory() {}
 
     public static void main(String[] args) {
-        System.out.printf("hash       %6.1f bytes/entry%n", measure(() -> fill(MapType.HASH)));
-        System.out.printf("hash, empty (max 1M) %6.1f bytes/max entry%n",
+        System.out.printf("hash (inline)  %6.1f bytes/entry%n", measure(() -> fill(MapType.HASH, 0)));
+        System.out.printf("hash (chained) %6.1f bytes/entry%n",
+                measure(() -> fill(MapType.HASH, MapSpec.F_NO_PREALLOC)));
+        System.out.printf("hash (inline), empty (max 1M)  %6.1f bytes/max entry%n",
                 measure(() -> new MapSpec("m", MapType.HASH, 4, 8, N, 0).create()));
-        System.out.printf("lru_hash   %6.1f bytes/entry%n", measure(() -> fill(MapType.LRU_HASH)));
+        System.out.printf("hash (chained), empty (max 1M) %6.1f bytes/max entry%n",
+                measure(() -> new MapSpec("m", MapType.HASH, 4, 8, N, MapSpec.F_NO_PREALLOC).create()));
+        System.out.printf("lru_hash   %6.1f bytes/entry%n", measure(() -> fill(MapType.LRU_HASH, 0)));
         System.out.printf("CHM        %6.1f bytes/entry%n", measure(() -> {
             ConcurrentHashMap<Integer, AtomicLong> m = new ConcurrentHashMap<>();
             for (int k = 0; k < N; k++) {
@@ -31,8 +36,8 @@ public final class MapMemory {
         }));
     }
 
-    private static Object fill(MapType type) {
-        BpfMap m = new MapSpec("m", type, 4, 8, N, 0).create();
+    private static Object fill(MapType type, int flags) {
+        BpfMap m = new MapSpec("m", type, 4, 8, N, flags).create();
         byte[] key = new byte[4];
         byte[] one = {1, 0, 0, 0, 0, 0, 0, 0};
         for (int k = 0; k < N; k++) {

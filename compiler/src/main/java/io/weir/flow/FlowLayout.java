@@ -57,6 +57,8 @@ public final class FlowLayout {
     static final int S_FRAG_STATE = -296;
     static final int S_FRAG_ID = -304;
     static final int S_DIR = -312;
+    /** The offset of the last IPv6 fragment header of the chain (0: none), parsed after the chain. */
+    static final int S_FRAG_AT = -320;
     static final int S_OFF = -328;
     /** A u32 0: the index of the one entry of the new-flow map. */
     static final int S_ZERO = -336;

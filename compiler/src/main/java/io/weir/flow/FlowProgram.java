@@ -6,6 +6,7 @@ import static io.weir.engine.ebpf.Reg.R10;
 import static io.weir.engine.ebpf.Reg.R2;
 import static io.weir.engine.ebpf.Reg.R3;
 import static io.weir.engine.ebpf.Reg.R4;
+import static io.weir.engine.ebpf.Reg.R5;
 import static io.weir.engine.ebpf.Reg.R6;
 import static io.weir.engine.ebpf.Reg.R7;
 import static io.weir.engine.ebpf.Reg.R8;
@@ -285,48 +286,42 @@ public final class FlowProgram {
         for (int k = 0; k < 32; k += 8) {
             b.ldx(Size.DW, R3, R2, 8 + k).stx(Size.DW, R10, S_RAW + K_ADDR_A + k, R3);
         }
-        b.st(Size.B, R10, S_RAW + K_FAMILY, 6);
+        b.st(Size.B, R10, S_RAW + K_FAMILY, 6).st(Size.DW, R10, S_FRAG_AT, 0);
         b.ldx(Size.B, R1, R2, 6);
         b.alu64Imm(AluOp.ADD, R9, 40);
         extensionDispatch(0);
-        b.label("v6_proto").stx(Size.B, R10, S_RAW + K_PROTO, R1).ja("l4");
+        b.label("v6_proto").stx(Size.B, R10, S_RAW + K_PROTO, R1);
+        b.ldx(Size.DW, R3, R10, S_FRAG_AT).jmpImm(JmpOp.JNE, R3, 0, "v6_frag_l4");
+        b.ja("l4");
     }
 
-    /** Jumps to round {@code round}'s handler when r1 names an extension header; falls through otherwise. */
+    /** Jumps to round {@code round} when r1 names an extension header; falls through otherwise. */
     private void extensionDispatch(int round) {
-        String gen = "ext_gen" + round;
-        b.jmpImm(JmpOp.JEQ, R1, 0, gen).jmpImm(JmpOp.JEQ, R1, 43, gen).jmpImm(JmpOp.JEQ, R1, 60, gen);
-        b.jmpImm(JmpOp.JEQ, R1, 135, gen).jmpImm(JmpOp.JEQ, R1, 51, "ext_ah" + round);
-        b.jmpImm(JmpOp.JEQ, R1, 44, "ext_frag" + round);
+        String ext = "ext" + round;
+        for (int header : new int[] {0, 43, 60, 135, 51, 44}) {   // hop-by-hop, routing, dst opts, mobility, AH, fragment
+            b.jmpImm(JmpOp.JEQ, R1, header, ext);
+        }
     }
 
     /**
-     * Cold: up to {@value #IPV6_EXT_ROUNDS} extension headers, unrolled (r1 = the next header, r9 = its offset);
-     * each round ends in the dispatch of the next, and the chain ends at {@code v6_proto}.
+     * Cold: up to {@value #IPV6_EXT_ROUNDS} extension headers, unrolled (r1 = the next header, r9 = its offset):
+     * hop-by-hop, routing, destination options and mobility are (len + 1) * 8 bytes, AH (len + 2) * 4, a fragment
+     * header 8, its offset remembered in S_FRAG_AT and parsed once after the chain ({@link #ipv6Fragment}). Each
+     * round ends in the dispatch of the next, and the chain ends at {@code v6_proto}.
      */
     private void ipv6Extensions() {
         for (int round = 0; round < IPV6_EXT_ROUNDS; round++) {
-            String gen = "ext_gen" + round, ah = "ext_ah" + round, frag = "ext_frag" + round;
-            String next = "ext_next" + round;
-            b.label(gen);   // hop-by-hop, routing, destination options, mobility: (len + 1) * 8 bytes
+            String gen = "ext_gen" + round, ah = "ext_ah" + round, next = "ext_next" + round;
+            b.label("ext" + round);
             need(2, "v6_noports");
-            b.ldx(Size.B, R3, R2, 1).alu64Imm(AluOp.ADD, R3, 1).alu64Imm(AluOp.LSH, R3, 3);
-            b.ldx(Size.B, R1, R2, 0).alu64Reg(AluOp.ADD, R9, R3).ja(next);
-            b.label(ah);    // AH: (len + 2) * 4 bytes
-            need(2, "v6_noports");
-            b.ldx(Size.B, R3, R2, 1).alu64Imm(AluOp.ADD, R3, 2).alu64Imm(AluOp.LSH, R3, 2);
-            b.ldx(Size.B, R1, R2, 0).alu64Reg(AluOp.ADD, R9, R3).ja(next);
-            b.label(frag);  // fragment header: offset (13 bits), M, 32-bit id
+            b.ldx(Size.B, R3, R2, 1);
+            b.jmpImm(JmpOp.JEQ, R1, 51, ah).jmpImm(JmpOp.JNE, R1, 44, gen);
             need(8, "v6_noports");
-            b.ldx(Size.W, R3, R2, 4).be(R3, 32).stx(Size.DW, R10, S_FRAG_ID, R3);
-            be16(R3, 2);
-            b.mov64Reg(R4, R3).alu64Imm(AluOp.AND, R4, 0xfff8).jmpImm(JmpOp.JNE, R4, 0, "v6_later" + round);
-            b.alu64Imm(AluOp.AND, R3, 1).jmpImm(JmpOp.JEQ, R3, 0, "v6_fragdone" + round);
-            b.st(Size.DW, R10, S_FRAG_STATE, FRAG_FIRST).ja("v6_fragdone" + round);
-            b.label("v6_later" + round).st(Size.DW, R10, S_FRAG_STATE, FRAG_LATER);
-            b.label("v6_fragdone" + round).ldx(Size.B, R1, R2, 0).alu64Imm(AluOp.ADD, R9, 8);
+            b.stx(Size.DW, R10, S_FRAG_AT, R9).mov64Imm(R3, 0);
+            b.label(gen).alu64Imm(AluOp.ADD, R3, 1).alu64Imm(AluOp.LSH, R3, 3).ja(next);
+            b.label(ah).alu64Imm(AluOp.ADD, R3, 2).alu64Imm(AluOp.LSH, R3, 2);
+            b.label(next).ldx(Size.B, R1, R2, 0).alu64Reg(AluOp.ADD, R9, R3);
             // Bounds the offset for the verifier (and stops a header chain running off any real packet).
-            b.label(next);
             forget("v6_noports");
             if (round + 1 < IPV6_EXT_ROUNDS) {
                 extensionDispatch(round + 1);
@@ -334,7 +329,28 @@ public final class FlowProgram {
             b.ja("v6_proto");
         }
         // A header chain cut short by the capture (or absurdly long): the protocol is the header's, no ports.
-        b.label("v6_noports").stx(Size.B, R10, S_RAW + K_PROTO, R1).ja("l4_done");
+        b.label("v6_noports").stx(Size.B, R10, S_RAW + K_PROTO, R1);
+        b.ldx(Size.DW, R3, R10, S_FRAG_AT).jmpImm(JmpOp.JNE, R3, 0, "v6_frag_l4_done");
+        b.ja("l4_done");
+        ipv6Fragment("l4");
+        ipv6Fragment("l4_done");
+    }
+
+    /**
+     * Cold: the chain's fragment header at r3 (its 8 bytes were checked in the chain): offset (13 bits), M, 32-bit
+     * id into the fragment state, then on to {@code then}.
+     */
+    private void ipv6Fragment(String then) {
+        b.label("v6_frag_" + then);
+        b.jmpImm(JmpOp.JGT, R3, MAX_L3_OFFSET, then);
+        b.mov64Reg(R2, R7).alu64Reg(AluOp.ADD, R2, R3).mov64Reg(R4, R2).alu64Imm(AluOp.ADD, R4, 8);
+        b.jmpReg(JmpOp.JGT, R4, R8, then);
+        b.ldx(Size.W, R4, R2, 4).be(R4, 32).stx(Size.DW, R10, S_FRAG_ID, R4);
+        be16(R4, 2);
+        b.mov64Reg(R5, R4).alu64Imm(AluOp.AND, R5, 0xfff8).jmpImm(JmpOp.JNE, R5, 0, "v6_later_" + then);
+        b.alu64Imm(AluOp.AND, R4, 1).jmpImm(JmpOp.JEQ, R4, 0, then);
+        b.st(Size.DW, R10, S_FRAG_STATE, FRAG_FIRST).ja(then);
+        b.label("v6_later_" + then).st(Size.DW, R10, S_FRAG_STATE, FRAG_LATER).ja(then);
     }
 
     // ------------------------------------------------------------------ pass: transport

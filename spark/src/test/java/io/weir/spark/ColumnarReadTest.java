@@ -47,7 +47,8 @@ class ColumnarReadTest {
     void batchesAndRowsGiveTheSameTable() {
         for (String framing : FRAMINGS) {
             Path f = generated("push-" + framing + ".pcap", 20_000, 3, framing, "pcap", ByteOrder.LITTLE_ENDIAN, 0);
-            for (String[] q : QUERIES) {
+            // Every column on every link type; the narrower queries on Ethernet only (each query costs a job).
+            for (String[] q : framing.equals("ether") ? QUERIES : new String[][] {QUERIES[0]}) {
                 List<Row> rows = run(f, q, false);
                 assertFalse(rows.isEmpty());
                 assertEquals(rows, run(f, q, true), framing + ": " + String.join(" ", q));

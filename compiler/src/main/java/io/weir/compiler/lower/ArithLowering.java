@@ -132,8 +132,12 @@ final class ArithLowering {
         Val l = value(b.l(), depth + 1);
         Val r = value(b.r(), depth + 1);
         Pred guard = Pred.and(l.guard, r.guard);
-        if (r.constant != null && r.constant == 0 && (b.op().equals("/") || b.op().equals("%"))) {
+        Long head = r.constant != null ? r.constant : firstImmediate(b.r());
+        if (head != null && head == 0 && (b.op().equals("/") || b.op().equals("%"))) {
             throw error(b.op().equals("/") ? "division by zero" : "modulus by zero", b);
+        }
+        if (head != null && head > 31 && (b.op().equals("<<") || b.op().equals(">>"))) {
+            throw error("shift by more than 31 bits", b);
         }
         if (l.constant != null && r.constant != null) {
             return Val.of(fold(b.op(), l.constant, r.constant));
@@ -155,6 +159,51 @@ final class ArithLowering {
             s.add(ClassicInsn.stmt(code | 0x08, 0));
         }
         return new Val(s, guard, null);
+    }
+
+    /**
+     * The constant libpcap's gen_arth checks for a zero divisor or a shift past 31: the {@code k} of the first
+     * statement of the operand's code when that is {@code ld #k}, or null. libpcap checks only that first
+     * statement, so a load's index counts ({@code len << ether[40]} is rejected) and so does the left operand of
+     * an operation ({@code len / (0 * len)}); the folded value counts when both operands are constants.
+     */
+    private static Long firstImmediate(Arith a) {
+        Long c = constantOf(a);
+        if (c != null) {
+            return c;
+        }
+        if (a instanceof Ast.Neg n) {
+            return firstImmediate(n.a());
+        }
+        if (a instanceof Ast.Bin b) {
+            return firstImmediate(b.l());
+        }
+        if (a instanceof Ast.Load ld) {
+            return firstImmediate(ld.index());
+        }
+        return null;
+    }
+
+    /** The value of a constant operand as libpcap folds it ({@code x * 0} and {@code x & 0} included), or null. */
+    private static Long constantOf(Arith a) {
+        if (a instanceof Ast.Num n) {
+            return n.value() & 0xFFFFFFFFL;
+        }
+        if (a instanceof Ast.Neg n) {
+            Long v = constantOf(n.a());
+            return v == null ? null : -v & 0xFFFFFFFFL;
+        }
+        if (a instanceof Ast.Bin b) {
+            Long r = constantOf(b.r());
+            Long l = constantOf(b.l());
+            if (r != null && r == 0 && (b.op().equals("&") || b.op().equals("*"))) {
+                return 0L;
+            }
+            boolean bad = r != null && (r == 0 && (b.op().equals("/") || b.op().equals("%"))
+                    || r > 31 && (b.op().equals("<<") || b.op().equals(">>")));
+            return l == null || r == null || bad ? null : fold(b.op(), l, r);
+        }
+        return null;
     }
 
     /** Constant folding with BPF's unsigned 32-bit semantics (shifts of 32 or more give 0, as libpcap folds). */
@@ -207,13 +256,21 @@ final class ArithLowering {
                         LinkLayer.cmp(1, nl + 6, Lowering.IPPROTO_ICMPV6));
                 base = nl + 40;
                 break;
-            case "tcp": case "udp": case "sctp": case "icmp": case "igmp": {
+            case "atalk": case "decnet": case "lat": case "sca": case "moprc": case "mopdl":
+                // Network-layer protocols libpcap indexes from the link-layer payload, as it does arp.
+                guard = Protocols.abbrev(lw, ld.proto());
+                base = nl;
+                break;
+            case "tcp": case "udp": case "sctp": case "icmp": case "igmp": case "vrrp": case "carp": case "igrp":
+            case "pim": {
                 int p = switch (ld.proto()) {
                     case "tcp" -> Lowering.IPPROTO_TCP;
                     case "udp" -> Lowering.IPPROTO_UDP;
                     case "sctp" -> Lowering.IPPROTO_SCTP;
                     case "icmp" -> Lowering.IPPROTO_ICMP;
-                    default -> Lowering.IPPROTO_IGMP;
+                    case "igmp" -> Lowering.IPPROTO_IGMP;
+                    // libpcap ands pim's IPv4-or-IPv6 test with ip: IPv4 only, like the others.
+                    default -> Protocols.ipProtocol(ld.proto());
                 };
                 guard = Pred.and(lw.ipProto(p), lw.notFragment());
                 base = nl;

@@ -44,9 +44,13 @@ public final class Lowering {
     /** Set by {@code geneve} where its payload is not compiled (inside a tunnel scope, 802.11, MPLS; {@link Geneve}). */
     private boolean afterGeneve;
 
+    /** The link type's payload is at a variable offset (radiotap, PPI...): still so after pppoes/vlan/mpls. */
+    final boolean variableLink;
+
     private Lowering(String src, LinkLayer ll, long netmask, SetTable sets) {
         this.src = src;
         this.ll = ll;
+        this.variableLink = VarOffsets.variable(ll);
         this.netmask = netmask;
         this.arith = new ArithLowering(this, src);
         this.sets = sets;

@@ -117,6 +117,10 @@ final class Ports {
         String s = id.text();
         int dash = s.indexOf('-');
         if (dash <= 0) {
+            if (parseNumber(s) < 0) {
+                // libpcap's pcap_nametoportrange wants "a-b": a single name is an unknown range.
+                throw lw.error("unknown port in range '" + s + "'", id.span());
+            }
             int[] a = resolveName(lw, id, s, proto);
             return new int[][] {a, a};
         }

@@ -68,8 +68,8 @@ final class Protochain {
 
     /** {@code [ip|ip6] protochain v}: {@code ipVersion} 4, 6 or 0 for both. */
     static Pred protochain(Lowering lw, int ipVersion, int v) throws LowerException {
-        if (lw.scope() != null && lw.scope().isGeneve()) {
-            // libpcap's words for a variable link-layer payload offset, which Geneve's payload has.
+        if (lw.scope() != null && lw.scope().isGeneve() || lw.variableLink) {
+            // libpcap's words for a variable link-layer payload offset: Geneve's payload, radiotap/PPI/802.11.
             throw new LowerException("'protochain' not supported with variable length headers");
         }
         LinkLayer ll = lw.link();

@@ -130,10 +130,11 @@ public final class Lexer {
         pos = start;
         String w = word();
         Span span = new Span(start, pos);
-        if (isNum(w)) {
+        if (isNum(w) && !(w.length() == 12 && run(w, 0, HEX) == 12)) {
             return new Token(Token.Kind.NUM, w, span, parseNumber(w, span));
         }
-        if (isEid(w) && !allDigits(w)) {
+        if (isEid(w) && !allDigits(w) || w.length() == 12 && run(w, 0, HEX) == 12) {
+            // Twelve hex digits are a MAC address to libpcap's scanner even when all are decimal digits.
             return new Token(Token.Kind.EID, w, span, 0);
         }
         if (isHid(w)) {

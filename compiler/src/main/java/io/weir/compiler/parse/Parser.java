@@ -136,10 +136,43 @@ public final class Parser {
                 if (t.is("!")) {
                     return idStartsAt(i + 1);
                 }
+                if (t.is("(") && pnumEnd(i) >= 0) {
+                    // (3) < 2: libpcap's pnum in parentheses, then an operator: an arithmetic relation.
+                    Token n = peek(pnumEnd(i));
+                    return !(n.kind() == Token.Kind.OP && (RELOPS.contains(n.text()) || ARITH_OPS.contains(n.text())));
+                }
                 return t.is("(") && idStartsAt(i + 1);
             default:
                 return false;
         }
+    }
+
+    /** libpcap's {@code pnum: NUM | '(' pnum ')'} at {@code i}: the index just past it, or -1. */
+    private int pnumEnd(int i) {
+        int open = 0;
+        while (peek(i + open).is("(")) {
+            open++;
+        }
+        if (peek(i + open).kind() != Token.Kind.NUM) {
+            return -1;
+        }
+        for (int k = 1; k <= open; k++) {
+            if (!peek(i + open + k).is(")")) {
+                return -1;
+            }
+        }
+        return i + 2 * open + 1;
+    }
+
+    /** Takes a {@code pnum} if one is next and returns its number token, else null. */
+    private Token takePnum() {
+        int end = pnumEnd(0);
+        if (end < 0) {
+            return null;
+        }
+        Token n = peek((end - 1) / 2);
+        p += end;
+        return n;
     }
 
     /**
@@ -213,20 +246,7 @@ public final class Parser {
             throw error("'" + t.text() + "' is not supported by Weir", t.span());
         }
         if (t.is("type") || t.is("subtype") || t.is("dir")) {
-            take();
-            Token value = take();
-            if (value.kind() == Token.Kind.EOF) {
-                throw syntax(value);
-            }
-            Token sub = null;
-            if (t.is("type") && peek().is("subtype")) {
-                take();
-                sub = take();
-                if (sub.kind() == Token.Kind.EOF) {
-                    throw syntax(sub);
-                }
-            }
-            return new Q(WlanNames.primitive(src, t, value, sub), null);
+            return new Q(p80211(), null);
         }
         if (t.is("inbound") || t.is("outbound")) {
             take();
@@ -241,6 +261,30 @@ public final class Parser {
             take();
             return new Q(new Ast.Other(t.text(), null, n.num(), n.span(), t.span().to(n.span())), null);
         }
+        return keywordTerm(inherited);
+    }
+
+    /** {@code type T [subtype S]}, {@code subtype S}, {@code dir D}: the 802.11 primitives. */
+    private Expr p80211() throws FilterSyntaxException {
+        Token t = take();
+        Token value = take();
+        if (value.kind() == Token.Kind.EOF) {
+            throw syntax(value);
+        }
+        Token sub = null;
+        if (t.is("type") && peek().is("subtype")) {
+            take();
+            sub = take();
+            if (sub.kind() == Token.Kind.EOF) {
+                throw syntax(sub);
+            }
+        }
+        return WlanNames.primitive(src, t, value, sub);
+    }
+
+    /** The rest of rterm: the keyword primitives, tunnels and stacks, relations and {@code head id}. */
+    private Q keywordTerm(Qual inherited) throws FilterSyntaxException {
+        Token t = peek();
         if (t.kind() == Token.Kind.ID && ForeignKeywords.message(t.text()) != null) {
             int[] pos = {p};
             Expr e = ForeignKeywords.parse(src, toks, pos, Parser::reserved);
@@ -263,9 +307,8 @@ public final class Parser {
         }
         if (t.is("vlan") || t.is("mpls") || t.is("vxlan") || t.is("geneve")) {
             take();
-            Token n = peek();
-            if (n.kind() == Token.Kind.NUM) {
-                take();
+            Token n = takePnum();
+            if (n != null) {
                 return new Q(new Ast.Other(t.text(), null, n.num(), n.span(), t.span().to(n.span())), null);
             }
             return new Q(new Ast.Other(t.text(), null, null, null, t.span()), null);
@@ -352,9 +395,8 @@ public final class Parser {
                 return new Ast.Rel(load, op.is("==") ? "=" : op.text(), new Ast.Num(v.num(), v.span()), all);
             }
             default: {
-                Token n = peek();
-                if (k.is("pppoes") && n.kind() == Token.Kind.NUM) {
-                    take();
+                Token n = k.is("pppoes") ? takePnum() : null;
+                if (n != null) {
                     return new Ast.Other(k.text(), null, n.num(), n.span(), k.span().to(n.span()));
                 }
                 return new Ast.Other(k.text(), null, null, null, k.span());
@@ -374,6 +416,10 @@ public final class Parser {
             if (peek().is("broadcast") || peek().is("multicast")) {
                 Token k = take();
                 return new Q(new Ast.Other(k.text(), proto, null, null, start.span().to(k.span())), null);
+            }
+            if (peek().is("type") || peek().is("subtype") || peek().is("dir")) {
+                // libpcap's "pqual p80211": the qualifier is parsed and ignored ("ip type data" is "type data").
+                return new Q(p80211(), null);
             }
         }
         Dir dir = Dir.DEFAULT;
@@ -430,7 +476,12 @@ public final class Parser {
         }
         if (t.is("(")) {
             take();
+            // libpcap's pid starts with nid or pnum, never with '(' pid ')': "host ((1.2.3.4))" is a syntax error.
+            boolean nested = peek().is("(") && pnumEnd(0) < 0;
             Expr left = idExpr(q);
+            if (nested) {
+                throw syntax(peek());
+            }
             while (isAnd(peek()) || isOr(peek()) || q.type() == Type.FLAGS && peek().is("|")) {
                 boolean and = isAnd(take());
                 Expr right = idExpr(q);

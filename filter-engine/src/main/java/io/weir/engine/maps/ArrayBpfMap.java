@@ -176,14 +176,7 @@ final class ArrayBpfMap extends BpfMap {
 
     @Override
     public long load(int offset, int size) {
-        if (size == 8) {
-            return values.load8(offset, spec.name());
-        }
-        if (size == 4) {
-            return values.load4(offset, spec.name());
-        }
-        values.check(offset, size, "read", spec.name());
-        return values.load(offset, size);
+        return values.regionLoad(offset, size, spec.name());
     }
 
     @Override
@@ -191,12 +184,7 @@ final class ArrayBpfMap extends BpfMap {
         if (readOnlyForProgram) {
             throw new EbpfMemory.Fault("write to read-only map '" + spec.name() + "'");
         }
-        if (size == 8) {
-            values.store8(offset, value, spec.name());
-            return;
-        }
-        values.check(offset, size, "write", spec.name());
-        values.store(offset, size, value);
+        values.regionStore(offset, size, value, spec.name());
     }
 
     @Override
@@ -204,13 +192,6 @@ final class ArrayBpfMap extends BpfMap {
         if (readOnlyForProgram) {
             throw new EbpfMemory.Fault("atomic write to read-only map '" + spec.name() + "'");
         }
-        if (size == 8 && op == ExternalRegion.ATOMIC_ADD) {
-            return values.add8(offset, value, spec.name());
-        }
-        if (size == 4 && op <= ExternalRegion.ATOMIC_XOR) {
-            return values.atomic4(offset, op, value, spec.name());
-        }
-        values.check(offset, size, "atomic access", spec.name());
-        return values.atomic(offset, size, op, value, expected, spec.name());
+        return values.regionAtomic(offset, size, op, value, expected, spec.name());
     }
 }

@@ -153,13 +153,13 @@ final class HashBpfMap extends BpfMap {
      * bits up, the shift brings high bits down; both are bijections), so two keys that differ in one word only
      * never collide before {@link #finish}, which is a bijection too.
      */
-    private static long fold(long h, long word) {
+    static long fold(long h, long word) {
         h *= MIX;
         return (h ^ (h >>> 32)) ^ word;
     }
 
     /** MurmurHash3's 64-bit finalizer: every output bit depends on every input bit. */
-    private static int finish(long h) {
+    static int finish(long h) {
         h ^= h >>> 33;
         h *= 0xFF51AFD7ED558CCDL;
         h ^= h >>> 33;
@@ -658,35 +658,16 @@ final class HashBpfMap extends BpfMap {
 
     @Override
     public long load(int offset, int size) {
-        if (size == 8) {
-            return values.load8(offset, spec.name());
-        }
-        if (size == 4) {
-            return values.load4(offset, spec.name());
-        }
-        values.check(offset, size, "read", spec.name());
-        return values.load(offset, size);
+        return values.regionLoad(offset, size, spec.name());
     }
 
     @Override
     public void store(int offset, int size, long value) {
-        if (size == 8) {
-            values.store8(offset, value, spec.name());
-            return;
-        }
-        values.check(offset, size, "write", spec.name());
-        values.store(offset, size, value);
+        values.regionStore(offset, size, value, spec.name());
     }
 
     @Override
     public long atomic(int offset, int size, int op, long value, long expected) {
-        if (size == 8 && op == ExternalRegion.ATOMIC_ADD) {
-            return values.add8(offset, value, spec.name());
-        }
-        if (size == 4 && op <= ExternalRegion.ATOMIC_XOR) {
-            return values.atomic4(offset, op, value, spec.name());
-        }
-        values.check(offset, size, "atomic access", spec.name());
-        return values.atomic(offset, size, op, value, expected, spec.name());
+        return values.regionAtomic(offset, size, op, value, expected, spec.name());
     }
 }

@@ -144,7 +144,9 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
      * per-CPU types (values are 8-byte aligned: {@code V = (value_size + 7) & ~7}, {@code K} likewise):
      * <ul>
      *   <li>{@code array}, {@code percpu_array}: {@code V * cpus} per entry, all allocated at creation;</li>
-     *   <li>{@code hash}, {@code percpu_hash}: {@code K + V * cpus + 13} per entry (hash, chain link, free list,
+     *   <li>{@code hash} without {@code BPF_F_NO_PREALLOC}, up to {@link InlineHashBpfMap#MAX_BYTES}: its rows,
+     *       {@code (8 + K + V) * 4 / 3} per entry (32 for a 4-byte key and 8-byte value), all at creation;</li>
+     *   <li>other {@code hash}, {@code percpu_hash}: {@code K + V * cpus + 13} per entry (hash, chain link, free list,
      *       live flag) plus 4 per bucket (a power of two at least max entries), 4-byte key and 8-byte value:
      *       33 to 37 bytes per entry;</li>
      *   <li>{@code lru_hash}: 9 more per entry (two list links and a reference bit);</li>
@@ -156,6 +158,10 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
         long v = (valueSize + 7L) & ~7L;
         long k = (keySize + 7L) & ~7L;
         long n = Math.max(0, maxEntries);
+        long inline = InlineHashBpfMap.tableBytes(this);
+        if (inline >= 0) {
+            return inline;
+        }
         return switch (type) {
             case ARRAY, PERCPU_ARRAY -> n * v * (type.isPerCpu() ? cpus : 1);
             case HASH, PERCPU_HASH, LRU_HASH -> n * (k + v * (type.isPerCpu() ? cpus : 1) + 13
@@ -174,11 +180,17 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
         return create(CpuSlots.count());
     }
 
-    /** Validates this spec and makes the map; per-CPU types keep {@code cpus} values per entry. */
+    /**
+     * Validates this spec and makes the map; per-CPU types keep {@code cpus} values per entry. A {@code hash} map
+     * whose preallocated table takes at most {@link InlineHashBpfMap#MAX_BYTES} (64 MiB: 2M entries of a 4-byte
+     * key and 8-byte value) and that is not {@code BPF_F_NO_PREALLOC} is made with open addressing and its values
+     * inline ({@link InlineHashBpfMap}); other hash kinds are chained and grow as they fill ({@link HashBpfMap}).
+     */
     public BpfMap create(int cpus) {
         validate();
         return switch (type) {
-            case HASH, PERCPU_HASH, LRU_HASH -> new HashBpfMap(this, type.isPerCpu() ? cpus : 1);
+            case HASH, PERCPU_HASH, LRU_HASH -> InlineHashBpfMap.tableBytes(this) >= 0 ? new InlineHashBpfMap(this)
+                    : new HashBpfMap(this, type.isPerCpu() ? cpus : 1);
             case ARRAY, PERCPU_ARRAY -> new ArrayBpfMap(this, type.isPerCpu() ? cpus : 1);
             case RINGBUF -> new RingBuffer(this);
         };

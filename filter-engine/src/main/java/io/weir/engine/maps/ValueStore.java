@@ -33,8 +33,17 @@ final class ValueStore {
     static final int CHUNK_BYTES = 1 << 18;
 
     final int valueSize;
+    /** Bytes from one value to the next: the value rounded up to 8, or the row of a table with values inline. */
     final int stride;
+    /** Longs from one value to the next ({@code stride / 8}). */
     final int wordsPerValue;
+    /** Longs of one value ({@code valueSize} rounded up to 8, over 8). */
+    final int valueWords;
+    /** Where a value starts within its stride, in longs (0 unless values are inline in rows) and in bytes. */
+    final int valueWord;
+    private final int valueStart;
+    /** Lemire's fastmod multiplier for {@code stride} (no division on the access path when it is no power of 2). */
+    private final long strideMagic;
     final int maxSlots;
     /** Values per chunk, a power of two. */
     final int chunkSlots;
@@ -57,12 +66,29 @@ final class ValueStore {
 
     /** A store of at most {@code maxSlots} values with the first {@code initialSlots} allocated. */
     ValueStore(int maxSlots, int valueSize, int initialSlots) {
+        this(maxSlots, valueSize, initialSlots, (valueSize + 7) >>> 3, 0, false);
+    }
+
+    /**
+     * A store of {@code rows} rows of {@code rowWords} longs, all allocated as one chunk ({@link #words()}), whose
+     * value {@code i} starts at long {@code valueWord} of row {@code i}: a table that keeps its values inline
+     * ({@link InlineHashBpfMap}) owns the other words of each row.
+     */
+    static ValueStore rows(int rows, int valueSize, int rowWords, int valueWord) {
+        return new ValueStore(rows, valueSize, rows, rowWords, valueWord, true);
+    }
+
+    private ValueStore(int maxSlots, int valueSize, int initialSlots, int strideWords, int valueWord, boolean one) {
         this.maxSlots = maxSlots;
         this.valueSize = valueSize;
-        this.stride = (valueSize + 7) & ~7;
-        this.wordsPerValue = stride >>> 3;
+        this.stride = strideWords << 3;
+        this.wordsPerValue = strideWords;
+        this.valueWords = (valueSize + 7) >>> 3;
+        this.valueWord = valueWord;
+        this.valueStart = valueWord << 3;
+        this.strideMagic = Long.divideUnsigned(-1L, stride) + 1;
         // A small map is one chunk; a large one has chunks of about CHUNK_BYTES (a power of two values each).
-        if ((long) maxSlots * stride <= CHUNK_BYTES) {
+        if (one || (long) maxSlots * stride <= CHUNK_BYTES) {
             this.chunkSlots = maxSlots <= 1 ? 1 : Integer.highestOneBit(maxSlots - 1) << 1;
         } else {
             this.chunkSlots = Integer.highestOneBit(Math.max(1, CHUNK_BYTES / stride));
@@ -90,6 +116,20 @@ final class ValueStore {
         return bits < 31 && chunks <= (1L << (31 - bits));
     }
 
+    /** The one chunk of a store made by {@link #rows} (or any store that is one chunk), else null. */
+    long[] words() {
+        return single;
+    }
+
+    /** {@code in mod stride} for {@code in >= 0}: a mask, or Lemire's fastmod (two multiplies, no division). */
+    private int within(int in) {
+        if (strideMask >= 0) {
+            return in & strideMask;
+        }
+        long low = strideMagic * (in & 0xffff_ffffL);
+        return (int) (Math.multiplyHigh(low, stride) + ((low >> 63) & stride));
+    }
+
     /** Slots allocated so far. */
     int slots() {
         return slots;
@@ -115,7 +155,7 @@ final class ValueStore {
 
     /** The region offset of value {@code slot}. */
     int offset(int slot) {
-        return (slot >>> slotShift) << chunkBits | (slot & slotMask) * stride;
+        return (slot >>> slotShift) << chunkBits | ((slot & slotMask) * stride + valueStart);
     }
 
     /** Checks that {@code size} bytes at region offset {@code off} stay inside one allocated value. */
@@ -123,9 +163,9 @@ final class ValueStore {
         long[][] c = chunks;
         int chunk = off >>> chunkBits;
         int in = off & inChunkMask;
-        int within = (stride & (stride - 1)) == 0 ? in & (stride - 1) : in % stride;
+        int within = within(in) - valueStart;
         if (off < 0 || chunk >= c.length || (long) in + size > (long) c[chunk].length << 3
-                || within + size > valueSize) {
+                || within < 0 || within + size > valueSize) {
             throw new EbpfMemory.Fault("out-of-bounds " + what + " of " + size + " bytes at offset " + off
                     + " of map '" + name + "' (value_size " + valueSize + ")");
         }
@@ -151,9 +191,9 @@ final class ValueStore {
             words = c[ci];
             in = off & inChunkMask;
         }
-        int within = strideMask >= 0 ? in & strideMask : in % stride;
-        return in >= 0 && (in & (size - 1)) == 0 && (in >>> 3) < words.length && within + size <= valueSize ? words
-                : null;
+        int within = within(in) - valueStart;
+        return in >= 0 && (in & (size - 1)) == 0 && (in >>> 3) < words.length && within >= 0
+                && within + size <= valueSize ? words : null;
     }
 
     /** {@code check} then {@code load(off, 4)}, with a fast path. */
@@ -222,6 +262,40 @@ final class ValueStore {
         }
         check(off, 8, "atomic access", name);
         return atomic(off, 8, ExternalRegion.ATOMIC_ADD, value, 0, name);
+    }
+
+    /** A program's load of {@code size} bytes at region offset {@code off}: checked, with the fast paths. */
+    long regionLoad(int off, int size, String name) {
+        if (size == 8) {
+            return load8(off, name);
+        }
+        if (size == 4) {
+            return load4(off, name);
+        }
+        check(off, size, "read", name);
+        return load(off, size);
+    }
+
+    /** A program's store: checked, with the fast path. */
+    void regionStore(int off, int size, long value, String name) {
+        if (size == 8) {
+            store8(off, value, name);
+            return;
+        }
+        check(off, size, "write", name);
+        store(off, size, value);
+    }
+
+    /** A program's atomic operation ({@link ExternalRegion} codes): checked, with the fast paths. */
+    long regionAtomic(int off, int size, int op, long value, long expected, String name) {
+        if (size == 8 && op == ExternalRegion.ATOMIC_ADD) {
+            return add8(off, value, name);
+        }
+        if (size == 4 && op <= ExternalRegion.ATOMIC_XOR) {
+            return atomic4(off, op, value, name);
+        }
+        check(off, size, "atomic access", name);
+        return atomic(off, size, op, value, expected, name);
     }
 
     long load(int off, int size) {
@@ -311,7 +385,7 @@ final class ValueStore {
     }
 
     private int baseOf(int slot) {
-        return (slot & slotMask) * wordsPerValue;
+        return (slot & slotMask) * wordsPerValue + valueWord;
     }
 
     /** Copies value {@code slot} into {@code out[at, at + valueSize)}. */
@@ -327,7 +401,7 @@ final class ValueStore {
     void copyIn(int slot, byte[] in, int at) {
         long[] words = chunkOf(slot);
         int base = baseOf(slot);
-        for (int k = 0; k < wordsPerValue; k++) {
+        for (int k = 0; k < valueWords; k++) {
             long v = 0;
             for (int b = 0; b < 8; b++) {
                 int i = (k << 3) + b;
@@ -357,7 +431,7 @@ final class ValueStore {
     }
 
     void zero(int slot) {
-        Arrays.fill(chunkOf(slot), baseOf(slot), baseOf(slot) + wordsPerValue, 0L);
+        Arrays.fill(chunkOf(slot), baseOf(slot), baseOf(slot) + valueWords, 0L);
     }
 
     void zeroAll() {

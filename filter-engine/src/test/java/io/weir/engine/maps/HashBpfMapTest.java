@@ -12,16 +12,22 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class HashBpfMapTest {
 
-    private static BpfMap hash(int max) {
-        return new MapSpec("h", MapType.HASH, 4, 8, max, 0).create();
+    /** Both hash tables: open addressing with values inline (flags 0), chained (BPF_F_NO_PREALLOC). */
+    private static BpfMap hash(int max, int flags) {
+        BpfMap m = new MapSpec("h", MapType.HASH, 4, 8, max, flags).create();
+        assertEquals(flags == 0 ? InlineHashBpfMap.class : HashBpfMap.class, m.getClass());
+        return m;
     }
 
-    @Test
-    void updateFlagsAsLinux() {
-        try (BpfMap m = hash(4)) {
+    @ParameterizedTest(name = "flags {0}")
+    @ValueSource(ints = {0, MapSpec.F_NO_PREALLOC})
+    void updateFlagsAsLinux(int flags) {
+        try (BpfMap m = hash(4, flags)) {
             // {flags, key, value, expected result, expected value after (or -1 when absent)}
             long[][] steps = {
                 {BPF_EXIST, 1, 10, -Errno.ENOENT, -1},
@@ -41,9 +47,10 @@ class HashBpfMapTest {
         }
     }
 
-    @Test
-    void fullMapRefusesNewKeysButUpdatesOldOnes() {
-        try (BpfMap m = hash(3)) {
+    @ParameterizedTest(name = "flags {0}")
+    @ValueSource(ints = {0, MapSpec.F_NO_PREALLOC})
+    void fullMapRefusesNewKeysButUpdatesOldOnes(int flags) {
+        try (BpfMap m = hash(3, flags)) {
             for (int k = 0; k < 3; k++) {
                 assertEquals(0, m.update(u32(k), u64(k), BPF_ANY));
             }
@@ -58,12 +65,13 @@ class HashBpfMapTest {
         }
     }
 
-    @Test
-    void randomOperationsAgreeWithJavaHashMap() {
+    @ParameterizedTest(name = "flags {0}")
+    @ValueSource(ints = {0, MapSpec.F_NO_PREALLOC})
+    void randomOperationsAgreeWithJavaHashMap(int flags) {
         long seed = 0x5eed_1234L;
         Random r = new Random(seed);
         int max = 64;
-        try (BpfMap m = hash(max)) {
+        try (BpfMap m = hash(max, flags)) {
             Map<Long, Long> ref = new HashMap<>();
             for (int step = 0; step < 20_000; step++) {
                 long key = r.nextInt(100);
@@ -71,12 +79,12 @@ class HashBpfMapTest {
                 int op = r.nextInt(5);
                 String where = "seed " + seed + " step " + step;
                 if (op < 3) {
-                    long flags = op;
+                    long how = op;
                     int expected;
                     boolean exists = ref.containsKey(key);
-                    if (flags == BPF_NOEXIST && exists) {
+                    if (how == BPF_NOEXIST && exists) {
                         expected = -Errno.EEXIST;
-                    } else if (flags == BPF_EXIST && !exists) {
+                    } else if (how == BPF_EXIST && !exists) {
                         expected = -Errno.ENOENT;
                     } else if (!exists && ref.size() >= max) {
                         expected = -Errno.E2BIG;
@@ -84,7 +92,7 @@ class HashBpfMapTest {
                         expected = 0;
                         ref.put(key, value);
                     }
-                    assertEquals(expected, m.update(u32(key), u64(value), flags), where);
+                    assertEquals(expected, m.update(u32(key), u64(value), how), where);
                 } else if (op == 3) {
                     assertEquals(ref.remove(key) != null ? 0 : -Errno.ENOENT, m.delete(u32(key)), where);
                 } else {
@@ -100,9 +108,10 @@ class HashBpfMapTest {
         }
     }
 
-    @Test
-    void nextKeyWalkSurvivesDeletes() {
-        try (BpfMap m = hash(100)) {
+    @ParameterizedTest(name = "flags {0}")
+    @ValueSource(ints = {0, MapSpec.F_NO_PREALLOC})
+    void nextKeyWalkSurvivesDeletes(int flags) {
+        try (BpfMap m = hash(100, flags)) {
             for (int k = 0; k < 50; k++) {
                 m.update(u32(k), u64(k), BPF_ANY);
             }
@@ -127,9 +136,10 @@ class HashBpfMapTest {
         }
     }
 
-    @Test
-    void clearEmptiesAndLookupMisses() {
-        try (BpfMap m = hash(8)) {
+    @ParameterizedTest(name = "flags {0}")
+    @ValueSource(ints = {0, MapSpec.F_NO_PREALLOC})
+    void clearEmptiesAndLookupMisses(int flags) {
+        try (BpfMap m = hash(8, flags)) {
             m.update(u32(1), u64(1), BPF_ANY);
             m.clear();
             assertEquals(0, m.size());

@@ -51,7 +51,8 @@ class HashDistributionTest {
     void structuredKeysSpreadLikeRandomOnes() {
         for (Family f : FAMILIES) {
             for (int flags : new int[] {MapSpec.F_ZERO_SEED, 0}) {
-                HashBpfMap m = (HashBpfMap) new MapSpec("d", MapType.HASH, f.keySize(), 8, N, flags).create(1);
+                HashBpfMap m = (HashBpfMap) new MapSpec("d", MapType.HASH, f.keySize(), 8, N,
+                        flags | MapSpec.F_NO_PREALLOC).create(1);
                 byte[] v = new byte[8];
                 for (int i = 0; i < N; i++) {
                     assertEquals(0, m.update(f.key().apply(i), v, BpfMap.BPF_NOEXIST), f.name() + " key " + i);

@@ -24,14 +24,16 @@ class HashInsertRaceTest {
     /** {@link MapConcurrencyTest}'s counter (lookup, insert 1 with NOEXIST, or atomic add) on a 4-byte key. */
     static final String PROGRAM = MapConcurrencyTest.PROGRAM.replace("ldabsb 0", "ldabsw 0");
 
-    @ParameterizedTest(name = "{0} on the {1}")
-    @CsvSource({"hash, jit", "lru_hash, jit", "percpu_hash, jit", "hash, interpreter"})
-    void twoThreadsCountingFreshKeysLoseNothing(String typeName, String engine) throws Exception {
+    /** Flags 0: a {@code hash} is inline (open addressing); 1 ({@code BPF_F_NO_PREALLOC}): chained, growing. */
+    @ParameterizedTest(name = "{0} flags {2} on the {1}")
+    @CsvSource({"hash, jit, 0", "hash, jit, 1", "lru_hash, jit, 0", "percpu_hash, jit, 0", "hash, interpreter, 0",
+            "hash, interpreter, 1"})
+    void twoThreadsCountingFreshKeysLoseNothing(String typeName, String engine, int flags) throws Exception {
         MapType type = MapType.valueOf(typeName.toUpperCase(java.util.Locale.ROOT));
         int keys = 20_000;
         int rounds = 3;
         // Max entries above the keys: no E2BIG, no eviction; the table grows from 1024 entries while counting.
-        try (BpfMap m = new MapSpec("race", type, 4, 8, keys * rounds + 16, 0).create()) {
+        try (BpfMap m = new MapSpec("race", type, 4, 8, keys * rounds + 16, flags).create()) {
             Program p = MapLinker.link(Assembler.assemble(PROGRAM, ProgramType.SOCKET), List.of(m));
             Filter f = engine.equals("jit") ? JitCompiler.compile(p, MapHelpers.table(), 10_000)
                     : new EbpfInterpreter(p, MapHelpers.table(), 10_000);

@@ -11,6 +11,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class MapConcurrencyTest {
 
@@ -47,8 +49,11 @@ class MapConcurrencyTest {
     void concurrentCountingLosesNothing() throws Exception {
         int threads = 4;
         int perThread = 50_000;
-        for (MapType type : new MapType[] {MapType.HASH, MapType.LRU_HASH, MapType.PERCPU_HASH}) {
-            try (BpfMap m = new MapSpec("c", type, 4, 8, 1024, 0).create()) {
+        int seenHash = 0;
+        for (MapType type : new MapType[] {MapType.HASH, MapType.HASH, MapType.LRU_HASH, MapType.PERCPU_HASH}) {
+            // HASH twice: inline, then chained (BPF_F_NO_PREALLOC).
+            int flags = type == MapType.HASH && seenHash++ > 0 ? MapSpec.F_NO_PREALLOC : 0;
+            try (BpfMap m = new MapSpec("c", type, 4, 8, 1024, flags).create()) {
                 EbpfInterpreter f = new EbpfInterpreter(MapLinker.link(
                         Assembler.assemble(PROGRAM, ProgramType.SOCKET), List.of(m)), MapHelpers.table(), 1000);
                 AtomicReference<Throwable> error = new AtomicReference<>();
@@ -82,9 +87,10 @@ class MapConcurrencyTest {
         }
     }
 
-    @Test
-    void lookupsNeverMissStableKeysWhileOthersChurn() throws Exception {
-        try (BpfMap m = new MapSpec("churn", MapType.HASH, 4, 8, 256, 0).create()) {
+    @ParameterizedTest(name = "flags {0}")
+    @ValueSource(ints = {0, MapSpec.F_NO_PREALLOC})
+    void lookupsNeverMissStableKeysWhileOthersChurn(int flags) throws Exception {
+        try (BpfMap m = new MapSpec("churn", MapType.HASH, 4, 8, 256, flags).create()) {
             // Keys 0..63 stay; keys 1000.. are inserted and deleted by another thread, in the same buckets.
             for (int k = 0; k < 64; k++) {
                 m.update(u32(k), u64(k), BpfMap.BPF_ANY);

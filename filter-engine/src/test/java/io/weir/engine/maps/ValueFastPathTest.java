@@ -23,13 +23,20 @@ class ValueFastPathTest {
 
     static Stream<Arguments> layouts() {
         List<Arguments> out = new ArrayList<>();
-        for (MapType t : new MapType[] {MapType.HASH, MapType.ARRAY, MapType.PERCPU_HASH}) {
+        // HASH with flags 0 keeps its values inline in rows (strides of 24, 32, 40 bytes...); with NO_PREALLOC it is
+        // chained, its values in a store of their own.
+        // A zero seed: both maps of a case put a key in the same row.
+        int z = MapSpec.F_ZERO_SEED;
+        int[][] kinds = {{0, z}, {0, z | MapSpec.F_NO_PREALLOC}, {1, 0}, {2, z}};
+        MapType[] types = {MapType.HASH, MapType.ARRAY, MapType.PERCPU_HASH};
+        for (int[] kind : kinds) {
+            MapType t = types[kind[0]];
             for (int valueSize : new int[] {4, 8, 12, 16, 24}) {
-                out.add(Arguments.of(t, valueSize, 4, 1));
+                out.add(Arguments.of(t, kind[1], valueSize, 4, 1));
             }
             // Values above one chunk (256 KiB): chunked offsets; the key chosen lands in chunk 1 of an array.
-            out.add(Arguments.of(t, 8, 40_000, 33_000));
-            out.add(Arguments.of(t, 12, 30_000, 29_000));
+            out.add(Arguments.of(t, kind[1], 8, 40_000, 33_000));
+            out.add(Arguments.of(t, kind[1], 12, 30_000, 29_000));
         }
         return out.stream();
     }
@@ -42,11 +49,11 @@ class ValueFastPathTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}, value {1}, max {2}, key {3}")
+    @ParameterizedTest(name = "{0} flags {1}, value {2}, max {3}, key {4}")
     @MethodSource("layouts")
-    void fastAndGeneralPathsAgree(MapType type, int valueSize, int max, int key) {
-        try (BpfMap fast = new MapSpec("v", type, 4, valueSize, max, 0).create(2);
-                BpfMap slow = new MapSpec("v", type, 4, valueSize, max, 0).create(2)) {
+    void fastAndGeneralPathsAgree(MapType type, int flags, int valueSize, int max, int key) {
+        try (BpfMap fast = new MapSpec("v", type, 4, valueSize, max, flags).create(2);
+                BpfMap slow = new MapSpec("v", type, 4, valueSize, max, flags).create(2)) {
             for (int k : new int[] {0, key, key + 1}) {
                 byte[] v = new byte[valueSize];
                 for (int i = 0; i < valueSize; i++) {
@@ -100,7 +107,8 @@ class ValueFastPathTest {
     /** {@code check} then the general access, as the maps did before the fast paths. */
     record General(BpfMap m) {
         ValueStore values() {
-            return m instanceof HashBpfMap h ? h.valueStore() : ((ArrayBpfMap) m).valueStore();
+            return m instanceof HashBpfMap h ? h.valueStore() : m instanceof InlineHashBpfMap i ? i.valueStore()
+                    : ((ArrayBpfMap) m).valueStore();
         }
 
         long load(int off, int size) {
