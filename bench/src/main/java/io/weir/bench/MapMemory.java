@@ -8,9 +8,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Heap bytes per entry of a full 1M-entry counter table (4-byte key, 8-byte value): a Weir {@code hash} (inline,
- * open addressing; and chained, with {@code BPF_F_NO_PREALLOC}) and {@code lru_hash} map against a {@code ConcurrentHashMap<Integer, AtomicLong>}, measured as the used-heap
- * difference after full collections; and an empty 1M-entry hash (inline: all its rows, preallocated; chained: its
- * buckets, entries being allocated as it fills).
+ * open addressing; and chained, with {@code BPF_F_NO_PREALLOC}) and {@code lru_hash} map against a
+ * {@code ConcurrentHashMap<Integer, AtomicLong>}, measured as the used-heap difference after full collections; and
+ * an empty 1M-entry hash (inline: all its rows, preallocated; chained: its buckets, entries being allocated as it
+ * fills).
  * Run: {@code java -cp bench/target/benchmarks.jar io.weir.bench.MapMemory}.
  */
 public final class MapMemory {

@@ -3,9 +3,9 @@ package io.weir.flow;
 import java.nio.ByteBuffer;
 
 /**
- * Which task or worker a packet goes to ({@link FlowWorkers}, the Spark flows scan): a hash of the packet's addresses, read by a small Java parse
- * that follows the count program's link-layer rules ({@link FlowProgram}: the same link types, at most two VLAN
- * tags). It must send every packet of a flow to one worker, and only the addresses are sure to be the same on
+ * Which task or worker a packet goes to ({@link FlowWorkers}, the Spark flows scan): a hash of the packet's
+ * addresses, read by a small Java parse that follows the count program's link-layer rules ({@link FlowProgram}:
+ * the same link types, at most two VLAN tags). It must send every packet of a flow to one worker, and only the addresses are sure to be the same on
  * every packet of a flow: non-first fragments carry no ports. So:
  * <ul>
  *   <li>5-tuple and host pair: the two addresses, symmetrically (A→B and B→A meet, bidirectional or not);</li>

@@ -298,7 +298,8 @@ public final class FlowProgram {
     /** Jumps to round {@code round} when r1 names an extension header; falls through otherwise. */
     private void extensionDispatch(int round) {
         String ext = "ext" + round;
-        for (int header : new int[] {0, 43, 60, 135, 51, 44}) {   // hop-by-hop, routing, dst opts, mobility, AH, fragment
+        // Hop-by-hop, routing, destination options, mobility, AH, fragment.
+        for (int header : new int[] {0, 43, 60, 135, 51, 44}) {
             b.jmpImm(JmpOp.JEQ, R1, header, ext);
         }
     }

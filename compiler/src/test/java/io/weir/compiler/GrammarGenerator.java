@@ -29,10 +29,16 @@ final class GrammarGenerator {
     private static final List<String> IDS = List.of("1.2.3.4", "10.0.0.1", "192.168.1.1", "10.0.0.0/8", "10.1",
             "172.16", "10", "10.0.0.0 mask 255.0.0.0", "10.0.0.0 mask 255.255.0.0", "192.168.0.0/16", "0.0.0.0/0",
             "::1", "fe80::/10", "2001:db8::1", "ff02::1", "00:11:22:33:44:55", "ff:ff:ff:ff:ff:ff", "0:1:2:3:4:5",
-            "80", "53", "443", "0", "17", "6", "65535", "ftp", "http", "domain", "ssh", "1-1024", "8000-9000",
-            "80-80", "ftp-http", "\\tcp", "\\udp", "\\icmp", "\\ip", "\\arp", "\\ip6", "0x800", "0x86dd", "\\sctp",
-            "255.255.255.255", "1.2.3.4/32", "10.0.0.1/8", "1.2.3", "00-11-22-33-44-55", "0011.2233.4455",
-            "001122334455", "\\rarp", "\\atalk", "\\decnet", "\\netbeui", "\\stp", "256", "1.2.3.4/33", "fe80::/129");
+            "80", "53", "443", "0", "17", "6", "65535", "0x800", "0x86dd", "255.255.255.255", "1.2.3.4/32",
+            "10.0.0.1/8", "1.2.3", "00-11-22-33-44-55", "0011.2233.4455", "001122334455", "256", "1.2.3.4/33",
+            "fe80::/129");
+    /**
+     * Names, only where libpcap looks them up locally (services, protocols): a name where a host is meant
+     * makes libpcap ask DNS, which takes seconds to time out on a machine without a network.
+     */
+    private static final List<String> NAMES = List.of("ftp", "http", "domain", "ssh", "1-1024", "8000-9000",
+            "80-80", "ftp-http", "\\tcp", "\\udp", "\\icmp", "\\ip", "\\arp", "\\ip6", "\\sctp", "\\rarp",
+            "\\atalk", "\\decnet", "\\netbeui", "\\stp");
     private static final List<String> ARITH_OPS = List.of("+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>");
     private static final List<String> RELOPS = List.of("=", "==", "!=", "<", "<=", ">", ">=");
     private static final List<String> OTHERS = List.of("less 100", "greater 200", "less 0", "broadcast",
@@ -61,7 +67,7 @@ final class GrammarGenerator {
         for (int i = 0; i < n; i++) {
             s.append(' ').append(pick(List.of("and", "or", "&&", "||"))).append(' ');
             // expr and id: a bare id inherits the qualifiers of the primitive before it.
-            s.append(rnd.nextInt(4) == 0 ? id() : term(depth - 1));
+            s.append(rnd.nextInt(4) == 0 ? id(false) : term(depth - 1));
         }
         return s.toString();
     }
@@ -87,7 +93,10 @@ final class GrammarGenerator {
             return pick(List.of("vlan", "vlan 5", "mpls", "pppoes", "pppoes 1")) + " and "
                     + pick(List.of("vlan", "mpls 20", "ip", "tcp port 80", "ip6", "host 10.0.0.1", "pppoes"));
         }
-        return head() + " " + idList();
+        String head = head();
+        boolean names = head.endsWith("port") || head.endsWith("portrange") || head.endsWith("proto")
+                || head.endsWith("protochain");
+        return head + " " + idList(names);
     }
 
     /** pqual dqual aqual (each part optional, as far as the grammar allows) or pqual PROTO/PROTOCHAIN. */
@@ -106,22 +115,23 @@ final class GrammarGenerator {
     }
 
     /** id: a single id, {@code not id}, or a parenthesized list {@code (id or id ...)}. */
-    private String idList() {
+    private String idList(boolean names) {
         int k = rnd.nextInt(8);
         if (k == 0) {
-            return "(" + id() + " " + pick(List.of("or", "and")) + " " + id() + ")";
+            return "(" + id(names) + " " + pick(List.of("or", "and")) + " " + id(names) + ")";
         }
         if (k == 1) {
-            return "not " + id();
+            return "not " + id(names);
         }
         if (k == 2) {
-            return id() + " or " + id();
+            return id(names) + " or " + id(names);
         }
-        return id();
+        return id(names);
     }
 
-    private String id() {
-        return rnd.nextInt(20) == 0 ? "(" + pick(IDS) + ")" : pick(IDS);
+    private String id(boolean names) {
+        String id = names && rnd.nextInt(3) == 0 ? pick(NAMES) : pick(IDS);
+        return rnd.nextInt(20) == 0 ? "(" + id + ")" : id;
     }
 
     /** arth relop arth. */

@@ -56,14 +56,15 @@ class PppoeGeneveDifferentialTest {
             new Reject("pppoes and ether broadcast", "EN10MB", "not a broadcast link", 12),
             new Reject("mpls and pppoes", "EN10MB", "unsupported protocol over mpls", 10),
             new Reject("geneve 16777216", "EN10MB", "Geneve VNI 16777216 greater than maximum 16777215", 1),
+            new Reject("mpls and geneve and arp", "EN10MB", "unsupported protocol over mpls", 21),
+            new Reject("mpls and geneve and vlan", "EN10MB", "no VLAN match after MPLS", 21),
             new Reject("host geneve", "EN10MB", "syntax error", 6));
 
     /**
      * libpcap compiles these; Weir rejects them, located: what follows {@code geneve} inside a tunnel scope or
-     * after {@code mpls}, and tunnels or offset arithmetic in its payload ({@code GenevePayload}).
+     * after a second {@code geneve}, and Weir's tunnel extensions in its payload ({@code GenevePayload}).
      */
     static final List<Reject> GENEVE_AFTER = List.of(
-            new Reject("mpls and geneve and ip", "EN10MB", "what follows 'geneve' (its payload) is not supported by Weir", 21),
             new Reject("vxlan and geneve and tcp", "EN10MB", "what follows 'geneve'", 22),
             new Reject("geneve and geneve and tcp", "RAW", "what follows 'geneve' (its payload) is not supported by Weir",
                     23),

@@ -147,6 +147,12 @@ final class PppoeGenevePackets {
         }
         g.add(eth(0x0800, ipv4(17, 5, 0, HOST_B, udp(0x1234, 6081, concat(geneveHeader(0, 0, 0x86dd, 5),
                 ipv6(17, udp(0x4321, 6081, second)))))));
+        // Geneve under MPLS labels (label 5, bottom of stack; labels 4 then 5), inner Ethernet or inner IP.
+        byte[] udpGeneve = ipv4(17, 5, 0, HOST_B, udp(0x1234, 6081, plain));
+        g.add(eth(0x8847, concat(bytes(0, 0, 0x51, 64), udpGeneve)));
+        g.add(eth(0x8847, concat(bytes(0, 0, 0x40, 64, 0, 0, 0x51, 64), udpGeneve)));
+        g.add(eth(0x8847, concat(bytes(0, 0, 0x51, 64), ipv4(17, 5, 0, HOST_B, udp(0x1234, 6081,
+                concat(geneveHeader(0, 0, 0x0800, 5), ipv4(6, 5, 0, HOST_B, tcp(443))))))));
         return g;
     }
 

@@ -34,9 +34,9 @@ class FlowIpv6ChainTest {
         tcp[12] = 0x50;
         tcp[13] = 0x02;         // SYN
         try (PcapWriter w = PcapWriter.builder().open(file)) {
-            write(w, ipv6(HBH, concat(ext(FRAG, 0), frag(17, 0, true, 7), udp)), -1, 1);
-            write(w, ipv6(HBH, concat(ext(FRAG, 0), frag(17, 24, false, 7), new byte[8])), -1, 2);
-            write(w, ipv6(DSTOPT, concat(ext(AH, 0), ah(6), tcp)), -1, 3);
+            write(w, ipv6(HBH, concat(ext(FRAG), frag(17, 0, true, 7), udp)), -1, 1);
+            write(w, ipv6(HBH, concat(ext(FRAG), frag(17, 24, false, 7), new byte[8])), -1, 2);
+            write(w, ipv6(DSTOPT, concat(ext(AH), ah(6), tcp)), -1, 3);
             byte[] cut = ipv6(FRAG, concat(frag(17, 0, true, 9), udp));
             write(w, cut, 14 + 40 + 4, 4);   // the capture ends inside the fragment header
         }
@@ -45,7 +45,8 @@ class FlowIpv6ChainTest {
             FlowCounterTest.assertSameFlows(run.reference(), run.table(), "crafted chains, " + engine);
             List<FlowRecord> t = run.table();
             assertTrue(t.stream().anyMatch(r -> r.proto() == 17 && r.packets() == 2
-                    && (r.origPort() == 1000 || r.respPort() == 1000)), engine + ": both fragments in the UDP flow " + t);
+                    && (r.origPort() == 1000 || r.respPort() == 1000)),
+                    engine + ": both fragments in the UDP flow " + t);
             assertTrue(t.stream().anyMatch(r -> r.proto() == 6 && (r.origPort() == 3000 || r.respPort() == 3000)),
                     engine + ": TCP found behind destination options and AH " + t);
             assertTrue(t.stream().anyMatch(r -> r.proto() == FRAG && !r.hasPorts()),
@@ -80,7 +81,7 @@ class FlowIpv6ChainTest {
     }
 
     /** A hop-by-hop or destination-options header of 8 bytes (padding only). */
-    private static byte[] ext(int next, int unused) {
+    private static byte[] ext(int next) {
         return new byte[] {(byte) next, 0, 1, 4, 0, 0, 0, 0};
     }
 

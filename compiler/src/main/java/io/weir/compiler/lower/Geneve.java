@@ -14,7 +14,7 @@ import io.weir.engine.cbpf.ClassicOp.Codes;
  * field (inner Ethernet for 0x6558: link type at inner+12; otherwise the protocol field itself is the link type
  * and the payload the network layer): {@link #enterPayload} opens that frame ({@link GenevePayload}). In that
  * payload a second {@code geneve} is its test only, as libpcap's is; where Weir does not compile the payload
- * (after a second {@code geneve}, inside a tunnel scope, on 802.11, after MPLS), {@link Lowering} rejects, with
+ * (after a second {@code geneve}, inside a tunnel scope, on 802.11), {@link Lowering} rejects, with
  * a located error, any primitive written after {@code geneve}.
  */
 final class Geneve {
@@ -60,11 +60,12 @@ final class Geneve {
     /**
      * Continues in the payload of the Geneve packet just tested ({@link GenevePayload}), as libpcap does; false
      * (nothing entered) where Weir does not compile it: inside a tunnel scope or another {@code geneve}, on
-     * link types with variable offsets (802.11), after {@code mpls}.
+     * link types with variable offsets (802.11). After {@code mpls} the payload keeps the label depth, as
+     * libpcap's does ({@link LinkLayer#genevePayload}).
      */
     static boolean enterPayload(Lowering lw) throws LowerException {
         LinkLayer ll = lw.link();
-        if (lw.scope() != null || VarOffsets.variable(ll) || ll.mplsDepth() > 0) {
+        if (lw.scope() != null || VarOffsets.variable(ll)) {
             return false;
         }
         Frame f = Frame.genevePayload(Tunnels.geneveInner(Tunnels.ipPayload(ll.offNl(), Frame.slotAt(0))),

@@ -128,11 +128,8 @@ final class GenevePayload {
         out.add(s(Codes.STX, SCRATCH_X));
         out.addAll(base(sent));
         out.addAll(List.of(s(Codes.LDX_MEM, slot), s(Codes.SUB_X, 0), s(Codes.LDX_MEM, SCRATCH_X), s(Codes.ADD_X, 0)));
+        // A negative distance stays in the load, as in libpcap's (see below).
         int rel = load.k() - sent;
-        if (rel < 0) {
-            out.add(s(Codes.ADD_K, rel));
-            rel = 0;
-        }
         out.add(s(Codes.TAX, 0));
         out.add(s(load.code(), rel));
         if (xLive) {
@@ -171,11 +168,10 @@ final class GenevePayload {
                 ClassicInsn ld = s.get(i + 1);
                 int sent = sentinel(ld.k());
                 out.addAll(base(sent));
+                // rel is libpcap's k relative to its offset register. A negative one (the bottom-of-stack bit of
+                // 'mpls and geneve and ip', 2 bytes before the payload) stays in the load: bpf_filter checks k as
+                // unsigned, so the load fails and the packet is rejected, as in libpcap.
                 int rel = ld.k() - sent;
-                if (rel < 0) {
-                    out.add(s(Codes.ADD_K, rel));
-                    rel = 0;
-                }
                 out.add(s(Codes.TAX, 0));
                 out.add(s(ld.code(), rel));
                 i++;

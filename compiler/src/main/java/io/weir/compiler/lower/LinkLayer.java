@@ -122,6 +122,9 @@ public final class LinkLayer {
         e.offLinkHdr = 0;
         e.offLinkType = typeAt;
         e.offNl = nlAt;
+        // libpcap keeps its label stack depth across geneve: after 'mpls and geneve', 'ip' tests the bottom-of-
+        // stack bit 2 bytes before the payload's network layer, as after any MPLS label.
+        e.mplsDepth = mplsDepth;
         return e;
     }
 

@@ -16,8 +16,10 @@ import java.util.Set;
  * precedence and associate to the left, {@code not} binds tightest, and a bare id after {@code and}/{@code or}
  * inherits the qualifiers of the primitive before it ({@code tcp port 22 or 80}).
  *
- * <p>Arithmetic precedence, lowest first: {@code |}, {@code ^}, {@code &}, shifts, {@code + -},
- * {@code * / %}, unary minus.
+ * <p>Arithmetic precedence, lowest first: {@code |}, {@code &}, shifts, {@code + -}, {@code * /}, unary
+ * minus. {@code %} and {@code ^} have no precedence in libpcap's grammar (1.10), so its parser shifts on every
+ * conflict with them: each binds to the operand just before it and takes everything after it as its right
+ * operand ({@code len % 3 + 1} is {@code len % (3 + 1)}, {@code -len ^ 3} is {@code -(len ^ 3)}).
  */
 public final class Parser {
     /** Protocol qualifiers Weir compiles. */
@@ -584,17 +586,16 @@ public final class Parser {
     private static int prec(String op) {
         switch (op) {
             case "|": return 1;
-            case "^": return 2;
             case "&": return 3;
             case "<<": case ">>": return 4;
             case "+": case "-": return 5;
-            case "*": case "/": case "%": return 6;
-            default: return -1;
+            case "*": case "/": return 6;
+            default: return -1; // % and ^ included: see unshifted
         }
     }
 
     private Arith arith(int minPrec) throws FilterSyntaxException {
-        Arith left = unary();
+        Arith left = unshifted(unary());
         while (peek().kind() == Token.Kind.OP && prec(peek().text()) > minPrec) {
             Token op = take();
             Arith right = arith(prec(op.text()));
@@ -603,11 +604,21 @@ public final class Parser {
         return left;
     }
 
+    /** {@code a % rest} / {@code a ^ rest}: libpcap's shift on a precedence-less operator (see the class doc). */
+    private Arith unshifted(Arith a) throws FilterSyntaxException {
+        if (peek().is("%") || peek().is("^")) {
+            Token op = take();
+            Arith right = arith(0);
+            return new Ast.Bin(op.text(), a, right, a.span().to(right.span()));
+        }
+        return a;
+    }
+
     private Arith unary() throws FilterSyntaxException {
         Token t = peek();
         if (t.is("-")) {
             take();
-            Arith a = unary();
+            Arith a = unshifted(unary());
             return new Ast.Neg(a, t.span().to(a.span()));
         }
         if (t.is("(")) {

@@ -10,16 +10,20 @@ import java.util.concurrent.ThreadLocalRandom;
  * A preallocated {@code hash} map with open addressing and values inline: one {@code long[]} of rows
  * {@code [state, key words, value words]}, linear probing, its capacity fixed at creation. A hit is one row,
  * usually one cache line: no bucket, no chain, no separate value store (the chained {@link HashBpfMap} pays three
- * dependent misses: bucket, row, value).
+ * dependent misses: bucket, row, value). The state word is 0 (empty), 2 (tombstone) or, for a live row, 1 with
+ * the key's hash in its high 32 bits; a key of at most 4 bytes is packed there instead of its hash, and the row
+ * has no key words: such a lookup compares one word, read atomically.
  *
  * <p>Layout: {@code capacity = ceil(max_entries * 4 / 3)} rows (load at most 0.75; any count, the home row is
- * {@code hash * capacity >>> 32}), each {@code 8 * (1 + K + V)} bytes for a key of {@code K} and a value of
- * {@code V} longs. The rows are the region of the {@link ValueStore} ({@link ValueStore#rows}), whose checked
- * accesses reach only the value words of a row, so a program's pointer never touches a state or key word. Rows
+ * {@code hash * capacity >>> 32}), each {@code 8 * (1 + K + V)} bytes for a key of {@code K} longs (0 for a
+ * packed key) and a value of {@code V} longs. The rows are the region of the {@link ValueStore}
+ * ({@link ValueStore#rows}), whose checked accesses reach only the value words of a row, so a program's pointer
+ * never touches a state or key word. Rows
  * never move: a value pointer a program holds stays where it is while other keys come and go (as with Linux's
  * preallocated maps, a pointer kept past its key's delete reaches whatever key reuses the row). Bytes per entry
- * at max entries, 4-byte key and 8-byte value: {@code 24 * 4 / 3 = 32} (a chained map takes 33-37 when full,
- * less while it fills: this one takes them all at creation, as Linux does unless {@code BPF_F_NO_PREALLOC}).
+ * at max entries: 4-byte key and 8-byte value {@code 16 * 4 / 3 = 21.3}; 8-byte key {@code 24 * 4 / 3 = 32}
+ * (a chained map takes 33-37 when full, less while it fills: this one takes them all at creation, as Linux does
+ * unless {@code BPF_F_NO_PREALLOC}).
  * {@link MapSpec#create} chooses it for {@code hash} maps of at most {@link #MAX_BYTES}.
  *
  * <p>Deletes leave a tombstone, never a backward shift: shifting would move live rows under the programs that
@@ -30,8 +34,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Concurrency: updates, deletes, walks and clears take the map's lock; lookups take none. An insert writes
  * the value, then the key words and the state with release stores; a lookup reads the state, the key and the
- * state again with acquire loads, so it never returns a key whose value is still to come, nor a row taken over by
- * another key between its two reads (a concurrent atomic add lands on the inserted value). Two inserts of one
+ * state again with acquire loads (a packed key: the state alone), so it never returns a key whose value is still
+ * to come, nor a row taken over by another key between its two reads (a concurrent atomic add lands on the
+ * inserted value). Two inserts of one
  * key are serialised by the lock: there is never a second row for a key. {@link #nextKey} walks rows in index
  * order: a walk sees every key that stays in the map for the whole walk once (a deleted current key restarts it
  * from the first, as Linux does); keys added or deleted meanwhile may or may not be seen. An update of an
@@ -44,12 +49,14 @@ final class InlineHashBpfMap extends BpfMap {
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final long LOW = 0xFFFF_FFFFL;
     private static final long EMPTY = 0;
-    /** A live row's state: this bit and its hash in the low 32 bits. */
-    private static final long LIVE = 1L << 32;
-    private static final long TOMB = 1L << 33;
+    /** A live row's state: this bit, and above 32 bits its key (a packed key) or its hash. */
+    private static final long LIVE = 1;
+    private static final long TOMB = 2;
 
     private final int keySize;
     private final int keyWords;
+    /** Whether the key (at most 4 bytes) is packed into the state word: rows then hold no key words. */
+    private final boolean packed;
     private final int rowWords;
     private final int cap;
     private final long seed;
@@ -63,15 +70,17 @@ final class InlineHashBpfMap extends BpfMap {
         super(spec, 1);
         this.keySize = spec.keySize();
         this.keyWords = (keySize + 7) >>> 3;
+        this.packed = keySize <= 4;
         this.rowWords = rowWords(spec);
         this.cap = capacity(spec.maxEntries());
         this.seed = (spec.flags() & MapSpec.F_ZERO_SEED) != 0 ? 0 : ThreadLocalRandom.current().nextLong();
-        this.values = ValueStore.rows(cap, spec.valueSize(), rowWords, 1 + keyWords);
+        this.values = ValueStore.rows(cap, spec.valueSize(), rowWords, rowWords - (spec.valueSize() + 7) / 8);
         this.rows = values.words();
     }
 
+    /** State word, key words (none for a key of at most 4 bytes: it is packed into the state), value words. */
     private static int rowWords(MapSpec spec) {
-        return 1 + (spec.keySize() + 7) / 8 + (spec.valueSize() + 7) / 8;
+        return 1 + (spec.keySize() <= 4 ? 0 : (spec.keySize() + 7) / 8) + (spec.valueSize() + 7) / 8;
     }
 
     /** The rows of a table of {@code max} entries: load at most 0.75. */
@@ -106,14 +115,22 @@ final class InlineHashBpfMap extends BpfMap {
         return (long) LONGS.getAcquire(rows, base + 1 + w);
     }
 
-    /** The row holding key {@code k} (1 word), or -1; lock-free. */
+    /** The state word of a live row holding key {@code k0} (packed) or a key of hash {@code h}. */
+    private long liveState(long k0, int h) {
+        return (packed ? k0 : h & LOW) << 32 | LIVE;
+    }
+
+    /**
+     * The row holding key {@code k} (1 word), or -1; lock-free. A packed key is one atomic word; a wider one is
+     * read between two reads of its state (a row reused meanwhile shows a changed state).
+     */
     private int find1(long k0, int h) {
-        long want = LIVE | (h & LOW);
+        long want = liveState(k0, h);
         int i = home(h);
         for (int n = maxProbe; ; n--) {
             int base = i * rowWords;
             long s = (long) LONGS.getAcquire(rows, base);
-            if (s == want && key(base, 0) == k0 && (long) LONGS.getAcquire(rows, base) == want) {
+            if (s == want && (packed || key(base, 0) == k0 && (long) LONGS.getAcquire(rows, base) == want)) {
                 return i;
             }
             if (s == EMPTY || n == 0) {
@@ -125,7 +142,7 @@ final class InlineHashBpfMap extends BpfMap {
 
     /** The row holding key {@code (k0, k1)}, or -1; lock-free. */
     private int find2(long k0, long k1, int h) {
-        long want = LIVE | (h & LOW);
+        long want = liveState(k0, h);
         int i = home(h);
         for (int n = maxProbe; ; n--) {
             int base = i * rowWords;
@@ -146,7 +163,7 @@ final class InlineHashBpfMap extends BpfMap {
         if (keyWords == 1) {
             return find1(k[0], h);
         }
-        long want = LIVE | (h & LOW);
+        long want = liveState(k[0], h);
         int i = home(h);
         for (int n = maxProbe; ; n--) {
             int base = i * rowWords;
@@ -188,7 +205,7 @@ final class InlineHashBpfMap extends BpfMap {
     /** Publishes key {@code k} (hash {@code h}) in row {@code i}, whose value is written; lock held. */
     private void publish(int i, long[] k, int h) {
         int base = i * rowWords;
-        for (int w = 0; w < keyWords; w++) {
+        for (int w = 0; !packed && w < keyWords; w++) {
             LONGS.setRelease(rows, base + 1 + w, k[w]);
         }
         int d = i - home(h);
@@ -196,7 +213,7 @@ final class InlineHashBpfMap extends BpfMap {
         if (d > maxProbe) {
             maxProbe = d; // before the key is published: a lookup that sees the key also sees the bound
         }
-        LONGS.setRelease(rows, base, LIVE | (h & LOW));
+        LONGS.setRelease(rows, base, liveState(k[0], h));
         count++;
     }
 
@@ -217,7 +234,15 @@ final class InlineHashBpfMap extends BpfMap {
     }
 
     private long pointerTo(int i) {
-        return i < 0 ? 0 : MemoryModel.pointer(region, values.offset(i));
+        return i < 0 ? 0 : MemoryModel.pointer(region, values.rowOffset(i));
+    }
+
+    /** Writes the key of live row {@code i} (lock held) into {@code out}. */
+    private void keyOf(int i, byte[] out) {
+        int base = i * rowWords;
+        for (int j = 0; j < keySize; j++) {
+            out[j] = (byte) (packed ? rows[base] >>> (32 + (j << 3)) : rows[base + 1 + (j >>> 3)] >>> ((j & 7) << 3));
+        }
     }
 
     // ------------------------------------------------------------------ program side
@@ -361,9 +386,7 @@ final class InlineHashBpfMap extends BpfMap {
         for (; i < cap; i++) {
             int base = i * rowWords;
             if ((rows[base] & LIVE) != 0) {
-                for (int j = 0; j < keySize; j++) {
-                    out[j] = (byte) (rows[base + 1 + (j >>> 3)] >>> ((j & 7) << 3));
-                }
+                keyOf(i, out);
                 return 0;
             }
         }
@@ -381,9 +404,7 @@ final class InlineHashBpfMap extends BpfMap {
                 if ((rows[base] & LIVE) == 0) {
                     continue;
                 }
-                for (int j = 0; j < keySize; j++) {
-                    key[j] = (byte) (rows[base + 1 + (j >>> 3)] >>> ((j & 7) << 3));
-                }
+                keyOf(i, key);
                 values.copyOut(i, value, 0);
             }
             visitor.visit(key, value);

@@ -145,7 +145,8 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
      * <ul>
      *   <li>{@code array}, {@code percpu_array}: {@code V * cpus} per entry, all allocated at creation;</li>
      *   <li>{@code hash} without {@code BPF_F_NO_PREALLOC}, up to {@link InlineHashBpfMap#MAX_BYTES}: its rows,
-     *       {@code (8 + K + V) * 4 / 3} per entry (32 for a 4-byte key and 8-byte value), all at creation;</li>
+     *       {@code (8 + K + V) * 4 / 3} per entry, {@code K = 0} for a key of at most 4 bytes (21.3 for a 4-byte
+     *       key and 8-byte value, 32 for an 8-byte key), all at creation;</li>
      *   <li>other {@code hash}, {@code percpu_hash}: {@code K + V * cpus + 13} per entry (hash, chain link, free list,
      *       live flag) plus 4 per bucket (a power of two at least max entries), 4-byte key and 8-byte value:
      *       33 to 37 bytes per entry;</li>

@@ -158,6 +158,11 @@ final class ValueStore {
         return (slot >>> slotShift) << chunkBits | ((slot & slotMask) * stride + valueStart);
     }
 
+    /** {@link #offset} for a store made by {@link #rows} (one chunk): the value of row {@code row}. */
+    int rowOffset(int row) {
+        return row * stride + valueStart;
+    }
+
     /** Checks that {@code size} bytes at region offset {@code off} stay inside one allocated value. */
     void check(int off, int size, String what, String name) {
         long[][] c = chunks;

@@ -24,10 +24,12 @@ class InlineHashBpfMapTest {
     @ParameterizedTest(name = "{0} key {1} value {2} max {3} flags {4}")
     @CsvSource({
         // type, key, value, max, flags, inline?, bytes (inline: rows * row bytes)
-        "hash, 4, 8, 1000, 0, true, 32016",
-        "hash, 4, 8, 1000000, 0, true, 32000016",
+        "hash, 4, 8, 1000, 0, true, 21344",
+        "hash, 4, 8, 1000000, 0, true, 21333344",
+        "hash, 8, 8, 1000000, 0, true, 32000016",
+        "hash, 5, 4, 1000, 0, true, 32016",
         "hash, 40, 80, 1000, 0, true, 170752",
-        "hash, 4, 8, 3, 0, true, 96",
+        "hash, 4, 8, 3, 0, true, 64",
         "hash, 4, 8, 1000, 1, false, -1",
         "hash, 4, 8, 10000000, 0, false, -1",
         "lru_hash, 4, 8, 1000, 0, false, -1",
@@ -140,11 +142,12 @@ class InlineHashBpfMapTest {
 
     @Test
     void programsReachOnlyValueWords() {
-        try (BpfMap m = new MapSpec("b", MapType.HASH, 4, 12, 64, 0).create()) {
+        try (BpfMap m = new MapSpec("b", MapType.HASH, 4, 12, 64, MapSpec.F_ZERO_SEED).create()) {
             m.update(u32(1), new byte[12], BpfMap.BPF_ANY);
             int off = (int) MemoryModel.offset(m.lookupWord(1, 0));
-            // Row: state (8), key (8), value (12 of 16): the state, key and padding fault; the value does not.
-            for (int d : new int[] {-16, -8, -4, 12, 16}) {
+            // Row: state with the packed key (8), value (12 of 16): the state, the padding and the next row's state
+            // fault; the value does not.
+            for (int d : new int[] {-8, -4, 12, 16, 20}) {
                 assertThrows(EbpfMemory.Fault.class, () -> m.load(off + d, 4), "at value + " + d);
             }
             m.store(off + 8, 4, 0xabcd);
