@@ -80,7 +80,6 @@ class ProtocolsDifferentialTest {
             new Reject("stp", "RAW", "expression rejects all packets", 1),
             new Reject("fddi", "EN10MB", "link layer applied in wrong context", 1),
             new Reject("fddi host 1:2:3:4:5:6", "RAW", "ethernet addresses supported only on", 11),
-            new Reject("mpls and geneve and ip", "EN10MB", "what follows 'geneve' (its payload) is not supported by Weir", 21),
             new Reject("byte 2 & 5", "EN10MB", "'byte N & V' is not supported by Weir", 1),
             new Reject("vpi 1", "EN10MB", "'vpi' supported only on raw ATM", 1),
             new Reject("oamf4ec", "EN10MB", "'oam4ec' supported only on raw ATM", 1),

@@ -7,6 +7,7 @@ import static io.weir.engine.ebpf.MemoryModel.REGION_STACK;
 import static io.weir.engine.ebpf.MemoryModel.STACK_SIZE;
 import static org.objectweb.asm.Opcodes.*;
 
+import io.weir.engine.ebpf.Helper;
 import io.weir.engine.ebpf.Insn;
 import io.weir.engine.ebpf.MemoryModel;
 import io.weir.engine.ebpf.Opcode.Form;
@@ -112,6 +113,11 @@ final class ChunkEmitter {
 
     int reg(int r) {
         return p + 2 * r;
+    }
+
+    /** The helper the static {@code call} at {@code k} reaches (null when unknown). */
+    Helper helperAt(int k) {
+        return plan.helperAt[k];
     }
 
     // ------------------------------------------------------------------ method

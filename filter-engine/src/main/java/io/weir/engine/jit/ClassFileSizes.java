@@ -11,6 +11,15 @@ final class ClassFileSizes {
 
     /** The largest {@code code_length} among the methods of {@code classFile}. */
     static int largestMethod(byte[] classFile) {
+        int largest = 0;
+        for (int size : methodSizes(classFile)) {
+            largest = Math.max(largest, size);
+        }
+        return largest;
+    }
+
+    /** The {@code code_length} of every method of {@code classFile}, in class-file order (0: no code). */
+    static int[] methodSizes(byte[] classFile) {
         ClassReader r = new ClassReader(classFile);
         char[] buf = new char[r.getMaxStringLength()];
         int u = r.header + 6;
@@ -18,7 +27,7 @@ final class ClassFileSizes {
         u = skipMembers(r, u); // fields
         int methods = r.readUnsignedShort(u);
         u += 2;
-        int largest = 0;
+        int[] sizes = new int[methods];
         for (int m = 0; m < methods; m++) {
             int attributes = r.readUnsignedShort(u + 6);
             u += 8;
@@ -26,12 +35,12 @@ final class ClassFileSizes {
                 String name = r.readUTF8(u, buf);
                 int length = r.readInt(u + 2);
                 if ("Code".equals(name)) {
-                    largest = Math.max(largest, r.readInt(u + 6 + 4));
+                    sizes[m] = r.readInt(u + 6 + 4);
                 }
                 u += 6 + length;
             }
         }
-        return largest;
+        return sizes;
     }
 
     private static int skipMembers(ClassReader r, int u) {

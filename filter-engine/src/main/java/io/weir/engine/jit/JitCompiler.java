@@ -39,7 +39,7 @@ import org.objectweb.asm.MethodVisitor;
  * <p>Passes: validate (the interpreter's load-time checks, so load errors are identical), plan
  * ({@link JitPlan}: targets, stack mode, static context loads, chunks), emit ({@link ChunkEmitter} per chunk,
  * plus the entry points and, for a split program, a dispatcher), check that no method exceeds HotSpot's
- * {@code HugeMethodLimit} of 8000 bytes (re-planning with smaller chunks if one does), define.
+ * {@code HugeMethodLimit} of 8000 bytes (re-planning with chunks smaller in proportion if one does), define.
  *
  * <pre>{@code
  * Filter f = JitCompiler.compile(program);                  // default helpers and budget
@@ -51,6 +51,8 @@ import org.objectweb.asm.MethodVisitor;
 public final class JitCompiler {
     /** HotSpot does not compile methods with more bytecode than this ({@code -XX:HugeMethodLimit}). */
     public static final int HUGE_METHOD_LIMIT = 8000;
+    /** The real bytecode size a re-plan aims at when a method came out over {@link #HUGE_METHOD_LIMIT}. */
+    static final int RETRY_TARGET = 6000;
     /** The system property naming a directory to write generated class files to. */
     public static final String DUMP_PROPERTY = "weir.jit.dump";
 
@@ -105,7 +107,10 @@ public final class JitCompiler {
             }
             int largest = ClassFileSizes.largestMethod(bytes);
             if (largest >= HUGE_METHOD_LIMIT) {
-                maxChunk = Math.min(maxChunk == Integer.MAX_VALUE ? JitPlan.CHUNK_BUDGET : maxChunk, 4000) / 2;
+                // Estimates are per-instruction upper bounds, seldom this far off: shrink the budget in
+                // proportion, to aim at RETRY_TARGET real bytes (strictly smaller each time).
+                int used = Math.min(maxChunk, JitPlan.CHUNK_BUDGET);
+                maxChunk = (int) ((long) used * RETRY_TARGET / largest);
                 continue;
             }
             dump(name, bytes);

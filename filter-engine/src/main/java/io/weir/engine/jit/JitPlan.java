@@ -36,10 +36,17 @@ import java.util.TreeSet;
  * field through such a register becomes a read of the run's argument (wire length, packet end), not a call.
  */
 final class JitPlan {
-    /** Estimated bytecode bytes above which a program is split into chunks (HotSpot's limit is 8000). */
-    static final int SINGLE_METHOD_BUDGET = 6000;
-    /** Estimated bytecode bytes per chunk method once a program is split. */
-    static final int CHUNK_BUDGET = 2500;
+    /**
+     * Estimated bytecode bytes per method: a program above it is split into chunks of at most this much. The
+     * estimates ({@link #estimate}) are upper bounds, measured at 0.28-0.45 of the real bytecode on full chunks
+     * (0.28 for load/store-heavy code such as the flow counter's, 0.45 for random programs; up to 0.8 on a few),
+     * so methods come out at about 3000-5000 real bytes, under HotSpot's 8000 with a margin; the rare method
+     * over it is re-planned smaller in proportion ({@link JitCompiler}). {@code -Dweir.jit.chunkBudget=N} changes
+     * it, for measurements.
+     */
+    static final int CHUNK_BUDGET = Integer.getInteger("weir.jit.chunkBudget", 11_000);
+    /** Estimated bytecode bytes above which a program is split into chunks. */
+    static final int SINGLE_METHOD_BUDGET = CHUNK_BUDGET;
 
     static final long UNKNOWN = Long.MIN_VALUE;
 
@@ -68,8 +75,8 @@ final class JitPlan {
     final boolean needsState;
     /**
      * Whether a run sets up its {@code EbpfMemory} only when it first needs it (a helper through the table, a
-     * checked access, a map call by pointer): a single-method packet program without local calls, whose frames
-     * and registers never go through the memory.
+     * checked access, a map call by pointer): a packet program without local calls, whose frames never go
+     * through the memory (registers crossing chunk methods go through the state, not the memory).
      */
     final boolean lazyMemory;
     /** Chunk boundaries: chunk k holds instructions [chunkStart[k], chunkStart[k + 1]). */
@@ -161,7 +168,7 @@ final class JitPlan {
                     || f == Form.LDXSX || f == Form.ST || f == Form.STX) && access(k) == Access.CHECKED);
         }
         this.needsState = state;
-        this.lazyMemory = state && single && !calls && program.type() != ProgramType.RAW;
+        this.lazyMemory = state && !calls && program.type() != ProgramType.RAW;
         this.maps = MapSites.of(this);
     }
 

@@ -5,6 +5,7 @@ import io.weir.engine.ebpf.MemoryModel;
 import io.weir.engine.ebpf.Reg;
 import io.weir.engine.maps.CpuSlots;
 import io.weir.engine.maps.MapSpec;
+import io.weir.engine.maps.PacketClock;
 
 /**
  * The state of one run of a JIT-compiled program that does not fit in JVM locals: the {@link EbpfMemory} its
@@ -34,6 +35,8 @@ final class JitState {
     final long[] key = new long[MapSpec.MAX_KEY_SIZE / 8 + 1];
     /** The creating thread's per-CPU slot ({@link CpuSlots}): a state is only ever used by that thread. */
     final int cpu;
+    /** The creating thread's clock, read by a direct {@code ktime_get_ns} (no {@code ThreadLocal} per call). */
+    final PacketClock.Slot clock;
     /** {@link #IDLE}, {@link #RUNNING} or {@link #PREPARED}. */
     int phase;
 
@@ -48,5 +51,6 @@ final class JitState {
         mem = JitRuntime.newMemory();
         stack = JitRuntime.stackOf(mem);
         cpu = CpuSlots.current();
+        clock = PacketClock.current();
     }
 }

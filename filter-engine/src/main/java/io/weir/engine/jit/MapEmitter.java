@@ -7,6 +7,7 @@ import io.weir.engine.ebpf.ExternalRegion;
 import io.weir.engine.ebpf.Insn;
 import io.weir.engine.maps.BpfMap;
 import io.weir.engine.maps.HelperProto;
+import io.weir.engine.maps.PacketClock;
 import org.objectweb.asm.ConstantDynamic;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.Label;
@@ -14,7 +15,8 @@ import org.objectweb.asm.MethodVisitor;
 
 /**
  * Emits helper calls, and the direct map code of {@link MapSites}: a helper call goes through the program's
- * helper table, except a map helper call on a known map, which is a call on the map itself; a checked access to
+ * helper table, except a map helper call on a known map, which is a call on the map itself, and
+ * {@link PacketClock#HELPER}, which reads the clock slot the run state keeps; a checked access to
  * a map value is guarded by the region its map is predicted to be. The map is an
  * {@code ldc} of a dynamic constant ({@code MethodHandles.classDataAt}), which HotSpot folds to the map object,
  * so its type is exact and its small methods ({@link BpfMap#lookupWord}, {@link BpfMap#load}) are inlined.
@@ -27,6 +29,7 @@ import org.objectweb.asm.MethodVisitor;
  */
 final class MapEmitter {
     private static final String MAP = "io/weir/engine/maps/BpfMap";
+    private static final String CLOCK = "io/weir/engine/maps/PacketClock$Slot";
     private static final Handle CLASS_DATA_AT = new Handle(H_INVOKESTATIC, "java/lang/invoke/MethodHandles",
             "classDataAt", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;I)"
             + "Ljava/lang/Object;", false);
@@ -49,6 +52,14 @@ final class MapEmitter {
 
     /** {@code call imm} at {@code k}: r0 = the helper's result; a fault names instruction {@code k}. */
     void helper(int k) {
+        if (chunk.helperAt(k) == PacketClock.HELPER) {
+            // ktime_get_ns touches no memory and never faults: read the thread's clock kept in the run state.
+            mv.visitVarInsn(ALOAD, ChunkEmitter.ST);
+            mv.visitFieldInsn(GETFIELD, ChunkEmitter.STATE, "clock", "L" + CLOCK + ";");
+            mv.visitMethodInsn(INVOKEVIRTUAL, CLOCK, "now", "()J", false);
+            mv.visitVarInsn(LSTORE, chunk.reg(0));
+            return;
+        }
         Label[] g = chunk.guard(k);
         if (sites.callMap[k] != null) {
             direct(k);
