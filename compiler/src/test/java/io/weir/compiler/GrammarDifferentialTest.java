@@ -77,6 +77,7 @@ class GrammarDifferentialTest {
                 new DifferentialCheck.Reject("len << (40 + len) = 1", "EN10MB", "shift by more than 31 bits", 1),
                 new DifferentialCheck.Reject("len / ether[0] = 1", "EN10MB", "division by zero", 1),
                 new DifferentialCheck.Reject("len % (0 * len) = 1", "EN10MB", "modulus by zero", 1),
+                new DifferentialCheck.Reject("len & 0 % len == -(1)", "EN10MB", "expression rejects all packets", 1),
                 new DifferentialCheck.Reject("ip protochain 6", "IEEE802_11_RADIO",
                         "'protochain' not supported with variable length headers", 1),
                 new DifferentialCheck.Reject("vlan and pppoes and protochain 6", "IEEE802_11_RADIO",

@@ -17,6 +17,7 @@ import java.util.List;
 final class ArithLowering {
     private static final int MEMWORDS = 16;
     /** The link types {@code radio[...]} reads: Prism, radiotap and AVS headers. */
+    private static final java.util.Set<String> ZERO_LEFT = java.util.Set.of("*", "/", "%", "&", "<<", ">>");
     private static final java.util.Set<Integer> RADIO_HEADERS = java.util.Set.of(119, 127, 163);
 
     private final Lowering lw;
@@ -144,6 +145,10 @@ final class ArithLowering {
         }
         if (r.constant != null && r.constant == 0 && (b.op().equals("&") || b.op().equals("*"))) {
             // x & 0 and x * 0 are 0: libpcap's optimizer folds them and drops x's loads (not the guards).
+            return new Val(List.of(ClassicInsn.stmt(Codes.LD_IMM, 0)), guard, 0L);
+        }
+        if (l.constant != null && l.constant == 0 && ZERO_LEFT.contains(b.op())) {
+            // 0 * x, 0 / x, 0 % x, 0 & x, 0 << x, 0 >> x: libpcap's optimizer folds these to 0 too (A known 0).
             return new Val(List.of(ClassicInsn.stmt(Codes.LD_IMM, 0)), guard, 0L);
         }
         List<ClassicInsn> s = new ArrayList<>();

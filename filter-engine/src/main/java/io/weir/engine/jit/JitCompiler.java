@@ -29,6 +29,7 @@ import java.nio.file.Paths;
 import java.util.concurrent.atomic.AtomicLong;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodTooLargeException;
 import org.objectweb.asm.MethodVisitor;
 
 /**
@@ -51,6 +52,8 @@ import org.objectweb.asm.MethodVisitor;
 public final class JitCompiler {
     /** HotSpot does not compile methods with more bytecode than this ({@code -XX:HugeMethodLimit}). */
     public static final int HUGE_METHOD_LIMIT = 8000;
+    /** The JVM's limit on a method's bytecode (JVMS 4.7.3: {@code code_length} is below 65536). */
+    private static final int MAX_CODE_LENGTH = 65_536;
     /** The real bytecode size a re-plan aims at when a method came out over {@link #HUGE_METHOD_LIMIT}. */
     static final int RETRY_TARGET = 6000;
     /** The system property naming a directory to write generated class files to. */
@@ -100,17 +103,20 @@ public final class JitCompiler {
             long seq = SEQUENCE.incrementAndGet();
             String name = "io/weir/engine/jit/WeirJit" + seq;
             byte[] bytes;
+            int largest;
             try {
                 bytes = generate(plan, name);
+                largest = ClassFileSizes.largestMethod(bytes);
+            } catch (MethodTooLargeException e) {
+                bytes = null;
+                largest = Math.max(e.getCodeSize(), MAX_CODE_LENGTH); // over the JVM's own limit: re-plan
             } catch (RuntimeException e) {
                 throw new JitException("bytecode generation failed: " + e, e);
             }
-            int largest = ClassFileSizes.largestMethod(bytes);
             if (largest >= HUGE_METHOD_LIMIT) {
                 // Estimates are per-instruction upper bounds, seldom this far off: shrink the budget in
                 // proportion, to aim at RETRY_TARGET real bytes (strictly smaller each time).
-                int used = Math.min(maxChunk, JitPlan.CHUNK_BUDGET);
-                maxChunk = (int) ((long) used * RETRY_TARGET / largest);
+                maxChunk = (int) ((long) plan.largestChunkEstimate() * RETRY_TARGET / largest);
                 continue;
             }
             dump(name, bytes);

@@ -36,17 +36,19 @@ import java.util.TreeSet;
  * field through such a register becomes a read of the run's argument (wire length, packet end), not a call.
  */
 final class JitPlan {
+    /** Estimated bytecode bytes above which a program is split into chunks (HotSpot's limit is 8000). */
+    static final int SINGLE_METHOD_BUDGET = 6000;
     /**
-     * Estimated bytecode bytes per method: a program above it is split into chunks of at most this much. The
-     * estimates ({@link #estimate}) are upper bounds, measured at 0.28-0.45 of the real bytecode on full chunks
-     * (0.28 for load/store-heavy code such as the flow counter's, 0.45 for random programs; up to 0.8 on a few),
-     * so methods come out at about 3000-5000 real bytes, under HotSpot's 8000 with a margin; the rare method
-     * over it is re-planned smaller in proportion ({@link JitCompiler}). {@code -Dweir.jit.chunkBudget=N} changes
-     * it, for measurements.
+     * Estimated bytecode bytes per chunk method once a program is split. The estimates ({@link #estimate}) are
+     * upper bounds, measured at 0.28-0.45 of the real bytecode on full chunks (0.28 for load/store-heavy code such
+     * as the flow counter's, 0.45 for random programs; up to 0.8 on a few), so chunks come out at about
+     * 1400-2300 real bytes, far under HotSpot's 8000; a method over it anyway is re-planned smaller in proportion
+     * ({@link JitCompiler}). Larger chunks mean fewer crossings, but the flow counter measured slower with
+     * chunks of 3000-5000 real bytes (budget 11000) than with these, probably because C2 then stops inlining
+     * the runtime's small readers into a chunk ({@code DesiredMethodLimit} counts inlined bytecode; not verified). {@code
+     * -Dweir.jit.chunkBudget=N} changes it, for such measurements.
      */
-    static final int CHUNK_BUDGET = Integer.getInteger("weir.jit.chunkBudget", 11_000);
-    /** Estimated bytecode bytes above which a program is split into chunks. */
-    static final int SINGLE_METHOD_BUDGET = CHUNK_BUDGET;
+    static final int CHUNK_BUDGET = Integer.getInteger("weir.jit.chunkBudget", 5000);
 
     static final long UNKNOWN = Long.MIN_VALUE;
 
@@ -75,8 +77,9 @@ final class JitPlan {
     final boolean needsState;
     /**
      * Whether a run sets up its {@code EbpfMemory} only when it first needs it (a helper through the table, a
-     * checked access, a map call by pointer): a packet program without local calls, whose frames never go
-     * through the memory (registers crossing chunk methods go through the state, not the memory).
+     * checked access, a map call by pointer): a single-method packet program without local calls, whose frames
+     * and registers never go through the memory. (Made lazy, a split program measured slower: each chunk then
+     * asks the runtime for the memory instead of holding it in a local.)
      */
     final boolean lazyMemory;
     /** Chunk boundaries: chunk k holds instructions [chunkStart[k], chunkStart[k + 1]). */
@@ -168,7 +171,7 @@ final class JitPlan {
                     || f == Form.LDXSX || f == Form.ST || f == Form.STX) && access(k) == Access.CHECKED);
         }
         this.needsState = state;
-        this.lazyMemory = state && !calls && program.type() != ProgramType.RAW;
+        this.lazyMemory = state && single && !calls && program.type() != ProgramType.RAW;
         this.maps = MapSites.of(this);
     }
 
@@ -222,10 +225,11 @@ final class JitPlan {
         for (int k = 0; k < n; k++) {
             total += estimate(k);
         }
-        if (total <= Math.min(SINGLE_METHOD_BUDGET, maxChunkBytes)) {
+        boolean given = maxChunkBytes != Integer.MAX_VALUE; // a re-plan's (or a test's) size wins
+        if (total <= (given ? maxChunkBytes : SINGLE_METHOD_BUDGET)) {
             return new int[] {0, n};
         }
-        int limit = Math.min(CHUNK_BUDGET, maxChunkBytes);
+        int limit = given ? maxChunkBytes : CHUNK_BUDGET;
         List<Integer> starts = new ArrayList<>();
         starts.add(0);
         int size = 0;
@@ -239,6 +243,19 @@ final class JitPlan {
         }
         starts.add(n);
         return starts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The largest estimate of a chunk of this plan (of the whole program when it is one method). */
+    int largestChunkEstimate() {
+        int largest = 0;
+        for (int c = 0; c + 1 < chunkStart.length; c++) {
+            int size = 0;
+            for (int k = chunkStart[c]; k < chunkStart[c + 1]; k++) {
+                size += estimate(k);
+            }
+            largest = Math.max(largest, size);
+        }
+        return largest;
     }
 
     /**

@@ -46,7 +46,7 @@ public final class MapHelpers {
                 .with(MAP_LOOKUP_ELEM, "map_lookup_elem", LOOKUP)
                 .with(MAP_UPDATE_ELEM, "map_update_elem", UPDATE)
                 .with(MAP_DELETE_ELEM, "map_delete_elem", DELETE)
-                .with(KTIME_GET_NS, "ktime_get_ns", (r1, r2, r3, r4, r5, m) -> PacketClock.now())
+                .with(KTIME_GET_NS, "ktime_get_ns", PacketClock.HELPER)
                 .with(TRACE_PRINTK, "trace_printk", (r1, r2, r3, r4, r5, m) -> traceLine(sink, m, r1, r2, r3, r4, r5))
                 .with(GET_PRANDOM_U32, "get_prandom_u32",
                         (r1, r2, r3, r4, r5, m) -> ThreadLocalRandom.current().nextInt() & M32)
