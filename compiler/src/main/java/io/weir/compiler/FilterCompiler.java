@@ -138,7 +138,8 @@ public final class FilterCompiler {
         if (p == null) {
             // libpcap reports this only when its (edge-only) threading proves it; otherwise it compiles a
             // program that never accepts, which ret #0 matches on every packet.
-            if (!unoptimized && EdgeThreading.rejectsAll(built.build(pred))) {
+            if (!unoptimized && !mentionsProtochain(ast) && !varOffsets.prologueBranches()
+                    && EdgeThreading.rejectsAll(built.build(pred))) {
                 throw new FilterSyntaxException("expression rejects all packets", expr, 0, expr.length());
             }
             p = ClassicProgram.of(io.weir.engine.cbpf.ClassicInsn.ret(0));
@@ -153,19 +154,32 @@ public final class FilterCompiler {
 
     /** Whether {@code e} names {@code geneve} anywhere (libpcap then compiles without its optimizer). */
     private static boolean mentionsGeneve(Ast.Expr e) {
+        return mentions(e, x -> x instanceof Ast.Other o && "geneve".equals(o.kind()));
+    }
+
+    /**
+     * Whether {@code e} has a {@code protochain} primitive. libpcap's header walk is a loop (a backward jump),
+     * and its optimizer never reduces a program holding one to "reject": it compiles {@code ip6 protochain 6
+     * and ip} to a program that returns 0 instead of reporting that it rejects all packets.
+     */
+    private static boolean mentionsProtochain(Ast.Expr e) {
+        return mentions(e, x -> x instanceof Ast.Prim p && p.q().type() == Ast.Type.PROTOCHAIN);
+    }
+
+    private static boolean mentions(Ast.Expr e, java.util.function.Predicate<Ast.Expr> primitive) {
         if (e instanceof Ast.And a) {
-            return mentionsGeneve(a.l()) || mentionsGeneve(a.r());
+            return mentions(a.l(), primitive) || mentions(a.r(), primitive);
         }
         if (e instanceof Ast.Or o) {
-            return mentionsGeneve(o.l()) || mentionsGeneve(o.r());
+            return mentions(o.l(), primitive) || mentions(o.r(), primitive);
         }
         if (e instanceof Ast.Not n) {
-            return mentionsGeneve(n.e());
+            return mentions(n.e(), primitive);
         }
         if (e instanceof Ast.Scope sc) {
-            return mentionsGeneve(sc.e());
+            return mentions(sc.e(), primitive);
         }
-        return e instanceof Ast.Other o && "geneve".equals(o.kind());
+        return primitive.test(e);
     }
 
     /**

@@ -38,12 +38,24 @@ public final class VarOffsets {
     private static final int DLT_PFLOG = 117;
 
     private final int dlt;
+    private final boolean wlan;
     private boolean usesLl;
     private boolean usesPl;
 
     /** For the link type {@code ll}. */
     public VarOffsets(LinkLayer ll) {
         this.dlt = ll.linkType();
+        this.wlan = ll.family() == LinkTypes.Family.WLAN;
+    }
+
+    /**
+     * Whether the prologue {@link #prepend} emits branches (the 802.11 payload offset; Prism's header length),
+     * known after {@link #resolve}. libpcap's optimizer never reduces such a program to "reject": its value
+     * numbering forgets the scratch word where the branches meet, so it compiles {@code ip and not ip} on 802.11
+     * link types, and the prologue's branches stay at the root. Weir then compiles it too.
+     */
+    public boolean prologueBranches() {
+        return wlan && (usesPl || usesLl && dlt == DLT_PRISM);
     }
 
     /** Whether the link type has variable offsets (then {@link #RESERVED} scratch words are taken). */
