@@ -93,8 +93,10 @@ final class InlineHashBpfMap extends BpfMap {
         if (spec.type() != MapType.HASH || (spec.flags() & MapSpec.F_NO_PREALLOC) != 0) {
             return -1;
         }
-        long bytes = (long) capacity(spec.maxEntries()) * rowWords(spec) * 8;
-        return bytes <= MAX_BYTES ? bytes : -1;
+        // In longs: a value_size near 2^31 would overflow rowWords' int arithmetic into a small table.
+        long words = 1 + (spec.keySize() <= 4 ? 0 : (spec.keySize() + 7L) / 8) + (spec.valueSize() + 7L) / 8;
+        long bytes = capacity(spec.maxEntries()) * words * 8;
+        return bytes > 0 && bytes <= MAX_BYTES ? bytes : -1;
     }
 
     // ------------------------------------------------------------------ the table

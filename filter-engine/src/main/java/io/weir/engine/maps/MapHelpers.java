@@ -98,16 +98,20 @@ public final class MapHelpers {
         return 0;
     }
 
-    /** {@code bpf_skb_load_bytes(ctx, offset, to, len)}: 0, or -EFAULT when the bytes are not in the packet. */
+    /**
+     * {@code bpf_skb_load_bytes(ctx, offset, to, len)}: 0, or -EFAULT when the bytes are not in the packet, with
+     * {@code to} zeroed then, as Linux does (the verifier counts the buffer as written after the call, so a
+     * program may read it either way; without the zeroing it would read an earlier run's stack).
+     */
     static long skbLoadBytes(EbpfMemory m, long offset, long to, long len) {
         if (len <= 0 || offset < 0 || offset > Integer.MAX_VALUE - len) {
-            return -EFAULT;
+            return clear(m, to, len);
         }
         long from = MemoryModel.pointer(MemoryModel.REGION_PACKET, (int) offset);
         try {
             m.load(from + len - 1, 1);
         } catch (EbpfMemory.Fault outside) {
-            return -EFAULT;
+            return clear(m, to, len);
         }
         int i = 0;
         for (; i + 8 <= len; i += 8) {
@@ -117,6 +121,18 @@ public final class MapHelpers {
             m.store(to + i, 1, m.load(from + i, 1));
         }
         return 0;
+    }
+
+    /** The failed {@code skb_load_bytes}: zeroes {@code to[0, len)} where it can be written; -EFAULT. */
+    private static long clear(EbpfMemory m, long to, long len) {
+        try {
+            for (long i = 0; i < len && i < MemoryModel.FRAME_SIZE; i++) {
+                m.store(to + i, 1, 0);
+            }
+        } catch (EbpfMemory.Fault unwritable) {
+            // An unverified program's bad buffer: the error code is the answer, as before.
+        }
+        return -EFAULT;
     }
 
     private static long traceLine(TraceSink sink, EbpfMemory m, long fmt, long size, long a1, long a2, long a3) {

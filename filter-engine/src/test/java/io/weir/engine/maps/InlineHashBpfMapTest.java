@@ -21,6 +21,19 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class InlineHashBpfMapTest {
 
+    /**
+     * A value_size near 2^31 overflowed the row arithmetic into a small (negative) table size, which passed the
+     * loader's memory ceiling and then allocated without bound (a Jazzer out-of-memory finding on the ELF loader).
+     */
+    @org.junit.jupiter.api.Test
+    void hugeValuesAreNeitherInlineNorCheap() {
+        for (int value : new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE - 3, 1 << 30}) {
+            MapSpec spec = new MapSpec("v", MapType.HASH, 4, value, 1, 0);
+            assertEquals(-1, InlineHashBpfMap.tableBytes(spec), "value_size " + value);
+            org.junit.jupiter.api.Assertions.assertTrue(spec.memoryBytes(1) >= value, "value_size " + value);
+        }
+    }
+
     @ParameterizedTest(name = "{0} key {1} value {2} max {3} flags {4}")
     @CsvSource({
         // type, key, value, max, flags, inline?, bytes (inline: rows * row bytes)
