@@ -40,6 +40,8 @@ public final class ElfObjectSpec {
     private static final int EM_BPF = 247;
     private static final int R_BPF_64_64 = 1;
     private static final int R_BPF_64_32 = 10;
+    /** SHT_HASH, SHT_DYNAMIC, SHT_NOTE, SHT_GNU_HASH: tables of linked files, not of {@code clang -c} objects. */
+    private static final java.util.Set<Integer> LINK_TIME_TABLES = java.util.Set.of(5, 6, 7, 0x6ffffff6);
 
     private final List<MapSpec> maps;
     private final List<byte[]> initialData;
@@ -202,6 +204,12 @@ public final class ElfObjectSpec {
                 if (!fits) {
                     throw new ElfLoadException("not a readable ELF object: section " + i + " (type " + type + ") claims "
                             + size + " bytes at offset " + offset + " in a " + b.length + "-byte file");
+                }
+                if (LINK_TIME_TABLES.contains(type)) {
+                    // jelf sizes arrays from these tables' own counts (a fuzz finding ran out of memory on a hash
+                    // table); a relocatable BPF object never has them.
+                    throw new ElfLoadException("not a relocatable BPF object: section " + i + " has type " + type
+                            + " (a hash, dynamic or note table)");
                 }
             }
         }
