@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weir.capture.LinkType;
 import io.weir.capture.gen.GenerateCapture;
 import io.weir.capture.split.CaptureIndex;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,14 +20,8 @@ class IndexCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int status, String out, String err) {}
-
-    private static Result weir(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = WeirCommand.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static WeirCommandTest.Run weir(String... args) {
+        return WeirCommandTest.run(args);
     }
 
     private Path capture(String name, String format, long packets) throws IOException {
@@ -44,7 +35,7 @@ class IndexCommandTest {
     void writesASidecarPerFileWithOneLineEach() throws IOException {
         Path a = capture("a.pcap", "pcap", 2000);
         Path b = capture("b.pcapng", "pcapng", 500);
-        Result r = weir("index", "--every", "0.25", a.toString(), b.toString());
+        WeirCommandTest.Run r = weir("index", "--every", "0.25", a.toString(), b.toString());
         assertEquals(0, r.status(), r.err());
         assertEquals("", r.out());
         List<String> lines = r.err().lines().toList();
@@ -64,7 +55,7 @@ class IndexCommandTest {
     @Test
     void defaultsToEvery64MiB() throws IOException {
         Path a = capture("c.pcap", "pcap", 100);
-        Result r = weir("index", a.toString());
+        WeirCommandTest.Run r = weir("index", a.toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(r.err().contains("100 packets, 1 entries every 64 MiB"), r.err());
         assertEquals(64L << 20, CaptureIndex.read(CaptureIndex.sidecarPath(a)).everyBytes());
@@ -75,7 +66,7 @@ class IndexCommandTest {
         Path good = capture("good.pcap", "pcap", 50);
         Path junk = dir.resolve("junk.pcap");
         Files.writeString(junk, "this is not a capture file at all");
-        Result r = weir("index", dir.resolve("missing.pcap").toString(), junk.toString(), good.toString());
+        WeirCommandTest.Run r = weir("index", dir.resolve("missing.pcap").toString(), junk.toString(), good.toString());
         assertEquals(1, r.status());
         List<String> lines = r.err().lines().toList();
         assertEquals(3, lines.size(), r.err());
@@ -92,12 +83,12 @@ class IndexCommandTest {
             {"index"}, {"index", "--every", "0", "x.pcap"}, {"index", "--every", "-3", "x.pcap"},
             {"index", "--every", "lots", "x.pcap"}, {"index", "--bogus", "x.pcap"},
         }) {
-            Result r = weir(args);
+            WeirCommandTest.Run r = weir(args);
             assertEquals(1, r.status(), String.join(" ", args));
             assertEquals(1, r.err().lines().count(), r.err());
             assertTrue(r.err().startsWith("weir"), r.err());
         }
-        Result help = weir("index", "--help");
+        WeirCommandTest.Run help = weir("index", "--help");
         assertEquals(0, help.status());
         assertTrue(help.out().contains("--every"), help.out());
     }

@@ -3,9 +3,6 @@ package io.weir.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,9 +25,6 @@ class LargeSetsCliTest {
     static Path dir;
     private static Path hosts;
 
-    private record Result(int status, String out, String err) {
-    }
-
     @BeforeAll
     static void writeSet() throws Exception {
         List<String> lines = new ArrayList<>(List.of("10.0.0.7", "10.0.0.15"));
@@ -47,41 +41,36 @@ class LargeSetsCliTest {
         return p;
     }
 
-    private static Result weir(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = WeirCommand.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static WeirCommandTest.Run weir(String... args) {
+        return WeirCommandTest.run(args);
     }
 
-    private static Result flows(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = FlowsCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static WeirCommandTest.Run flows(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "flows";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return WeirCommandTest.run(all);
     }
 
     @Test
     void theListingIsTheWrittenOutExpressions() {
         String pcap = capture().toString();
-        Result want = weir("-nn", "-r", pcap, WRITTEN_OUT);
-        assertEquals(0, want.status, want.err);
-        assertTrue(want.out.lines().count() > 2, want.out);
-        Result got = weir("-nn", "-r", pcap, "host in @" + hosts);
-        assertEquals(0, got.status, got.err);
-        assertEquals(want.out, got.out);
+        WeirCommandTest.Run want = weir("-nn", "-r", pcap, WRITTEN_OUT);
+        assertEquals(0, want.status(), want.err());
+        assertTrue(want.out().lines().count() > 2, want.out());
+        WeirCommandTest.Run got = weir("-nn", "-r", pcap, "host in @" + hosts);
+        assertEquals(0, got.status(), got.err());
+        assertEquals(want.out(), got.out());
     }
 
     @Test
     void flowsAreTheWrittenOutExpressions() {
         String pcap = capture().toString();
-        Result want = flows("-r", pcap, "--top", "1000", WRITTEN_OUT);
-        assertEquals(0, want.status, want.err);
-        assertTrue(want.out.contains("totals:"), want.out);
-        Result got = flows("-r", pcap, "--top", "1000", "host in @" + hosts);
-        assertEquals(0, got.status, got.err);
-        assertEquals(want.out, got.out);
+        WeirCommandTest.Run want = flows("-r", pcap, "--top", "1000", WRITTEN_OUT);
+        assertEquals(0, want.status(), want.err());
+        assertTrue(want.out().contains("totals:"), want.out());
+        WeirCommandTest.Run got = flows("-r", pcap, "--top", "1000", "host in @" + hosts);
+        assertEquals(0, got.status(), got.err());
+        assertEquals(want.out(), got.out());
     }
 }

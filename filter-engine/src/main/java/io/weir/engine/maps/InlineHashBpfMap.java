@@ -71,16 +71,19 @@ final class InlineHashBpfMap extends BpfMap {
         this.keySize = spec.keySize();
         this.keyWords = (keySize + 7) >>> 3;
         this.packed = keySize <= 4;
-        this.rowWords = rowWords(spec);
+        this.rowWords = Math.toIntExact(rowWords(spec)); // fits: the table is at most MAX_BYTES
         this.cap = capacity(spec.maxEntries());
         this.seed = (spec.flags() & MapSpec.F_ZERO_SEED) != 0 ? 0 : ThreadLocalRandom.current().nextLong();
         this.values = ValueStore.rows(cap, spec.valueSize(), rowWords, rowWords - (spec.valueSize() + 7) / 8);
         this.rows = values.words();
     }
 
-    /** State word, key words (none for a key of at most 4 bytes: it is packed into the state), value words. */
-    private static int rowWords(MapSpec spec) {
-        return 1 + (spec.keySize() <= 4 ? 0 : (spec.keySize() + 7) / 8) + (spec.valueSize() + 7) / 8;
+    /**
+     * State word, key words (none for a key of at most 4 bytes: it is packed into the state), value words. In
+     * longs: a value_size near 2^31 would overflow int arithmetic into a small table.
+     */
+    private static long rowWords(MapSpec spec) {
+        return 1 + (spec.keySize() <= 4 ? 0 : (spec.keySize() + 7L) / 8) + (spec.valueSize() + 7L) / 8;
     }
 
     /** The rows of a table of {@code max} entries: load at most 0.75. */
@@ -93,9 +96,7 @@ final class InlineHashBpfMap extends BpfMap {
         if (spec.type() != MapType.HASH || (spec.flags() & MapSpec.F_NO_PREALLOC) != 0) {
             return -1;
         }
-        // In longs: a value_size near 2^31 would overflow rowWords' int arithmetic into a small table.
-        long words = 1 + (spec.keySize() <= 4 ? 0 : (spec.keySize() + 7L) / 8) + (spec.valueSize() + 7L) / 8;
-        long bytes = capacity(spec.maxEntries()) * words * 8;
+        long bytes = capacity(spec.maxEntries()) * rowWords(spec) * 8;
         return bytes > 0 && bytes <= MAX_BYTES ? bytes : -1;
     }
 
