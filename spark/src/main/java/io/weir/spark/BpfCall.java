@@ -1,7 +1,7 @@
 package io.weir.spark;
 
 import io.weir.capture.LinkType;
-import io.weir.engine.cbpf.ClassicProgram;
+import io.weir.compiler.ebpf.CompiledFilter;
 import java.io.Serializable;
 import java.util.Locale;
 import org.apache.spark.sql.connector.expressions.Expression;
@@ -62,7 +62,7 @@ record BpfCall(String expr, int linkType) implements Serializable {
             }
         }
         String expr = e.value().toString();
-        ClassicProgram program;
+        CompiledFilter program;
         try {
             program = BpfFunction.program(expr, linkType < 0 ? LinkType.ETHERNET : linkType);
         } catch (IllegalArgumentException err) {

@@ -4,10 +4,16 @@ import io.weir.capture.LinkType;
 import io.weir.compiler.CompileOptions;
 import io.weir.compiler.FilterCompiler;
 import io.weir.compiler.FilterSyntaxException;
+import io.weir.compiler.ebpf.CompiledFilter;
+import io.weir.compiler.ebpf.EbpfCompiler;
 import io.weir.engine.Filter;
 import io.weir.engine.cbpf.ClassicInsn;
 import io.weir.engine.cbpf.ClassicOp;
 import io.weir.engine.cbpf.ClassicProgram;
+import io.weir.engine.cbpf.ClassicToEbpf;
+import io.weir.engine.ebpf.Insn;
+import io.weir.engine.ebpf.MemoryModel;
+import io.weir.engine.ebpf.OpClass;
 import java.nio.ByteOrder;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -154,7 +160,7 @@ final class BpfFunction implements UnboundFunction {
 
     private static Compiled compile(String expr, int linkType) {
         try {
-            byte[] program = encode(program(expr, linkType));
+            byte[] program = BpfPlan.encode(program(expr, linkType));
             return new Compiled(FilterCache.filter(program, linkType), null);
         } catch (IllegalArgumentException e) {
             return new Compiled(null, e);
@@ -164,13 +170,14 @@ final class BpfFunction implements UnboundFunction {
     /**
      * Compiles {@code expr} as the function does: as for a savefile in little-endian order (the bytes of a table
      * carry no file byte order; it matters only for the DLT_NULL and DLT_LOOP headers, written in the capturing
-     * host's order, which is little-endian on nearly every host).
+     * host's order, which is little-endian on nearly every host). Through the eBPF compiler, as the {@code bpf}
+     * option: a set too large for a comparison chain ({@code host in @FILE}) becomes a map lookup.
      *
      * @throws IllegalArgumentException the located error, as {@code weir} renders it, naming the function
      */
-    static ClassicProgram program(String expr, int linkType) {
+    static CompiledFilter program(String expr, int linkType) {
         try {
-            return FilterCompiler.compile(expr, linkType, FilterCompiler.DEFAULT_SNAPLEN,
+            return EbpfCompiler.compile(expr, linkType, FilterCompiler.DEFAULT_SNAPLEN,
                     CompileOptions.savefile(ByteOrder.LITTLE_ENDIAN));
         } catch (FilterSyntaxException e) {
             throw new IllegalArgumentException(e.render() + "\n(weir.bpf, link type " + linkType + ")", e);
@@ -179,17 +186,23 @@ final class BpfFunction implements UnboundFunction {
         }
     }
 
-    /** Program bytes as {@link FilterCache} takes them: empty when the program accepts every packet. */
-    static byte[] encode(ClassicProgram p) {
-        return BpfPlan.acceptsAll(p) ? new byte[0] : p.encode();
-    }
-
     /**
      * Whether the program reads the packet's wire length ({@code len}, {@code greater}, {@code less}): the
      * function gives it {@code length(data)}, the reader the record's original length, so such a program is
-     * not pushed into the reader.
+     * not pushed into the reader. With map lookups there is no classic program: the translation loads the wire
+     * length from the context register ({@link ClassicToEbpf#REG_CTX}), at {@link MemoryModel#SKB_LEN}.
      */
-    static boolean readsWireLength(ClassicProgram p) {
+    static boolean readsWireLength(CompiledFilter f) {
+        if (f.classic() == null) {
+            for (Insn insn : f.program().insns()) {
+                if (insn.opClass() == OpClass.LDX && insn.src() == ClassicToEbpf.REG_CTX
+                        && insn.off() == MemoryModel.SKB_LEN) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        ClassicProgram p = f.classic();
         for (int i = 0; i < p.size(); i++) {
             ClassicInsn insn = p.get(i);
             if (insn.op() == ClassicOp.LD_LEN || insn.op() == ClassicOp.LDX_LEN) {

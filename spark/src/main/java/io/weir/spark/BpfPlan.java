@@ -91,7 +91,7 @@ final class BpfPlan implements Serializable {
             p = new byte[calls.size()][];
             for (int i = 0; i < p.length; i++) {
                 try {
-                    p[i] = BpfFunction.encode(BpfFunction.program(calls.get(i).expr(),
+                    p[i] = encode(BpfFunction.program(calls.get(i).expr(),
                             calls.get(i).linkTypeFor(linkType)));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(e.getMessage() + " (pushed into the scan of " + file + ")", e);
@@ -155,8 +155,11 @@ final class BpfPlan implements Serializable {
         return CompileOptions.savefile(order).withIp6Transport(ip6Transport).withVlanAny(vlanAny);
     }
 
-    /** Classic bytes, or {@link CompiledFilter#encode()}'s form (which {@link FilterCache} tells apart). */
-    private static byte[] encode(CompiledFilter f) {
+    /**
+     * Program bytes as {@link FilterCache} takes them: classic bytes (empty when the program accepts every
+     * packet), or {@link CompiledFilter#encode()}'s form with its sets (which {@link FilterCache} tells apart).
+     */
+    static byte[] encode(CompiledFilter f) {
         if (f.usesMaps()) {
             return f.encode();
         }

@@ -1,6 +1,7 @@
 package io.weir.spark;
 
 import static io.weir.spark.SparkTests.pcap;
+import static io.weir.spark.SparkTests.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The {@code bpf} option with a set too large for a comparison chain ({@code ip src host in @FILE} of more than
  * 100,000 addresses): the driver compiles it to map lookups and ships the program with the set's keys, executors
  * rebuild the maps; the count must equal Spark's own check of the decoded source address against the same set.
+ * The same for {@code weir.bpf(data, ...)}, evaluated by Spark and pushed into the reader.
  */
 class LargeSetSparkTest {
     @TempDir
@@ -55,6 +58,19 @@ class LargeSetSparkTest {
                     .load(f.toString()).count();
             assertEquals(want, got, "pushdown " + pushdown + ": " + chosen.size() + " chosen sources of "
                     + sources.size());
+            // weir.bpf compiles through the same eBPF compiler: in Spark row by row, or pushed into the reader.
+            spark().conf().set("spark.sql.catalog.weir", WeirFunctions.class.getName());
+            String call = "weir.bpf(data, 'ip src host in @" + file + "', linktype)";
+            Dataset<Row> q = pcap().option("pushdown", pushdown).load(f.toString()).where(call);
+            assertEquals(Boolean.parseBoolean(pushdown),
+                    !q.queryExecution().executedPlan().toString().contains("applyfunctionexpression"), call);
+            assertEquals(want, q.count(), "pushdown " + pushdown + ": " + call);
+            // A wire-length test next to the lookup stays Spark's (the function's length is the captured one).
+            String withLen = "weir.bpf(data, 'ip src host in @" + file + " and greater 100')";
+            Dataset<Row> l = pcap().option("pushdown", pushdown).load(f.toString()).where(withLen);
+            assertTrue(l.queryExecution().executedPlan().toString().contains("applyfunctionexpression"), withLen);
+            assertEquals(pcap().option("pushdown", "false").load(f.toString())
+                    .where(v4 + " and src_ip in (" + in + ") and length(data) >= 100").count(), l.count(), withLen);
         }
     }
 }
