@@ -14,6 +14,9 @@ import io.weir.engine.maps.MapSpec;
 import io.weir.engine.maps.MapType;
 import io.weir.engine.verifier.VerifiedProgram;
 import io.weir.engine.verifier.Verifier;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +41,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * when missing ({@code BPF_NOEXIST}) and adds 1 to the value with {@code BPF_ATOMIC}; against the plain-Java
  * peers doing the same counting: a {@link ConcurrentHashMap} of {@link AtomicLong}s and an open-addressing
  * primitive map (linear probing over an {@code int[]} and a {@code long[]}, as fastutil's
- * {@code Int2LongOpenHashMap.addTo}; single-threaded, as those maps are). The program is verified and the JIT
+ * {@code Int2LongOpenHashMap.addTo}; single-threaded, as those maps are). The peers take their keys from a
+ * precomputed {@code int[]}, or (the {@code ...Packets} variants) read each from its packet as the program does.
+ * The program is verified and the JIT
  * given the verifier's facts, as {@code weir run} does. The score is nanoseconds per counted packet; run with
  * {@code -t 2} for two threads on one shared map (skip {@code openAddressing} then, it is not thread-safe).
  */
@@ -50,6 +55,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
 public class MapCountBenchmark {
     static final int PACKETS = 4096;
+    private static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** Key of each packet: its first 4 bytes, little-endian (so the program's key equals the Java peers'). */
     public static final String PROGRAM = String.join("\n",
@@ -203,6 +209,35 @@ public class MapCountBenchmark {
         long acc = 0;
         for (int k : keyOf) {
             acc += open.addTo(k, 1);
+        }
+        return acc;
+    }
+
+    /**
+     * {@link #concurrentHashMap} with each key read from its packet as the program reads it (at least 4 bytes
+     * captured, then the first 4 bytes little-endian), not from a precomputed {@code int[]}.
+     */
+    @Benchmark
+    @OperationsPerInvocation(PACKETS)
+    public long concurrentHashMapPackets() {
+        long acc = 0;
+        for (byte[] p : packets) {
+            if (p.length >= 4) {
+                acc += chm.computeIfAbsent((int) LE32.get(p, 0), x -> new AtomicLong()).incrementAndGet();
+            }
+        }
+        return acc;
+    }
+
+    /** {@link #openAddressing} with each key read from its packet as the program reads it. */
+    @Benchmark
+    @OperationsPerInvocation(PACKETS)
+    public long openAddressingPackets() {
+        long acc = 0;
+        for (byte[] p : packets) {
+            if (p.length >= 4) {
+                acc += open.addTo((int) LE32.get(p, 0), 1);
+            }
         }
         return acc;
     }

@@ -27,8 +27,8 @@ import java.util.Random;
 /**
  * Where the time of {@link MapCountBenchmark}'s JIT-compiled counter goes, piece by piece: the same packets run
  * through programs that stop earlier and earlier (empty; build the key; look it up; then load, store, plain add or
- * atomic add on the value), all verified and JIT-compiled as {@code weir run} does, plus the map's own lookup
- * called from Java. Each case runs alone in its own JVM (so its call site sees one generated class); thread CPU
+ * atomic add on the value), all verified and JIT-compiled as {@code weir run} does, the whole counting program on
+ * {@code hash}, {@code percpu_hash} and {@code lru_hash}, plus the map's own lookup called from Java. Each case runs alone in its own JVM (so its call site sees one generated class); thread CPU
  * time per packet, median of 7 rounds after 3 warm-up rounds. Run:
  * {@code java -cp bench/target/benchmarks.jar io.weir.bench.MapCountBreakdown [KEYS]}.
  */
@@ -41,18 +41,19 @@ public final class MapCountBreakdown {
             "lddw %r1, map_by_fd(0)", "mov %r2, %r10", "add %r2, -4", "call 1", "jeq %r0, 0, out");
     private static final String OUT = "\nout:\nmov %r0, 0\nexit";
 
-    /** Name, program, whether on the per-CPU map. */
+    /** Name, program, the map type. */
     private static final Object[][] CASES = {
-        {"empty program", "mov %r0, 0\nexit", false},
-        {"key built on the stack", HEAD + "\nldxw %r0, [%r10-4]\nexit" + OUT, false},
-        {"+ lookup (hash)", HEAD + "\n" + LOOKUP + "\nmov %r0, 1\nexit" + OUT, false},
-        {"+ load of the value", HEAD + "\n" + LOOKUP + "\nldxdw %r0, [%r0+0]\nexit" + OUT, false},
-        {"+ store to the value", HEAD + "\n" + LOOKUP + "\nstdw [%r0+0], 7" + OUT, false},
+        {"empty program", "mov %r0, 0\nexit", MapType.HASH},
+        {"key built on the stack", HEAD + "\nldxw %r0, [%r10-4]\nexit" + OUT, MapType.HASH},
+        {"+ lookup (hash)", HEAD + "\n" + LOOKUP + "\nmov %r0, 1\nexit" + OUT, MapType.HASH},
+        {"+ load of the value", HEAD + "\n" + LOOKUP + "\nldxdw %r0, [%r0+0]\nexit" + OUT, MapType.HASH},
+        {"+ store to the value", HEAD + "\n" + LOOKUP + "\nstdw [%r0+0], 7" + OUT, MapType.HASH},
         {"+ plain add (load, add, store)", HEAD + "\n" + LOOKUP
-                + "\nldxdw %r1, [%r0+0]\nadd %r1, 1\nstxdw [%r0+0], %r1" + OUT, false},
-        {"+ atomic add", HEAD + "\n" + LOOKUP + "\nmov %r1, 1\nlock add [%r0+0], %r1" + OUT, false},
-        {"bench program, hash", MapCountBenchmark.PROGRAM, false},
-        {"bench program, percpu_hash", MapCountBenchmark.PER_CPU_PROGRAM, true},
+                + "\nldxdw %r1, [%r0+0]\nadd %r1, 1\nstxdw [%r0+0], %r1" + OUT, MapType.HASH},
+        {"+ atomic add", HEAD + "\n" + LOOKUP + "\nmov %r1, 1\nlock add [%r0+0], %r1" + OUT, MapType.HASH},
+        {"bench program, hash", MapCountBenchmark.PROGRAM, MapType.HASH},
+        {"bench program, percpu_hash", MapCountBenchmark.PER_CPU_PROGRAM, MapType.PERCPU_HASH},
+        {"bench program, lru_hash", MapCountBenchmark.PROGRAM, MapType.LRU_HASH},
     };
     private static final int REPS = 200;
 
@@ -85,9 +86,8 @@ public final class MapCountBreakdown {
             int k = r.nextInt(keys);
             packets[i] = new byte[] {(byte) k, (byte) (k >>> 8), (byte) (k >>> 16), (byte) (k >>> 24), 0, 0};
         }
-        boolean perCpu = which < CASES.length && (Boolean) CASES[which][2];
-        try (BpfMap m = new MapSpec("counts", perCpu ? MapType.PERCPU_HASH : MapType.HASH, 4, 8, keys * 2, 0)
-                .create()) {
+        MapType type = which < CASES.length ? (MapType) CASES[which][2] : MapType.HASH;
+        try (BpfMap m = new MapSpec("counts", type, 4, 8, keys * 2, 0).create()) {
             byte[] zero = new byte[8];
             for (int k = 0; k < keys; k++) {
                 m.update(new byte[] {(byte) k, (byte) (k >>> 8), (byte) (k >>> 16), (byte) (k >>> 24)}, zero,

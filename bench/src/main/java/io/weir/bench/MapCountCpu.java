@@ -13,13 +13,16 @@ import java.util.concurrent.CyclicBarrier;
  * CPU time a thread spends on its own work much less. With {@code --threads N} the same number of persistent
  * worker threads run each case at once on the one shared state (as JMH's {@code -t N}); the figure is then the
  * CPU time per packet of one thread (the threads' mean), and the wall time of the round is printed beside it
- * (meaningful only when the machine has N idle cores). The open-addressing peer is single-threaded and runs
- * only with one thread. Run:
+ * (meaningful only when the machine has N idle cores). The open-addressing peers are single-threaded and run
+ * only with one thread. The {@code ...Packets} peers read each key from its packet as the program does, the
+ * others from a precomputed {@code int[]}. Run:
  * {@code java -cp bench/target/benchmarks.jar io.weir.bench.MapCountCpu [--threads N] [KEYS...]}.
  */
 public final class MapCountCpu {
+    /** The variants; the open-addressing peers (not thread-safe) last, run only with one thread. */
     private static final String[] NAMES = {"jitProgram", "jitChainedProgram", "jitPerCpuProgram", "concurrentHashMap",
-        "openAddressing"};
+        "concurrentHashMapPackets", "openAddressing", "openAddressingPackets"};
+    private static final int SINGLE_THREAD_ONLY = 2;
     private static final int REPS = 200;
     private static final int WARMUP = 3;
     private static final int ROUNDS = 7;
@@ -39,7 +42,7 @@ public final class MapCountCpu {
         if (keys.isEmpty()) {
             keys = List.of("1024", "65536");
         }
-        int variants = threads == 1 ? NAMES.length : NAMES.length - 1;
+        int variants = threads == 1 ? NAMES.length : NAMES.length - SINGLE_THREAD_ONLY;
         for (String k : keys) {
             MapCountBenchmark b = new MapCountBenchmark();
             b.keys = Integer.parseInt(k);
@@ -47,7 +50,7 @@ public final class MapCountCpu {
             double[][][] ns = measure(b, threads, variants);
             b.close();
             for (int w = 0; w < variants; w++) {
-                System.out.printf("keys %-6s threads %d %-18s %7.2f ns/op cpu per thread   %7.2f ns/op wall%n", k,
+                System.out.printf("keys %-6s threads %d %-24s %7.2f ns/op cpu per thread   %7.2f ns/op wall%n", k,
                         threads, NAMES[w], median(ns[0][w]), median(ns[1][w]));
             }
         }
@@ -115,7 +118,9 @@ public final class MapCountCpu {
             case 1: return b.jitChainedProgram();
             case 2: return b.jitPerCpuProgram();
             case 3: return b.concurrentHashMap();
-            default: return b.openAddressing();
+            case 4: return b.concurrentHashMapPackets();
+            case 5: return b.openAddressing();
+            default: return b.openAddressingPackets();
         }
     }
 }

@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Heap bytes per entry of a full 1M-entry counter table (4-byte key, 8-byte value): a Weir {@code hash} (inline,
- * open addressing; and chained, with {@code BPF_F_NO_PREALLOC}) and {@code lru_hash} map against a
+ * open addressing; and chained, with {@code BPF_F_NO_PREALLOC}) and {@code lru_hash} map (inline too: rows plus
+ * list links) against a
  * {@code ConcurrentHashMap<Integer, AtomicLong>}, measured as the used-heap difference after full collections; and
  * an empty 1M-entry hash (inline: all its rows, preallocated; chained: its buckets, entries being allocated as it
  * fills).
@@ -27,7 +28,7 @@ public final class MapMemory {
                 measure(() -> new MapSpec("m", MapType.HASH, 4, 8, N, 0).create()));
         System.out.printf("hash (chained), empty (max 1M) %6.1f bytes/max entry%n",
                 measure(() -> new MapSpec("m", MapType.HASH, 4, 8, N, MapSpec.F_NO_PREALLOC).create()));
-        System.out.printf("lru_hash   %6.1f bytes/entry%n", measure(() -> fill(MapType.LRU_HASH, 0)));
+        System.out.printf("lru_hash (inline) %6.1f bytes/entry%n", measure(() -> fill(MapType.LRU_HASH, 0)));
         System.out.printf("CHM        %6.1f bytes/entry%n", measure(() -> {
             ConcurrentHashMap<Integer, AtomicLong> m = new ConcurrentHashMap<>();
             for (int k = 0; k < N; k++) {

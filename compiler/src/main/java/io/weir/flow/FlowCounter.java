@@ -11,6 +11,8 @@ import io.weir.engine.Engine;
 import io.weir.engine.Engines;
 import io.weir.engine.Filter;
 import io.weir.engine.ebpf.Program;
+import io.weir.engine.jit.JitBackend;
+import io.weir.engine.jit.MemoryFacts;
 import io.weir.engine.maps.BpfMap;
 import io.weir.engine.maps.MapHelpers;
 import io.weir.engine.maps.MapLinker;
@@ -65,6 +67,11 @@ public final class FlowCounter implements AutoCloseable {
     private final int maxFlows;
     private final Consumer<FlowRecord> onEvict;
     private final long[] tally = new long[Tally.values().length];
+    /** The counting thread's packet clock, found once per thread rather than per packet. */
+    private Thread clockThread;
+    private PacketClock.Slot clock;
+    /** A direct buffer's packet, copied for the program ({@link #count(ByteBuffer, int, int, int, long)}). */
+    private byte[] scratch = new byte[2048];
 
     /** What {@link #tally} counts. */
     public enum Tally {
@@ -105,9 +112,23 @@ public final class FlowCounter implements AutoCloseable {
         List<BpfMap> all = new ArrayList<>(List.of(flows, frags, newFlow));
         all.addAll(setMaps);
         Program linked = MapLinker.link(program, all);
-        this.filter = Engines.backend(o.engine).filter(linked, MapHelpers.table(), Engines.DEFAULT_BUDGET);
+        this.filter = filter(o.engine, linked, verified);
         this.table = new FlowTable(List.of(flows), o.by);
         this.onEvict = o.onEvict;
+    }
+
+    /**
+     * The engine's filter. The JIT gets the verifier's facts: packet reads the verifier proved in bounds lose
+     * their run-time check, and the stack is not cleared before each run (the program never reads a stack byte
+     * it has not written). Without them every packet read went through the checked memory and each packet
+     * began by zeroing 512 stack bytes.
+     */
+    private static Filter filter(Engine engine, Program linked, VerifiedProgram verified) {
+        if (engine == Engine.INTERPRETER) {
+            return Engines.backend(engine).filter(linked, MapHelpers.table(), Engines.DEFAULT_BUDGET);
+        }
+        JitBackend backend = engine == Engine.JIT ? JitBackend.JIT : JitBackend.AUTO;
+        return backend.filter(linked, MapHelpers.table(), Engines.DEFAULT_BUDGET, MemoryFacts.of(verified));
     }
 
     /** A builder with the defaults: every packet, Ethernet, 5-tuple, bidirectional, JIT with fallback. */
@@ -200,14 +221,39 @@ public final class FlowCounter implements AutoCloseable {
      * ({@link FlowLayout#R_COUNTED} for a packet counted in a new flow as well).
      */
     public int count(byte[] packet, int offset, int capLen, int wireLen, long timeNanos) {
-        PacketClock.setPacketTime(timeNanos);
+        clock().set(timeNanos);
         return account((int) filter.run(packet, offset, capLen, wireLen), wireLen, timeNanos);
     }
 
-    /** Counts a packet held in a heap or direct buffer at absolute index {@code offset}. */
+    /**
+     * Counts a packet held in a heap or direct buffer at absolute index {@code offset}. A direct buffer's packet
+     * is copied into this counter's own array first (the program keeps per-run state, so the JIT would copy it
+     * anyway, through a per-thread scratch array found with a {@code ThreadLocal} per packet).
+     */
     public int count(ByteBuffer packet, int offset, int capLen, int wireLen, long timeNanos) {
-        PacketClock.setPacketTime(timeNanos);
-        return account((int) filter.run(packet, offset, capLen, wireLen), wireLen, timeNanos);
+        if (offset < 0 || capLen < 0 || offset > packet.capacity() - capLen) {
+            throw new IllegalArgumentException("packet slice [" + offset + ", " + offset + "+" + capLen
+                    + ") outside a buffer of " + packet.capacity() + " bytes");
+        }
+        if (packet.hasArray()) {
+            return count(packet.array(), packet.arrayOffset() + offset, capLen, wireLen, timeNanos);
+        }
+        byte[] copy = scratch;
+        if (copy.length < capLen) {
+            copy = scratch = new byte[Math.max(capLen, 2 * copy.length)];
+        }
+        packet.get(offset, copy, 0, capLen);
+        return count(copy, 0, capLen, wireLen, timeNanos);
+    }
+
+    /** This thread's {@link PacketClock} slot (what {@code ktime_get_ns} reads), cached per thread. */
+    private PacketClock.Slot clock() {
+        Thread me = Thread.currentThread();
+        if (me != clockThread) {
+            clock = PacketClock.current();
+            clockThread = me;
+        }
+        return clock;
     }
 
     private int account(int r, int wireLen, long timeNanos) {

@@ -47,7 +47,8 @@ import io.weir.engine.verifier.Verifier;
  *       (family, protocol, addresses, IP id); a later fragment takes the ports from there, or none if the first
  *       fragment was not seen (then it counts under the port-less key);</li>
  *   <li><b>key</b>: the {@link Aggregation}'s key, the ends ordered canonically when bidirectional;</li>
- *   <li><b>update</b>: look the flow up and add the packet (atomic adds per direction, first/last timestamps);
+ *   <li><b>update</b>: look the flow up and add the packet (per direction; first/last timestamps; plain adds, one
+ *       counting thread per map, the TCP flags ORed atomically when they add a bit);
  *       a flow not found is created ({@code BPF_NOEXIST}) with this packet's counters, time and originator,
  *       and its key is published in the new-flow map (result {@code R_NEW}).</li>
  * </ol>
@@ -122,8 +123,9 @@ public final class FlowProgram {
         // key, the update of an existing flow. Rarer cases jump to cold blocks emitted after it, which jump back.
         filterPass(filter);
         b.ldx(Size.W, R7, R6, 76).ldx(Size.W, R8, R6, 80);
+        // S_FRAG_ID is not cleared: only the fragment paths read it, after they have written it.
         for (int off : new int[] {S_RAW, S_RAW + 8, S_RAW + 16, S_RAW + 24, S_RAW + 32, S_TCP_FLAGS, S_FRAG_STATE,
-            S_FRAG_ID, S_DIR}) {
+            S_DIR}) {
             b.st(Size.DW, R10, off, 0);
         }
         linkLayer(linkType);
@@ -133,6 +135,9 @@ public final class FlowProgram {
         b.ldx(Size.DW, R3, R10, S_FRAG_STATE).jmpImm(JmpOp.JNE, R3, FRAG_NONE, "frag");
         key();
         update();
+        // A new flow (about one packet in twenty on a long capture, most of them early) follows at once: its code
+        // then sits in the method every packet enters, compiled first, not in a rarely run one still interpreted.
+        newFlow();
         b.label("notip").mov64Imm(R0, R_NOT_IP).exit();
         if (filter != null) {
             b.label("ret0").mov64Imm(R0, R_NO_MATCH).exit();
@@ -145,7 +150,6 @@ public final class FlowProgram {
         icmp("icmp4", ICMP4_PAIRS);
         icmp("icmp6", ICMP6_PAIRS);
         fragments();
-        newFlow();
         return b.build();
     }
 
@@ -366,9 +370,10 @@ public final class FlowProgram {
         b.ja("l4_done");
         b.label("tcp");
         need(14, "ports");
-        b.ldx(Size.B, R3, R2, 13).stx(Size.DW, R10, S_TCP_FLAGS, R3);
+        b.ldx(Size.B, R3, R2, 13).stx(Size.DW, R10, S_TCP_FLAGS, R3).ja("ports_read");   // 14 bytes hold the ports
         b.label("ports");
         need(4, "l4_done");
+        b.label("ports_read");
         b.ldx(Size.W, R3, R2, 0).stx(Size.W, R10, S_RAW + K_PORT_A, R3);
         b.label("l4_done");
         b.mov64Imm(R9, 0).mov64Imm(R7, 0).mov64Imm(R1, 0).mov64Imm(R2, 0).mov64Imm(R3, 0).mov64Imm(R4, 0);
@@ -543,7 +548,8 @@ public final class FlowProgram {
     /**
      * Cold: a new flow is inserted with this packet's counters already in its value ({@code BPF_NOEXIST}: one hash
      * walk, no second lookup) and its key is copied to the new-flow map for the counter's eviction queue; when
-     * the insert finds the flow there (another thread won the race) the packet is added to that flow as usual.
+     * the insert finds the flow there (the map changed since the lookup: not with the counter's one writer per
+     * map, but the program does not rely on it) the packet is added to that flow as usual.
      */
     private void newFlow() {
         b.label("new");
@@ -561,7 +567,7 @@ public final class FlowProgram {
         mapRef(R1, FLOWS_FD);
         b.mov64Reg(R2, R10).alu64Imm(AluOp.ADD, R2, keyAt());
         b.mov64Reg(R3, R10).alu64Imm(AluOp.ADD, R3, S_VALUE);
-        b.mov64Imm(R4, 1).call(HelperProto.MAP_UPDATE_ELEM);   // BPF_NOEXIST: another thread may have won
+        b.mov64Imm(R4, 1).call(HelperProto.MAP_UPDATE_ELEM);   // BPF_NOEXIST: fails if the flow exists
         b.jmpImm(JmpOp.JNE, R0, 0, "raced");
         b.st(Size.W, R10, S_ZERO, 0);
         mapRef(R1, NEW_FD);
@@ -586,15 +592,26 @@ public final class FlowProgram {
     /**
      * Adds the packet to the flow whose value r7 points to: the counters of its direction through r8 = r7 + 8 *
      * dir (one copy of the code for both directions: a shorter method for the JIT), the flags through r8 = r7 +
-     * 4 * dir, the times at fixed offsets.
+     * 4 * dir (r3 = 8 * dir halved), the times at fixed offsets.
      */
     private void counters() {
         b.ldx(Size.DW, R3, R10, S_DIR).alu64Imm(AluOp.LSH, R3, 3).mov64Reg(R8, R7).alu64Reg(AluOp.ADD, R8, R3);
-        b.mov64Imm(R1, 1).atomic(AtomicOp.ADD, false, Size.DW, R8, V_PACKETS, R1);
-        b.ldx(Size.DW, R1, R10, S_IP_BYTES).atomic(AtomicOp.ADD, false, Size.DW, R8, V_IP_BYTES, R1);
-        b.ldx(Size.W, R1, R6, 0).atomic(AtomicOp.ADD, false, Size.DW, R8, V_WIRE_BYTES, R1);
-        b.ldx(Size.DW, R3, R10, S_DIR).alu64Imm(AluOp.LSH, R3, 2).mov64Reg(R8, R7).alu64Reg(AluOp.ADD, R8, R3);
-        b.ldx(Size.DW, R1, R10, S_TCP_FLAGS).atomic(AtomicOp.OR, false, Size.W, R8, V_FLAGS, R1);
+        // Plain read-modify-writes: a map has one counting thread (FlowCounter.count is single-threaded and
+        // FlowWorkers gives each worker its own map), as an XDP counter on a per-CPU map; a lock-prefixed add cost
+        // about a tenth of a packet's time in cache.
+        b.ldx(Size.DW, R1, R8, V_PACKETS).alu64Imm(AluOp.ADD, R1, 1).stx(Size.DW, R8, V_PACKETS, R1);
+        b.ldx(Size.DW, R2, R10, S_IP_BYTES).ldx(Size.DW, R1, R8, V_IP_BYTES).alu64Reg(AluOp.ADD, R1, R2);
+        b.stx(Size.DW, R8, V_IP_BYTES, R1);
+        b.ldx(Size.W, R2, R6, 0).ldx(Size.DW, R1, R8, V_WIRE_BYTES).alu64Reg(AluOp.ADD, R1, R2);
+        b.stx(Size.DW, R8, V_WIRE_BYTES, R1);
+        b.alu64Imm(AluOp.RSH, R3, 1).mov64Reg(R8, R7).alu64Reg(AluOp.ADD, R8, R3);   // 4 * dir
+        // The flags are ORed in only when they add a bit (bits are never cleared, so skipping is the same): no
+        // flags (not TCP) or the flags seen already (nearly every TCP packet after the handshake) cost a read.
+        b.ldx(Size.DW, R1, R10, S_TCP_FLAGS).jmpImm(JmpOp.JEQ, R1, 0, "flags_done");
+        b.ldx(Size.W, R4, R8, V_FLAGS).mov64Reg(R2, R4).alu64Reg(AluOp.OR, R2, R1);
+        b.jmpReg(JmpOp.JEQ, R2, R4, "flags_done");
+        b.atomic(AtomicOp.OR, false, Size.W, R8, V_FLAGS, R1);
+        b.label("flags_done");
         // first <= last always holds, so a packet later than the last cannot be earlier than the first: in-order
         // packets (nearly all) read one timestamp, not two.
         b.ldx(Size.DW, R2, R7, V_LAST).jmpReg(JmpOp.JLE, R9, R2, "notlast");

@@ -22,9 +22,9 @@ import org.objectweb.asm.MethodVisitor;
 /**
  * Emits the bytecode of one chunk: the instructions {@code [lo, hi)} of a program as one static method.
  * Registers are {@code long} locals; a branch inside the chunk is a JVM branch to the target's {@link Label};
- * a branch out of it stores the registers into the {@link JitState} and returns the target's index to the
- * dispatcher. A program that fits one method is one chunk in <em>single</em> mode: r1 and r2 arrive as
- * arguments, {@code exit} returns r0 and nothing is stored.
+ * a branch out of it is a call of the later chunk or a return to the dispatcher ({@link ChunkCalls}: the
+ * registers arrive as arguments, in the locals the code uses). A program that fits one method is one chunk in
+ * <em>single</em> mode: r1 and r2 arrive as arguments, {@code exit} returns r0 and nothing is stored.
  *
  * <p>Arithmetic and comparisons are emitted inline (unsigned comparisons by flipping the sign bit); division,
  * byte-order reads and checked accesses are calls to {@link JitRuntime} or {@code EbpfMemory}. Every
@@ -42,7 +42,6 @@ final class ChunkEmitter {
     /** Parameters shared by every body method: self, packet, base, capLen, wireLen, state. */
     static final String PARAMS = "(L" + PROGRAM + ";[BIIIL" + STATE + ";";
     static final String SINGLE_DESC = PARAMS + "JJ)J";
-    static final String CHUNK_DESC = PARAMS + "I)I";
     /** The single-method body reading the packet from a {@code ByteBuffer} in place (see {@link #direct}). */
     static final String DIRECT_DESC = "(L" + PROGRAM + ";Ljava/nio/ByteBuffer;IIIL" + STATE + ";JJ)J";
 
@@ -63,25 +62,32 @@ final class ChunkEmitter {
     final int stk;
     final int mem;
     private final int i0;
-    /** A long local for an address computed once and used twice (a guarded map value access). */
+    /**
+     * A long local for an address computed once and used twice (a guarded map value access); the locals above
+     * it are {@link MapEmitter}'s (the key shadows of direct lookups).
+     */
     final int addrSlot;
     private final MapEmitter maps;
     private final int[] wordSlot = new int[FRAME_SIZE / 8];
     private final List<Runnable> stubs = new ArrayList<>();
     private final Label ret0 = new Label();
     private final Label spill = new Label();
+    /** Per later chunk: the call of it ({@link ChunkCalls#callForward}), emitted at the end when used. */
+    private final Label[] forward;
+    private final String owner;
+    private final int chunk;
     private final Label falloff = new Label();
 
-    ChunkEmitter(JitPlan plan, MethodVisitor mv, int chunk) {
-        this(plan, mv, chunk, false);
-    }
-
     /**
-     * An emitter of chunk {@code chunk}; {@code direct} emits the single-method body of a program that needs no
-     * per-thread state with the packet read in place from a {@code ByteBuffer} (descriptor {@link #DIRECT_DESC}).
+     * An emitter of chunk {@code chunk} of class {@code owner}; {@code direct} emits the single-method body of a
+     * program that needs no per-thread state with the packet read in place from a {@code ByteBuffer} (descriptor
+     * {@link #DIRECT_DESC}).
      */
-    ChunkEmitter(JitPlan plan, MethodVisitor mv, int chunk, boolean direct) {
+    ChunkEmitter(JitPlan plan, MethodVisitor mv, int chunk, boolean direct, String owner) {
         this.direct = direct;
+        this.owner = owner;
+        this.chunk = chunk;
+        this.forward = new Label[plan.chunkStart.length - 1];
         this.plan = plan;
         this.mv = mv;
         this.lo = plan.chunkStart[chunk];
@@ -91,7 +97,7 @@ final class ChunkEmitter {
         for (int k = lo; k < hi; k++) {
             labels[k] = new Label();
         }
-        this.p = single ? 10 : 7;
+        this.p = single ? 10 : ChunkCalls.FIRST_REG;
         this.left = p + 22;
         this.depthSlot = p + 24;
         this.stk = p + 25;
@@ -146,21 +152,13 @@ final class ChunkEmitter {
         exitWith(() -> mv.visitInsn(LCONST_0));
         if (!single) {
             mv.visitLabel(spill);
-            for (int r = 0; r <= 10; r++) {
-                mv.visitVarInsn(ALOAD, ST);
-                mv.visitFieldInsn(GETFIELD, STATE, "regs", "[J");
-                iconst(r);
-                mv.visitVarInsn(LLOAD, reg(r));
-                mv.visitInsn(LASTORE);
+            ChunkCalls.spill(mv, i0);
+            for (int c = 0; c < forward.length; c++) {
+                if (forward[c] != null) {
+                    mv.visitLabel(forward[c]);
+                    ChunkCalls.callForward(mv, owner, c, i0);
+                }
             }
-            mv.visitVarInsn(ALOAD, ST);
-            mv.visitVarInsn(LLOAD, left);
-            mv.visitFieldInsn(PUTFIELD, STATE, "left", "J");
-            mv.visitVarInsn(ALOAD, ST);
-            mv.visitVarInsn(ILOAD, depthSlot);
-            mv.visitFieldInsn(PUTFIELD, STATE, "depth", "I");
-            mv.visitVarInsn(ILOAD, i0);
-            mv.visitInsn(IRETURN);
         }
         mv.visitMaxs(0, 0);
         mv.visitEnd();
@@ -182,21 +180,7 @@ final class ChunkEmitter {
             mv.visitVarInsn(LSTORE, left);
             mv.visitInsn(ICONST_0);
             mv.visitVarInsn(ISTORE, depthSlot);
-        } else {
-            for (int r = 0; r <= 10; r++) {
-                mv.visitVarInsn(ALOAD, ST);
-                mv.visitFieldInsn(GETFIELD, STATE, "regs", "[J");
-                iconst(r);
-                mv.visitInsn(LALOAD);
-                mv.visitVarInsn(LSTORE, reg(r));
-            }
-            mv.visitVarInsn(ALOAD, ST);
-            mv.visitFieldInsn(GETFIELD, STATE, "left", "J");
-            mv.visitVarInsn(LSTORE, left);
-            mv.visitVarInsn(ALOAD, ST);
-            mv.visitFieldInsn(GETFIELD, STATE, "depth", "I");
-            mv.visitVarInsn(ISTORE, depthSlot);
-        }
+        }   // a chunk's registers, budget and depth are its arguments (ChunkCalls.DESC)
         if (plan.needsState) {
             mv.visitVarInsn(ALOAD, ST);
             mv.visitFieldInsn(GETFIELD, STATE, "stack", "[B");
@@ -269,13 +253,21 @@ final class ChunkEmitter {
         }
     }
 
-    /** Continues at instruction {@code t}: a jump inside the chunk, or a return to the dispatcher. */
+    /** Continues at instruction {@code t}: a jump inside the chunk, a call of a later one, or the dispatcher. */
     private void toIndex(int t) {
         if (t >= lo && t < hi) {
             mv.visitJumpInsn(GOTO, labels[t]);
+            return;
+        }
+        iconst(t);
+        mv.visitVarInsn(ISTORE, i0);
+        int to = plan.chunkOf[t];
+        if (ChunkCalls.direct(plan, chunk, to)) {
+            if (forward[to] == null) {
+                forward[to] = new Label();
+            }
+            mv.visitJumpInsn(GOTO, forward[to]);
         } else {
-            iconst(t);
-            mv.visitVarInsn(ISTORE, i0);
             mv.visitJumpInsn(GOTO, spill);
         }
     }
@@ -414,32 +406,16 @@ final class ChunkEmitter {
 
     /** [packet, index] on the stack: reads {@code size} packet bytes as an unsigned long. */
     private void readPacket(int size, boolean bigEndian) {
-        if (!direct) {
-            readArray(size, bigEndian);
-            return;
-        }
-        String desc = "(Ljava/nio/ByteBuffer;I)J";
-        switch (size) {
-            case 1 -> runtime("bufU8", desc);
-            case 2 -> runtime(bigEndian ? "bufBe16" : "bufLe16", desc);
-            case 4 -> runtime(bigEndian ? "bufBe32" : "bufLe32", desc);
-            default -> runtime("bufLe64", desc);
+        if (direct) {
+            ByteAccess.readBuffer(mv, size, bigEndian);
+        } else {
+            ByteAccess.readArray(mv, size, bigEndian);
         }
     }
 
     /** [array, index] on the stack: reads {@code size} bytes as an unsigned long. */
     void readArray(int size, boolean bigEndian) {
-        switch (size) {
-            case 1 -> {
-                mv.visitInsn(BALOAD);
-                mv.visitIntInsn(SIPUSH, 0xff);
-                mv.visitInsn(IAND);
-                mv.visitInsn(I2L);
-            }
-            case 2 -> runtime(bigEndian ? "be16" : "le16", "([BI)J");
-            case 4 -> runtime(bigEndian ? "be32" : "le32", "([BI)J");
-            default -> runtime("le64", "([BI)J");
-        }
+        ByteAccess.readArray(mv, size, bigEndian);
     }
 
     private void load(int k, Insn i) {
@@ -523,8 +499,12 @@ final class ChunkEmitter {
         }
     }
 
-    /** The stack array index of r10 + off: r10 moves with local calls, so it is read, not assumed. */
+    /** The stack array index of r10 + off: a constant unless r10 moves (local calls), when it is read. */
     void stackIndex(int off) {
+        if (plan.r10Constant) {
+            iconst(STACK_SIZE + off);
+            return;
+        }
         mv.visitVarInsn(LLOAD, reg(10));
         mv.visitInsn(L2I);
         iconst(off);
@@ -563,18 +543,11 @@ final class ChunkEmitter {
                 }
                 mv.visitVarInsn(LSTORE, slot);
             } else {
+                maps.stackStored(k, value); // a direct lookup's key: also kept in a local (MapSites.keyFrom)
                 mv.visitVarInsn(ALOAD, stk);
                 stackIndex(i.off());
                 value.run();
-                switch (size) {
-                    case 1 -> {
-                        mv.visitInsn(L2I);
-                        mv.visitInsn(BASTORE);
-                    }
-                    case 2 -> runtime("put16", "([BIJ)V");
-                    case 4 -> runtime("put32", "([BIJ)V");
-                    default -> runtime("put64", "([BIJ)V");
-                }
+                ByteAccess.writeArray(mv, size);
             }
             return;
         }

@@ -2,9 +2,7 @@ package io.weir.engine.jit;
 
 import static io.weir.engine.ebpf.MemoryModel.REGION_CTX;
 import static io.weir.engine.ebpf.MemoryModel.REGION_PACKET;
-import static io.weir.engine.ebpf.MemoryModel.REGION_STACK;
 import static io.weir.engine.ebpf.MemoryModel.STACK_SIZE;
-import static io.weir.engine.jit.ChunkEmitter.CHUNK_DESC;
 import static io.weir.engine.jit.ChunkEmitter.PROGRAM;
 import static io.weir.engine.jit.ChunkEmitter.RUNTIME;
 import static io.weir.engine.jit.ChunkEmitter.SINGLE_DESC;
@@ -176,15 +174,16 @@ public final class JitCompiler {
         runRaw(cw, plan, name);
         int chunks = plan.chunkStart.length - 1;
         if (chunks == 1) {
-            new ChunkEmitter(plan, cw.visitMethod(ACC_STATIC, "exec", SINGLE_DESC, null, null), 0).emit();
+            new ChunkEmitter(plan, cw.visitMethod(ACC_STATIC, "exec", SINGLE_DESC, null, null), 0, false, name).emit();
             if (inPlace) {
                 new ChunkEmitter(plan, cw.visitMethod(ACC_STATIC, "execDirect", ChunkEmitter.DIRECT_DESC, null, null),
-                        0, true).emit();
+                        0, true, name).emit();
             }
         } else {
-            dispatcher(cw, plan, name);
+            ChunkCalls.dispatcher(cw, plan, name);
             for (int c = 0; c < chunks; c++) {
-                new ChunkEmitter(plan, cw.visitMethod(ACC_STATIC, "c" + c, CHUNK_DESC, null, null), c).emit();
+                new ChunkEmitter(plan, cw.visitMethod(ACC_STATIC, "c" + c, ChunkCalls.DESC, null, null), c, false,
+                        name).emit();
             }
         }
         cw.visitEnd();
@@ -373,67 +372,6 @@ public final class JitCompiler {
                 mv.visitInsn(I2L);
             }, 6);
         }
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-    }
-
-    /** A split program's {@code exec}: calls the chunk holding the next instruction until one exits. */
-    private static void dispatcher(ClassWriter cw, JitPlan plan, String name) {
-        MethodVisitor mv = cw.visitMethod(ACC_STATIC, "exec", SINGLE_DESC, null, null);
-        mv.visitCode();
-        int pc = 10;
-        for (int r = 0; r <= 10; r++) {
-            mv.visitVarInsn(ALOAD, 5);
-            mv.visitFieldInsn(GETFIELD, STATE, "regs", "[J");
-            AluEmitter.iconst(mv, r);
-            if (r == 1 || r == 2) {
-                mv.visitVarInsn(LLOAD, r == 1 ? 6 : 8);
-            } else if (r == 10) {
-                mv.visitLdcInsn(MemoryModel.pointer(REGION_STACK, STACK_SIZE));
-            } else {
-                mv.visitInsn(LCONST_0);
-            }
-            mv.visitInsn(LASTORE);
-        }
-        mv.visitVarInsn(ALOAD, 5);
-        mv.visitLdcInsn(plan.budget);
-        mv.visitFieldInsn(PUTFIELD, STATE, "left", "J");
-        mv.visitVarInsn(ALOAD, 5);
-        mv.visitInsn(ICONST_0);
-        mv.visitFieldInsn(PUTFIELD, STATE, "depth", "I");
-        mv.visitInsn(ICONST_0);
-        mv.visitVarInsn(ISTORE, pc);
-        Label loop = new Label();
-        Label done = new Label();
-        int chunks = plan.chunkStart.length - 1;
-        Label[] cases = new Label[chunks];
-        for (int c = 0; c < chunks; c++) {
-            cases[c] = new Label();
-        }
-        mv.visitLabel(loop);
-        mv.visitVarInsn(ILOAD, pc);
-        mv.visitJumpInsn(IFLT, done);
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitFieldInsn(GETFIELD, PROGRAM, "chunkOf", "[I");
-        mv.visitVarInsn(ILOAD, pc);
-        mv.visitInsn(IALOAD);
-        mv.visitTableSwitchInsn(0, chunks - 1, done, cases);
-        for (int c = 0; c < chunks; c++) {
-            mv.visitLabel(cases[c]);
-            for (int a = 0; a <= 5; a++) {
-                mv.visitVarInsn(a == 0 || a == 1 || a == 5 ? ALOAD : ILOAD, a);
-            }
-            mv.visitVarInsn(ILOAD, pc);
-            mv.visitMethodInsn(INVOKESTATIC, name, "c" + c, CHUNK_DESC, false);
-            mv.visitVarInsn(ISTORE, pc);
-            mv.visitJumpInsn(GOTO, loop);
-        }
-        mv.visitLabel(done);
-        mv.visitVarInsn(ALOAD, 5);
-        mv.visitFieldInsn(GETFIELD, STATE, "regs", "[J");
-        mv.visitInsn(ICONST_0);
-        mv.visitInsn(LALOAD);
-        mv.visitInsn(LRETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }

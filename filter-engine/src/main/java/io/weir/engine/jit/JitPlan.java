@@ -44,9 +44,10 @@ final class JitPlan {
      * as the flow counter's, 0.45 for random programs; up to 0.8 on a few), so chunks come out at about
      * 1400-2300 real bytes, far under HotSpot's 8000; a method over it anyway is re-planned smaller in proportion
      * ({@link JitCompiler}). Larger chunks mean fewer crossings, but the flow counter measured slower with
-     * chunks of 3000-5000 real bytes (budget 11000) than with these, probably because C2 then stops inlining
-     * the runtime's small readers into a chunk ({@code DesiredMethodLimit} counts inlined bytecode; not verified). {@code
-     * -Dweir.jit.chunkBudget=N} changes it, for such measurements.
+     * chunks of 3000-5000 real bytes (budget 11000, and again 9000 once crossings became direct calls) than with
+     * these, probably because C2 then stops inlining the runtime's small readers into a chunk
+     * ({@code DesiredMethodLimit} counts inlined bytecode; not verified). {@code -Dweir.jit.chunkBudget=N} changes
+     * it, for such measurements.
      */
     static final int CHUNK_BUDGET = Integer.getInteger("weir.jit.chunkBudget", 5000);
 
@@ -66,6 +67,11 @@ final class JitPlan {
     final boolean hasLocalCalls;
     /** Whether r10 only ever holds a frame pointer (a fetching atomic with src r10 can overwrite it). */
     final boolean r10Fixed;
+    /**
+     * Whether r10 holds frame 0's pointer throughout (fixed, no local calls: the loader rejects every other write
+     * of r10), so r10-relative stack indices are constants.
+     */
+    final boolean r10Constant;
     /** Instruction indices a local-call exit may return to (may include {@code n}: falling off the end). */
     final int[] returnSites;
     /** Per instruction: the static context offset of its load's base register, or UNKNOWN. */
@@ -145,6 +151,7 @@ final class JitPlan {
         }
         this.hasLocalCalls = calls;
         this.r10Fixed = !r10Written;
+        this.r10Constant = r10Fixed && !calls;
         this.returnSites = sites.stream().distinct().mapToInt(Integer::intValue).toArray();
         int[] starts = cut();
         this.chunkStart = starts;

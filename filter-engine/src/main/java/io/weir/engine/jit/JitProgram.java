@@ -37,6 +37,16 @@ public abstract class JitProgram implements Filter, RawExecutable {
      */
     final Thread[] owners = new Thread[OWNERS];
     final JitState[] ownerStates = new JitState[OWNERS];
+    /**
+     * The first two owners and their states again, as plain fields each written once by its own thread (owner
+     * after state): a run finds its state with two independent reads of this object instead of a chain through
+     * the arrays. Another thread may see them half written or not at all, but never its own {@code Thread} in
+     * them, so it never takes a state that is not its own.
+     */
+    Thread owner0;
+    Thread owner1;
+    JitState state0;
+    JitState state1;
     /** How many threads get a state of their own in the program object. */
     static final int OWNERS = 4;
 

@@ -90,17 +90,16 @@ final class JitRuntime {
     }
 
     /**
-     * This thread's run state for {@code p}: the program's own state for one of its first threads (two reads on
-     * the path of the first two), else the per-thread one.
+     * This thread's run state for {@code p}: the program's own state for one of its first threads (two independent
+     * reads of the program for the first two), else the per-thread one.
      */
     private static JitState stateOf(JitProgram p) {
         Thread me = Thread.currentThread();
-        Thread[] o = p.owners;
-        if (o[0] == me) {
-            return p.ownerStates[0];
+        if (p.owner0 == me) {
+            return p.state0;
         }
-        if (o[1] == me) {
-            return p.ownerStates[1];
+        if (p.owner1 == me) {
+            return p.state1;
         }
         return claim(p, me);
     }
@@ -116,6 +115,13 @@ final class JitRuntime {
             if (t == null && OWNERS.compareAndSet(o, i, null, me)) {
                 JitState st = new JitState();
                 p.ownerStates[i] = st; // read by this thread only
+                if (i == 0) {
+                    p.state0 = st;
+                    p.owner0 = me;
+                } else if (i == 1) {
+                    p.state1 = st;
+                    p.owner1 = me;
+                }
                 return st;
             }
         }

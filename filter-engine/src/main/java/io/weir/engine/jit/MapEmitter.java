@@ -23,9 +23,10 @@ import org.objectweb.asm.MethodVisitor;
  *
  * <p>Each direct path does what the generic one does, in the same order, with the same faults: a call first
  * checks the map is open ({@link BpfMap#checkOpen}, as the helper's map resolution would fail), a lookup whose
- * key is at a constant frame offset reads it from the stack array (a word-sized key itself; a longer one in the
- * map, {@link BpfMap#lookupStack}), passing the thread's per-CPU slot from its run state (in bounds: {@link MapSites} proved it), and a
- * value access whose pointer is not in the predicted region takes the generic path.
+ * key is at a constant frame offset takes it from the local that kept the value of the store that wrote it
+ * ({@link MapSites#keyFrom}), else reads it from the stack array (a word-sized key itself; a longer one in the map, {@link BpfMap#lookupStack}), passing
+ * the thread's per-CPU slot from its run state (in bounds: {@link MapSites} proved it), and a value access whose
+ * pointer is not in the predicted region takes the generic path.
  */
 final class MapEmitter {
     private static final String MAP = "io/weir/engine/maps/BpfMap";
@@ -48,6 +49,22 @@ final class MapEmitter {
     /** Pushes the map object (a class-data constant). */
     private void push(BpfMap m) {
         mv.visitLdcInsn(new ConstantDynamic("_", "L" + MAP + ";", CLASS_DATA_AT, sites.indexOf(m)));
+    }
+
+    /** The local that keeps the value of shadowed stack store {@code k} ({@link MapSites#keyFrom}). */
+    private int shadowSlot(int k) {
+        return chunk.addrSlot + 2 + 2 * sites.shadow[k];
+    }
+
+    /**
+     * Called by a static stack store at {@code k} (array stack) before it stores: when a lookup's key comes
+     * from it, its value is also kept in a local.
+     */
+    void stackStored(int k, Runnable value) {
+        if (sites.shadow[k] >= 0) {
+            value.run();
+            mv.visitVarInsn(LSTORE, shadowSlot(k));
+        }
     }
 
     /** {@code call imm} at {@code k}: r0 = the helper's result; a fault names instruction {@code k}. */
@@ -105,7 +122,15 @@ final class MapEmitter {
         String memory = "L" + ChunkEmitter.MEMORY + ";";
         switch (id) {
             case HelperProto.MAP_LOOKUP_ELEM -> {
-                if (sites.keyOff[k] != MapSites.NO_KEY && m.wordKeyed()) {
+                if (sites.keyOff[k] != MapSites.NO_KEY && m.wordKeyed() && sites.keyFrom[k] >= 0) {
+                    mv.visitVarInsn(LLOAD, shadowSlot(sites.keyFrom[k]));
+                    if (m.keySize() < 8) {
+                        mv.visitLdcInsn((1L << (8 * m.keySize())) - 1);
+                        mv.visitInsn(LAND);
+                    }
+                    pushCpu();
+                    mv.visitMethodInsn(INVOKEVIRTUAL, MAP, "lookupWord", "(JI)J", false);
+                } else if (sites.keyOff[k] != MapSites.NO_KEY && m.wordKeyed()) {
                     mv.visitVarInsn(ALOAD, chunk.stk);
                     chunk.stackIndex(sites.keyOff[k]);
                     chunk.readArray(m.keySize(), false);

@@ -49,6 +49,15 @@ final class MapSites {
     final int[] keyOff;
     /** Per checked memory access: the map whose value it most likely reaches, or null. */
     final BpfMap[] valueMap;
+    /**
+     * Per direct word-keyed lookup: the stack store whose value is its key, or -1 (the key is read from the stack
+     * array); per such store, {@link #shadow} is the number of the local that keeps its value.
+     */
+    final int[] keyFrom;
+    /** Per stack store that feeds a lookup's key: its shadow number (0, 1, ...), else -1. */
+    final int[] shadow;
+    /** How many shadows the program has. */
+    int shadows;
     /** The distinct maps, in class-data order. */
     final List<BpfMap> maps;
 
@@ -57,6 +66,8 @@ final class MapSites {
         callHelper = new int[n];
         keyOff = new int[n];
         valueMap = new BpfMap[n];
+        keyFrom = new int[n];
+        shadow = new int[n];
         maps = new ArrayList<>();
     }
 
@@ -66,6 +77,7 @@ final class MapSites {
         java.util.Arrays.fill(s.keyOff, NO_KEY);
         s.callSites(plan);
         s.valueAccesses(plan);
+        s.keyStores(plan);
         return s;
     }
 
@@ -87,7 +99,8 @@ final class MapSites {
 
     // ------------------------------------------------------------------ call sites (exact)
 
-    private void callSites(JitPlan plan) {
+    /** Where straight-line knowledge ends: the first instruction, jump targets and local-call return sites. */
+    private static boolean[] leaders(JitPlan plan) {
         boolean[] leader = new boolean[plan.n + 1];
         leader[0] = true;
         for (int k = 0; k < plan.n; k++) {
@@ -98,6 +111,11 @@ final class MapSites {
                 leader[k + 1] = true;
             }
         }
+        return leader;
+    }
+
+    private void callSites(JitPlan plan) {
+        boolean[] leader = leaders(plan);
         // Per register: a known constant, or r10 plus a known offset (r10 is the frame pointer when fixed).
         long[] value = new long[Reg.COUNT];
         byte[] kind = new byte[Reg.COUNT];
@@ -217,6 +235,76 @@ final class MapSites {
                 case JA, JA32, JCOND_IMM, JCOND_REG -> { }
                 case NEG, MOVSX, END -> pred[d] = null;
                 default -> java.util.Arrays.fill(pred, null);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ keys stored just before (exact)
+
+    /**
+     * For each direct word-keyed lookup, the stack store that wrote its whole key, when that store is the last
+     * write to those bytes on every path: the same straight-line rule as the call sites (a jump target, a
+     * local-call return site or a chunk's first instruction forgets everything), and any write that may reach the
+     * stack other than a static r10 store (a checked store or atomic, which may alias it, a helper other than a
+     * known map's, which may write through a stack pointer) forgets everything too. The JIT then keeps the
+     * stored value in a local as well and hands it to the lookup, so the key does not make a round trip through
+     * the stack array between the store and the hash (it is still stored: later reads see it).
+     */
+    private void keyStores(JitPlan plan) {
+        java.util.Arrays.fill(keyFrom, -1);
+        java.util.Arrays.fill(shadow, -1);
+        if (plan.stackMode != JitPlan.StackMode.ARRAY || !plan.r10Fixed) {
+            return;
+        }
+        boolean[] leader = leaders(plan);
+        for (int c : plan.chunkStart) {
+            leader[c] = true;
+        }
+        // The live static stores, by the frame offset of their first byte: the store index, or -1.
+        int[] storeAt = new int[MemoryModel.FRAME_SIZE];
+        java.util.Arrays.fill(storeAt, -1);
+        for (int k = 0; k < plan.n; k++) {
+            if (leader[k]) {
+                java.util.Arrays.fill(storeAt, -1);
+            }
+            Insn i = plan.insns[k];
+            Form f = i.op().form();
+            switch (f) {
+                case ST, STX -> {
+                    if (plan.access(k) != JitPlan.Access.STACK) {
+                        java.util.Arrays.fill(storeAt, -1); // a checked store may write the stack
+                        break;
+                    }
+                    int at = i.off() + MemoryModel.FRAME_SIZE;
+                    int size = i.op().size().bytes();
+                    // Forget every store overlapping the bytes written (stores are at most 8 bytes long).
+                    for (int b = Math.max(0, at - 7); b < at + size; b++) {
+                        int s = storeAt[b];
+                        if (s >= 0 && b + plan.insns[s].op().size().bytes() > at) {
+                            storeAt[b] = -1;
+                        }
+                    }
+                    storeAt[at] = k;
+                }
+                case ATOMIC -> java.util.Arrays.fill(storeAt, -1);
+                case CALL_HELPER -> {
+                    if (callMap[k] != null && callHelper[k] == HelperProto.MAP_LOOKUP_ELEM && keyOff[k] != NO_KEY
+                            && callMap[k].wordKeyed()) {
+                        int s = storeAt[keyOff[k] + MemoryModel.FRAME_SIZE];
+                        if (s >= 0 && plan.insns[s].op().size().bytes() >= callMap[k].keySize()
+                                && plan.chunkOf[s] == plan.chunkOf[k]) {
+                            keyFrom[k] = s;
+                            if (shadow[s] < 0) {
+                                shadow[s] = shadows++;
+                            }
+                        }
+                    }
+                    if (callMap[k] == null) {
+                        java.util.Arrays.fill(storeAt, -1); // a helper may write through a stack pointer
+                    }
+                }
+                case CALLX, CALL_LOCAL, EXIT -> java.util.Arrays.fill(storeAt, -1);
+                default -> { }
             }
         }
     }

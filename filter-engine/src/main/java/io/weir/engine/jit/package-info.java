@@ -6,10 +6,12 @@
  * <p>Invariants: a compiled program returns the same r0, has the same memory effects and throws the same
  * errors (same slot index, same text) as {@link io.weir.engine.ebpf.EbpfInterpreter} on every input, budget
  * included; it allocates nothing per run; no generated method exceeds HotSpot's 8000-byte
- * {@code HugeMethodLimit} (large programs are split into chunk methods joined by a dispatcher); every memory
- * access not proven by the verifier (and every access of a RAW program) is checked at run time. Map helper calls
- * on a map known at compile time, and accesses to that map's values, go straight to the map object (see
- * {@link io.weir.engine.jit.MapSites}), with the same results and faults as the helper table's path.
+ * {@code HugeMethodLimit} (large programs are split into chunk methods that call the later ones directly, with
+ * the registers as arguments, and return to a dispatcher for a backward transfer:
+ * {@link io.weir.engine.jit.ChunkCalls}); every memory access not proven by the verifier (and every access of a
+ * RAW program) is checked at run time. Map helper calls on a map known at compile time, and accesses to that
+ * map's values, go straight to the map object (see {@link io.weir.engine.jit.MapSites}), with the same results
+ * and faults as the helper table's path.
  *
  * <p>Per-run state: the first threads to run a program keep their {@code JitState} in the program object
  * (found with two reads, no {@code ThreadLocal}); a single-method packet program sets up the interpreter's

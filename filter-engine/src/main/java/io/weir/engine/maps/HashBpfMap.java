@@ -10,8 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@code hash}, {@code percpu_hash} and {@code lru_hash}: a chained hash table in flat arrays, as Linux's
- * {@code htab} (a {@code hash} only with {@code BPF_F_NO_PREALLOC} or above {@link InlineHashBpfMap#MAX_BYTES}:
- * otherwise {@link InlineHashBpfMap}). Entry {@code i} owns one row of {@code rows}, {@code rows[i*(1+kw) ..]}: a head word holding its
+ * {@code htab} (a {@code hash} or {@code lru_hash} only with {@code BPF_F_NO_PREALLOC} or above
+ * {@link InlineTable#MAX_BYTES}: otherwise {@link InlineHashBpfMap} or {@link InlineLruHashBpfMap}). Entry {@code i} owns one row of {@code rows}, {@code rows[i*(1+kw) ..]}: a head word holding its
  * hash (high 32 bits) and its chain link (low 32 bits), then its key words; it also owns value slot(s)
  * {@code i*cpus ..} of a {@link ValueStore} and (LRU) its list links; buckets hold the first entry of their
  * chain. A hit therefore costs three dependent memory accesses (bucket, row, value), and each step along a chain
@@ -45,7 +45,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * entry that may be reused by another key. An update of an existing key copies the value in place: concurrent
  * readers may see a value half old, half new (only atomic adds on the value are exact under contention).
  *
- * <p>LRU order: an update puts its entry at the head of the list; a lookup sets the entry's reference bit. A
+ * <p>LRU order: an update puts its entry at the head of the list (an update of an existing key also sets
+ * its reference bit, as Linux's new element for it); a program's lookup sets the entry's reference bit. A
  * full map evicts from the tail, giving a referenced entry a second chance (clear the bit, move to the head), as
  * Linux's LRU does with its active/inactive lists: the entry evicted is the least recently updated one among
  * those not looked up since their last pass through the tail.
@@ -304,10 +305,18 @@ final class HashBpfMap extends BpfMap {
         }
     }
 
+    /** An existing key updated: most recent, and referenced (Linux gives it a new element with the bit set). */
+    private void touchUpdated(int i) {
+        unlinkLru(i);
+        pushFront(i);
+        referenced[i] = 1;
+    }
+
     private void evictOne() {
+        int chances = count; // bounded: lookups on other threads may keep marking entries
         for (;;) {
             int t = lruTail;
-            if (referenced[t] != 0) {
+            if (referenced[t] != 0 && chances-- > 0) {
                 referenced[t] = 0;
                 unlinkLru(t);
                 pushFront(t);
@@ -434,8 +443,7 @@ final class HashBpfMap extends BpfMap {
                     return -Errno.EEXIST;
                 }
                 if (lru) {
-                    unlinkLru(i);
-                    pushFront(i);
+                    touchUpdated(i);
                 }
                 values.copyIn(slotOf(i), memory, valueAddr);
                 return 0;
@@ -508,8 +516,7 @@ final class HashBpfMap extends BpfMap {
                     return -Errno.EEXIST;
                 }
                 if (lru) {
-                    unlinkLru(i);
-                    pushFront(i);
+                    touchUpdated(i);
                 }
             } else {
                 if (flags == BPF_EXIST) {

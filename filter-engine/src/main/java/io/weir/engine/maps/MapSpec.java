@@ -144,13 +144,15 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
      * per-CPU types (values are 8-byte aligned: {@code V = (value_size + 7) & ~7}, {@code K} likewise):
      * <ul>
      *   <li>{@code array}, {@code percpu_array}: {@code V * cpus} per entry, all allocated at creation;</li>
-     *   <li>{@code hash} without {@code BPF_F_NO_PREALLOC}, up to {@link InlineHashBpfMap#MAX_BYTES}: its rows,
-     *       {@code (8 + K + V) * 4 / 3} per entry, {@code K = 0} for a key of at most 4 bytes (21.3 for a 4-byte
-     *       key and 8-byte value, 32 for an 8-byte key), all at creation;</li>
+     *   <li>{@code hash} without {@code BPF_F_NO_PREALLOC}, up to {@link InlineTable#MAX_BYTES}: its rows and a
+     *       bit per row, {@code (8 + K + V) * 4 / 3} per entry, {@code K = 0} for a key of at most 4 bytes (21.5
+     *       for a 4-byte key and 8-byte value, 32.2 for an 8-byte key), all at creation;</li>
+     *   <li>{@code lru_hash} up to the same ceiling: {@code (16 + K + V) * 4 / 3} (rows and list links; 32.2 for a
+     *       4-byte key and 8-byte value), all at creation;</li>
      *   <li>other {@code hash}, {@code percpu_hash}: {@code K + V * cpus + 13} per entry (hash, chain link, free list,
      *       live flag) plus 4 per bucket (a power of two at least max entries), 4-byte key and 8-byte value:
      *       33 to 37 bytes per entry;</li>
-     *   <li>{@code lru_hash}: 9 more per entry (two list links and a reference bit);</li>
+     *   <li>a larger {@code lru_hash}: 9 more per entry (two list links and a reference bit);</li>
      *   <li>{@code ringbuf}: its {@code max_entries} bytes.</li>
      * </ul>
      * Hash tables grow to this in steps as entries are added (see {@link HashBpfMap}); this is their ceiling.
@@ -159,7 +161,7 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
         long v = (valueSize + 7L) & ~7L;
         long k = (keySize + 7L) & ~7L;
         long n = Math.max(0, maxEntries);
-        long inline = InlineHashBpfMap.tableBytes(this);
+        long inline = InlineTable.tableBytes(this);
         if (inline >= 0) {
             return inline;
         }
@@ -182,16 +184,18 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
     }
 
     /**
-     * Validates this spec and makes the map; per-CPU types keep {@code cpus} values per entry. A {@code hash} map
-     * whose preallocated table takes at most {@link InlineHashBpfMap#MAX_BYTES} (64 MiB: 2M entries of a 4-byte
-     * key and 8-byte value) and that is not {@code BPF_F_NO_PREALLOC} is made with open addressing and its values
-     * inline ({@link InlineHashBpfMap}); other hash kinds are chained and grow as they fill ({@link HashBpfMap}).
+     * Validates this spec and makes the map; per-CPU types keep {@code cpus} values per entry. A {@code hash} or
+     * {@code lru_hash} map whose preallocated table takes at most {@link InlineTable#MAX_BYTES} (64 MiB: 3.1M
+     * entries of a 4-byte key and 8-byte value for a hash, 2.1M for an LRU) and that is not
+     * {@code BPF_F_NO_PREALLOC} is made with open addressing and its values inline ({@link InlineHashBpfMap},
+     * {@link InlineLruHashBpfMap}); other hash kinds are chained and grow as they fill ({@link HashBpfMap}).
      */
     public BpfMap create(int cpus) {
         validate();
         return switch (type) {
-            case HASH, PERCPU_HASH, LRU_HASH -> InlineHashBpfMap.tableBytes(this) >= 0 ? new InlineHashBpfMap(this)
-                    : new HashBpfMap(this, type.isPerCpu() ? cpus : 1);
+            case HASH, PERCPU_HASH, LRU_HASH -> InlineTable.tableBytes(this) < 0
+                    ? new HashBpfMap(this, type.isPerCpu() ? cpus : 1)
+                    : type == MapType.LRU_HASH ? new InlineLruHashBpfMap(this) : new InlineHashBpfMap(this);
             case ARRAY, PERCPU_ARRAY -> new ArrayBpfMap(this, type.isPerCpu() ? cpus : 1);
             case RINGBUF -> new RingBuffer(this);
         };

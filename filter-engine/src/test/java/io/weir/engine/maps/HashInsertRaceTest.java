@@ -24,10 +24,10 @@ class HashInsertRaceTest {
     /** {@link MapConcurrencyTest}'s counter (lookup, insert 1 with NOEXIST, or atomic add) on a 4-byte key. */
     static final String PROGRAM = MapConcurrencyTest.PROGRAM.replace("ldabsb 0", "ldabsw 0");
 
-    /** Flags 0: a {@code hash} is inline (open addressing); 1 ({@code BPF_F_NO_PREALLOC}): chained, growing. */
+    /** Flags 0: a {@code hash} or {@code lru_hash} is inline (open addressing); 1 ({@code BPF_F_NO_PREALLOC}): chained, growing. */
     @ParameterizedTest(name = "{0} flags {2} on the {1}")
     @CsvSource({"hash, jit, 0", "hash, jit, 1", "lru_hash, jit, 0", "percpu_hash, jit, 0", "hash, interpreter, 0",
-            "hash, interpreter, 1"})
+            "hash, interpreter, 1", "lru_hash, interpreter, 0"})
     void twoThreadsCountingFreshKeysLoseNothing(String typeName, String engine, int flags) throws Exception {
         MapType type = MapType.valueOf(typeName.toUpperCase(java.util.Locale.ROOT));
         int keys = 20_000;

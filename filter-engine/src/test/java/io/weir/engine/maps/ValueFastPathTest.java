@@ -107,7 +107,7 @@ class ValueFastPathTest {
     /** {@code check} then the general access, as the maps did before the fast paths. */
     record General(BpfMap m) {
         ValueStore values() {
-            return m instanceof HashBpfMap h ? h.valueStore() : m instanceof InlineHashBpfMap i ? i.valueStore()
+            return m instanceof HashBpfMap h ? h.valueStore() : m instanceof InlineTable i ? i.valueStore()
                     : ((ArrayBpfMap) m).valueStore();
         }
 
