@@ -8,10 +8,16 @@ import io.weir.engine.Engines;
 import io.weir.engine.Filter;
 import io.weir.engine.maps.MapHelpers;
 import io.weir.flow.FlowCounter;
+import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The per-packet cost of {@code weir flows}' counting (issue 11) in thread CPU time, without the file reads, the
@@ -29,6 +35,13 @@ import java.util.Arrays;
  * The first pass of a fresh counter over every packet (the generated program's JIT warm-up included, inserts
  * of every flow) is printed once before the rounds. Run:
  * {@code java -cp bench/target/benchmarks.jar io.weir.bench.FlowCountCpu FILE [MAX_PACKETS]}.
+ *
+ * <p><b>A/B in one JVM.</b> {@code FlowCountCpu --variants DIRS_A DIRS_B ... FILE [MAX_PACKETS]} loads each
+ * variant (class directories, {@code :}-separated, ahead of this jar: e.g. an old and a new build of
+ * {@code filter-engine/target/classes} and {@code compiler/target/classes}) in its own class loader and interleaves
+ * their rounds in one process, so that the neighbours' load, which moves the figures of separate JVMs by up to 2×
+ * on a shared machine, falls on every variant alike. Prints per variant the {@code flows-hot} and {@code flows}
+ * medians.
  */
 public final class FlowCountCpu {
     private static final int SNAP = 256;
@@ -82,8 +95,12 @@ public final class FlowCountCpu {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--variants")) {
+            variants(args);
+            return;
+        }
         if (args.length < 1) {
-            System.err.println("usage: FlowCountCpu FILE [MAX_PACKETS]");
+            System.err.println("usage: FlowCountCpu FILE [MAX_PACKETS] | --variants DIRS... FILE [MAX_PACKETS]");
             System.exit(2);
         }
         int max = args.length > 1 ? Integer.parseInt(args[1]) : 4_000_000;
@@ -114,6 +131,77 @@ public final class FlowCountCpu {
                 System.out.printf("%-10s %8.1f ns/packet cpu (median of %d)%n", NAMES[v], ns[v][ROUNDS / 2], ROUNDS);
             }
             System.out.println("(checksum " + sink + ", " + c.table().size() + " flows)");
+        }
+    }
+
+    /** One variant's counter over its own copy of the packets (called through its class loader). */
+    public static Object open(String file, int max) throws Exception {
+        FlowCountCpu b = new FlowCountCpu(Path.of(file), max);
+        return new Object[] {b, FlowCounter.builder().linkType(b.linkType).snaplen(262144).build()};
+    }
+
+    /** One pass of a variant opened by {@link #open}: the first packets again and again, or every packet. */
+    public static long pass(Object opened, boolean hot) {
+        Object[] o = (Object[]) opened;
+        return ((FlowCountCpu) o[0]).flows((FlowCounter) o[1], hot);
+    }
+
+    /** The packets a variant holds. */
+    public static int packets(Object opened) {
+        return ((FlowCountCpu) ((Object[]) opened)[0]).n;
+    }
+
+    private static void variants(String[] args) throws Exception {
+        List<String> dirs = new ArrayList<>();
+        int i = 1;
+        while (i < args.length && new File(args[i].split(":")[0]).isDirectory()) {
+            dirs.add(args[i++]);
+        }
+        if (dirs.isEmpty() || i >= args.length) {
+            System.err.println("usage: FlowCountCpu --variants DIRS_A DIRS_B ... FILE [MAX_PACKETS]");
+            System.exit(2);
+        }
+        String file = args[i];
+        int max = i + 1 < args.length ? Integer.parseInt(args[i + 1]) : 300_000;
+        URL jar = FlowCountCpu.class.getProtectionDomain().getCodeSource().getLocation();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Object[] opened = new Object[dirs.size()];
+        Method[] pass = new Method[dirs.size()];
+        int n = 0;
+        for (int v = 0; v < dirs.size(); v++) {
+            List<URL> urls = new ArrayList<>();
+            for (String d : dirs.get(v).split(":")) {
+                urls.add(new File(d).toURI().toURL());
+            }
+            urls.add(jar);
+            ClassLoader loader = new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
+            Class<?> c = loader.loadClass(FlowCountCpu.class.getName());
+            opened[v] = c.getMethod("open", String.class, int.class).invoke(null, file, max);
+            pass[v] = c.getMethod("pass", Object.class, boolean.class);
+            n = (int) c.getMethod("packets", Object.class).invoke(null, opened[v]);
+            long t0 = mx.getCurrentThreadCpuTime();
+            pass[v].invoke(null, opened[v], false);
+            System.out.printf("variant %d (%s): first pass %.1f ns/packet cpu%n", v, dirs.get(v),
+                    (mx.getCurrentThreadCpuTime() - t0) / (double) n);
+        }
+        int rounds = 9;
+        double[][][] ns = new double[dirs.size()][2][rounds];
+        for (int round = 0; round < WARMUP + rounds; round++) {
+            for (int v = 0; v < dirs.size(); v++) {
+                for (int h = 0; h < 2; h++) {
+                    long s = mx.getCurrentThreadCpuTime();
+                    pass[v].invoke(null, opened[v], h == 0);
+                    if (round >= WARMUP) {
+                        ns[v][h][round - WARMUP] = (mx.getCurrentThreadCpuTime() - s) / (double) n;
+                    }
+                }
+            }
+        }
+        for (int v = 0; v < dirs.size(); v++) {
+            Arrays.sort(ns[v][0]);
+            Arrays.sort(ns[v][1]);
+            System.out.printf("variant %d: flows-hot %.1f, flows %.1f ns/packet cpu (median of %d)%n", v,
+                    ns[v][0][rounds / 2], ns[v][1][rounds / 2], rounds);
         }
     }
 

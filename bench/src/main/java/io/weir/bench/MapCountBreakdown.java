@@ -28,8 +28,9 @@ import java.util.Random;
  * Where the time of {@link MapCountBenchmark}'s JIT-compiled counter goes, piece by piece: the same packets run
  * through programs that stop earlier and earlier (empty; build the key; look it up; then load, store, plain add or
  * atomic add on the value), all verified and JIT-compiled as {@code weir run} does, the whole counting program on
- * {@code hash}, {@code percpu_hash} and {@code lru_hash}, plus the map's own lookup called from Java. Each case runs alone in its own JVM (so its call site sees one generated class); thread CPU
- * time per packet, median of 7 rounds after 3 warm-up rounds. Run:
+ * {@code hash}, {@code percpu_hash}, {@code lru_hash} and a chained {@code percpu_hash} ({@code BPF_F_NO_PREALLOC}),
+ * plus the map's own lookup called from Java. Each case runs alone in its own JVM (so its call site sees one
+ * generated class); thread CPU time per packet, median of 7 rounds after 3 warm-up rounds. Run:
  * {@code java -cp bench/target/benchmarks.jar io.weir.bench.MapCountBreakdown [KEYS]}.
  */
 public final class MapCountBreakdown {
@@ -41,7 +42,7 @@ public final class MapCountBreakdown {
             "lddw %r1, map_by_fd(0)", "mov %r2, %r10", "add %r2, -4", "call 1", "jeq %r0, 0, out");
     private static final String OUT = "\nout:\nmov %r0, 0\nexit";
 
-    /** Name, program, the map type. */
+    /** Name, program, the map type, and its flags when not 0. */
     private static final Object[][] CASES = {
         {"empty program", "mov %r0, 0\nexit", MapType.HASH},
         {"key built on the stack", HEAD + "\nldxw %r0, [%r10-4]\nexit" + OUT, MapType.HASH},
@@ -54,6 +55,8 @@ public final class MapCountBreakdown {
         {"bench program, hash", MapCountBenchmark.PROGRAM, MapType.HASH},
         {"bench program, percpu_hash", MapCountBenchmark.PER_CPU_PROGRAM, MapType.PERCPU_HASH},
         {"bench program, lru_hash", MapCountBenchmark.PROGRAM, MapType.LRU_HASH},
+        {"bench program, percpu_hash chained", MapCountBenchmark.PER_CPU_PROGRAM, MapType.PERCPU_HASH,
+            MapSpec.F_NO_PREALLOC},
     };
     private static final int REPS = 200;
 
@@ -87,7 +90,8 @@ public final class MapCountBreakdown {
             packets[i] = new byte[] {(byte) k, (byte) (k >>> 8), (byte) (k >>> 16), (byte) (k >>> 24), 0, 0};
         }
         MapType type = which < CASES.length ? (MapType) CASES[which][2] : MapType.HASH;
-        try (BpfMap m = new MapSpec("counts", type, 4, 8, keys * 2, 0).create()) {
+        int flags = which < CASES.length && CASES[which].length > 3 ? (Integer) CASES[which][3] : 0;
+        try (BpfMap m = new MapSpec("counts", type, 4, 8, keys * 2, flags).create()) {
             byte[] zero = new byte[8];
             for (int k = 0; k < keys; k++) {
                 m.update(new byte[] {(byte) k, (byte) (k >>> 8), (byte) (k >>> 16), (byte) (k >>> 24)}, zero,

@@ -20,8 +20,9 @@ import java.util.concurrent.CyclicBarrier;
  */
 public final class MapCountCpu {
     /** The variants; the open-addressing peers (not thread-safe) last, run only with one thread. */
-    private static final String[] NAMES = {"jitProgram", "jitChainedProgram", "jitPerCpuProgram", "concurrentHashMap",
-        "concurrentHashMapPackets", "openAddressing", "openAddressingPackets"};
+    private static final String[] NAMES = {"jitProgram", "jitChainedProgram", "jitPerCpuProgram",
+        "jitPerCpuChainedProgram", "concurrentHashMap", "concurrentHashMapPackets", "openAddressing",
+        "openAddressingPackets"};
     private static final int SINGLE_THREAD_ONLY = 2;
     private static final int REPS = 200;
     private static final int WARMUP = 3;
@@ -117,9 +118,10 @@ public final class MapCountCpu {
             case 0: return b.jitProgram();
             case 1: return b.jitChainedProgram();
             case 2: return b.jitPerCpuProgram();
-            case 3: return b.concurrentHashMap();
-            case 4: return b.concurrentHashMapPackets();
-            case 5: return b.openAddressing();
+            case 3: return b.jitPerCpuChainedProgram();
+            case 4: return b.concurrentHashMap();
+            case 5: return b.concurrentHashMapPackets();
+            case 6: return b.openAddressing();
             default: return b.openAddressingPackets();
         }
     }

@@ -30,8 +30,9 @@ import io.weir.engine.verifier.Verifier;
  * key from the packet and updates the flow map, as an XDP flow counter does in the kernel.
  *
  * <p>The passes, in the order a packet meets them (the common path is emitted first as one straight run; VLAN
- * tags, fragments, IPv6 extension headers, ICMP and new flows are cold blocks after it, so that the JIT's methods,
- * cut by position, are crossed as few times as possible):
+ * tags, fragments, IPv6 extension headers and ICMP are cold blocks after it, so that the JIT's methods, cut by
+ * position, are crossed as few times as possible; the insert of a new flow follows the update at once, in a method
+ * that runs often enough to be compiled early):
  * <ol>
  *   <li><b>filter</b>: the classic filter's eBPF translation, spliced in with each {@code exit} turned into a
  *       jump to the flow code (same slot count, so its own offsets stay valid); 0 ends the program with 0;</li>

@@ -10,8 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@code hash}, {@code percpu_hash} and {@code lru_hash}: a chained hash table in flat arrays, as Linux's
- * {@code htab} (a {@code hash} or {@code lru_hash} only with {@code BPF_F_NO_PREALLOC} or above
- * {@link InlineTable#MAX_BYTES}: otherwise {@link InlineHashBpfMap} or {@link InlineLruHashBpfMap}). Entry {@code i} owns one row of {@code rows}, {@code rows[i*(1+kw) ..]}: a head word holding its
+ * {@code htab} (only with {@code BPF_F_NO_PREALLOC} or above {@link InlineTable#MAX_BYTES}: otherwise
+ * {@link InlineHashBpfMap}, {@link InlineLruHashBpfMap} or {@link InlinePerCpuHashBpfMap}). Entry {@code i} owns one row of {@code rows}, {@code rows[i*(1+kw) ..]}: a head word holding its
  * hash (high 32 bits) and its chain link (low 32 bits), then its key words; it also owns value slot(s)
  * {@code i*cpus ..} of a {@link ValueStore} and (LRU) its list links; buckets hold the first entry of their
  * chain. A hit therefore costs three dependent memory accesses (bucket, row, value), and each step along a chain

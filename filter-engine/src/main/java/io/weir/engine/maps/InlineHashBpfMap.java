@@ -13,10 +13,15 @@ package io.weir.engine.maps;
  * {@code BPF_F_NO_PREALLOC}).
  * {@link MapSpec#create} chooses it for {@code hash} maps of at most {@link #MAX_BYTES}.
  */
-final class InlineHashBpfMap extends InlineTable {
+class InlineHashBpfMap extends InlineTable {
 
     InlineHashBpfMap(MapSpec spec) {
         super(spec);
+    }
+
+    /** A map with {@code cpus} value slots per entry ({@link InlinePerCpuHashBpfMap}, the same policy). */
+    InlineHashBpfMap(MapSpec spec, int cpus) {
+        super(spec, cpus);
     }
 
     @Override

@@ -7,8 +7,9 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The open-addressing table with values inline that preallocated {@code hash} ({@link InlineHashBpfMap}) and
- * {@code lru_hash} ({@link InlineLruHashBpfMap}) maps share: one {@code long[]} of rows
+ * The open-addressing table with values inline that preallocated {@code hash} ({@link InlineHashBpfMap}),
+ * {@code lru_hash} ({@link InlineLruHashBpfMap}) and {@code percpu_hash} ({@link InlinePerCpuHashBpfMap}, whose
+ * values are not in its rows but in one plane per CPU slot beside them) maps share: one {@code long[]} of rows
  * {@code [state, key words, value words]}, linear probing, its capacity fixed at creation. A hit is one row,
  * usually one cache line: no bucket, no chain, no separate value store (the chained {@link HashBpfMap} pays three
  * dependent misses: bucket, row, value). The state word's low 2 bits are 0 (no key) or 1 (live), with, for a
@@ -97,15 +98,29 @@ abstract class InlineTable extends BpfMap {
     private volatile int farthest;
 
     InlineTable(MapSpec spec) {
-        super(spec, 1);
+        this(spec, 1);
+    }
+
+    /**
+     * A table with {@code cpus} value slots per row: a per-CPU type keeps its values out of the rows, in one plane
+     * per slot ({@link InlinePerCpuHashBpfMap}: value {@code c * capacity + i} is slot {@code c} of row {@code i}).
+     */
+    InlineTable(MapSpec spec, int cpus) {
+        super(spec, cpus);
         this.keySize = spec.keySize();
         this.keyWords = (keySize + 7) >>> 3;
         this.packed = keySize <= 4;
         this.rowWords = Math.toIntExact(rowWords(spec)); // fits: the table is at most MAX_BYTES
         this.cap = capacity(spec.maxEntries());
         this.seed = (spec.flags() & MapSpec.F_ZERO_SEED) != 0 ? 0 : ThreadLocalRandom.current().nextLong();
-        this.values = ValueStore.rows(cap, spec.valueSize(), rowWords, rowWords - (spec.valueSize() + 7) / 8);
-        this.rows = values.words();
+        if (spec.type().isPerCpu()) {
+            int valueWords = (spec.valueSize() + 7) / 8;
+            this.values = ValueStore.rows(Math.multiplyExact(cap, cpus), spec.valueSize(), valueWords, 0);
+            this.rows = new long[Math.multiplyExact(cap, rowWords)];
+        } else {
+            this.values = ValueStore.rows(cap, spec.valueSize(), rowWords, rowWords - (spec.valueSize() + 7) / 8);
+            this.rows = values.words();
+        }
         this.used = new long[(cap + 63) >>> 6];
         markPastEnd();
     }
@@ -122,7 +137,8 @@ abstract class InlineTable extends BpfMap {
      * longs: a value_size near 2^31 would overflow int arithmetic into a small table.
      */
     static long rowWords(MapSpec spec) {
-        return 1 + (spec.keySize() <= 4 ? 0 : (spec.keySize() + 7L) / 8) + (spec.valueSize() + 7L) / 8;
+        return 1 + (spec.keySize() <= 4 ? 0 : (spec.keySize() + 7L) / 8)
+                + (spec.type().isPerCpu() ? 0 : (spec.valueSize() + 7L) / 8);
     }
 
     /** The rows of a table of {@code max} entries: load at most 0.75. */
@@ -135,12 +151,20 @@ abstract class InlineTable extends BpfMap {
      * or -1 when it is made chained (see {@link MapSpec#create}).
      */
     static long tableBytes(MapSpec spec) {
+        return tableBytes(spec, CpuSlots.count());
+    }
+
+    /** {@link #tableBytes(MapSpec)} with {@code cpus} value slots per entry of a per-CPU type (its planes). */
+    static long tableBytes(MapSpec spec, int cpus) {
         boolean lru = spec.type() == MapType.LRU_HASH;
-        if (spec.type() != MapType.HASH && !lru || (spec.flags() & MapSpec.F_NO_PREALLOC) != 0) {
+        boolean perCpu = spec.type() == MapType.PERCPU_HASH;
+        if (spec.type() != MapType.HASH && !lru && !perCpu || (spec.flags() & MapSpec.F_NO_PREALLOC) != 0) {
             return -1;
         }
         long rows = capacity(spec.maxEntries());
-        long bytes = rows * (rowWords(spec) * 8 + (lru ? InlineLruHashBpfMap.LINK_BYTES : 0)) + (rows + 63) / 64 * 8;
+        long planes = perCpu ? (spec.valueSize() + 7L) / 8 * 8 * cpus : 0;
+        long bytes = rows * (rowWords(spec) * 8 + planes + (lru ? InlineLruHashBpfMap.LINK_BYTES : 0))
+                + (rows + 63) / 64 * 8;
         return bytes > 0 && bytes <= MAX_BYTES ? bytes : -1;
     }
 
@@ -148,6 +172,28 @@ abstract class InlineTable extends BpfMap {
 
     /** A program's lookup found row {@code i} (lock-free): the value pointer it returns. */
     abstract long hit(int i);
+
+    /** {@link #hit(int)} by a caller in per-CPU slot {@code cpu} (a per-CPU map returns that slot's value). */
+    long hit(int i, int cpu) {
+        return hit(i);
+    }
+
+    /**
+     * Writes row {@code i}'s value (lock held): from Java ({@code value}) or else from program memory at
+     * {@code valueAddr}; {@code fresh} for a new key, not yet published. A per-CPU map writes its slots.
+     */
+    void write(int i, boolean fresh, byte[] value, EbpfMemory memory, long valueAddr) {
+        if (value != null) {
+            values.copyIn(i, value, 0);
+        } else {
+            values.copyIn(i, memory, valueAddr);
+        }
+    }
+
+    /** Copies row {@code i}'s value into {@code out} for the Java API (a per-CPU map sums its slots). */
+    void read(int i, byte[] out) {
+        values.copyOut(i, out, 0);
+    }
 
     /** A new key arrives in a full map: frees an entry and returns true, or returns false ({@code -E2BIG}). */
     abstract boolean makeRoom();
@@ -201,21 +247,6 @@ abstract class InlineTable extends BpfMap {
         return d < 0 ? d + cap : d;
     }
 
-    /**
-     * The distance of the next row to look at after distance {@code d} for a key whose home row's state is
-     * {@code s}, or -1: the next hop, then every row of the far bound.
-     */
-    private int after(long s, int d) {
-        if (d < HOPS) {
-            long rest = (s >>> HOP_SHIFT) & HOP_MASK & (-1L << d);
-            if (rest != 0) {
-                return Long.numberOfTrailingZeros(rest) + 1;
-            }
-            d = HOPS;
-        }
-        return d < farLimit(s) ? d + 1 : -1;
-    }
-
     /** The farthest distance a key homed at a row with state {@code s} may lie at ({@link #HOPS} without far keys). */
     private int farLimit(long s) {
         int far = (int) ((s & FAR) >>> FAR_SHIFT);
@@ -232,6 +263,16 @@ abstract class InlineTable extends BpfMap {
         return home(packed ? HashBpfMap.finish(seed ^ (s >>> 32)) : (int) (s >>> 32));
     }
 
+    /** The hops of home state {@code s}: bit {@code d - 1} for a key homed there {@code d} rows on. */
+    private static long hops(long s) {
+        return s >>> HOP_SHIFT & HOP_MASK;
+    }
+
+    /** Whether a key homed at a row of state {@code s} may lie beyond the hops (rare: its own walk). */
+    private static boolean far(long s) {
+        return (s & FAR) != 0;
+    }
+
     /**
      * The row holding key {@code k} (1 word), or -1; lock-free. A packed key is one atomic word; a wider one is
      * read between two reads of its state (a row reused meanwhile shows a changed state).
@@ -243,7 +284,18 @@ abstract class InlineTable extends BpfMap {
         if ((s & MATCH) == want && (packed || key(home * rowWords, 0) == k0 && state(home * rowWords) == want)) {
             return home;
         }
-        for (int d = after(s, 0); d > 0; d = after(s, d)) {
+        for (long hops = hops(s); hops != 0; hops &= hops - 1) {
+            int i = at(home, Long.numberOfTrailingZeros(hops) + 1);
+            int base = i * rowWords;
+            if (state(base) == want && (packed || key(base, 0) == k0 && state(base) == want)) {
+                return i;
+            }
+        }
+        return far(s) ? farFind1(k0, want, home, s) : -1;
+    }
+
+    private int farFind1(long k0, long want, int home, long s) {
+        for (int d = HOPS + 1, limit = farLimit(s); d <= limit; d++) {
             int i = at(home, d);
             int base = i * rowWords;
             if (state(base) == want && (packed || key(base, 0) == k0 && state(base) == want)) {
@@ -258,10 +310,22 @@ abstract class InlineTable extends BpfMap {
         long want = liveState(k0, h);
         int home = home(h);
         long s = (long) LONGS.getAcquire(rows, home * rowWords);
-        for (int d = 0; d >= 0; d = after(s, d)) {
-            int base = at(home, d) * rowWords;
+        for (long hops = hops(s) << 1 | 1; hops != 0; hops &= hops - 1) {
+            int i = at(home, Long.numberOfTrailingZeros(hops));
+            int base = i * rowWords;
             if (state(base) == want && key(base, 0) == k0 && key(base, 1) == k1 && state(base) == want) {
-                return base / rowWords;
+                return i;
+            }
+        }
+        return far(s) ? farFind2(k0, k1, want, home, s) : -1;
+    }
+
+    private int farFind2(long k0, long k1, long want, int home, long s) {
+        for (int d = HOPS + 1, limit = farLimit(s); d <= limit; d++) {
+            int i = at(home, d);
+            int base = i * rowWords;
+            if (state(base) == want && key(base, 0) == k0 && key(base, 1) == k1 && state(base) == want) {
+                return i;
             }
         }
         return -1;
@@ -275,10 +339,23 @@ abstract class InlineTable extends BpfMap {
         long want = liveState(k[0], h);
         int home = home(h);
         long s = (long) LONGS.getAcquire(rows, home * rowWords);
-        for (int d = 0; d >= 0; d = after(s, d)) {
-            int base = at(home, d) * rowWords;
+        for (long hops = hops(s) << 1 | 1; hops != 0; hops &= hops - 1) {
+            int i = at(home, Long.numberOfTrailingZeros(hops));
+            int base = i * rowWords;
             if (state(base) == want && keyEquals(base, k) && state(base) == want) {
-                return base / rowWords;
+                return i;
+            }
+        }
+        return far(s) ? farFind(k, want, home, s) : -1;
+    }
+
+    /** The far walks, out of line: rare, and kept out of the compiled lookups that JIT-compiled programs inline. */
+    private int farFind(long[] k, long want, int home, long s) {
+        for (int d = HOPS + 1, limit = farLimit(s); d <= limit; d++) {
+            int i = at(home, d);
+            int base = i * rowWords;
+            if (state(base) == want && keyEquals(base, k) && state(base) == want) {
+                return i;
             }
         }
         return -1;
@@ -387,7 +464,7 @@ abstract class InlineTable extends BpfMap {
     public final long lookupPointer(EbpfMemory memory, long keyAddr) {
         long[] k = readKey(memory, keyAddr, keySize);
         int i = find(k, hash(k));
-        return i < 0 ? 0 : hit(i);
+        return i < 0 ? 0 : hit(i, cpus == 1 ? 0 : CpuSlots.current());
     }
 
     @Override
@@ -397,13 +474,13 @@ abstract class InlineTable extends BpfMap {
 
     @Override
     public final long lookupWord(long key) {
-        int i = find1(key, HashBpfMap.finish(seed ^ key));
-        return i < 0 ? 0 : hit(i);
+        return lookupWord(key, cpus == 1 ? 0 : CpuSlots.current());
     }
 
     @Override
     public final long lookupWord(long key, int cpu) {
-        return lookupWord(key);
+        int i = find1(key, HashBpfMap.finish(seed ^ key));
+        return i < 0 ? 0 : hit(i, cpu);
     }
 
     @Override
@@ -415,24 +492,24 @@ abstract class InlineTable extends BpfMap {
     public final long lookupStack(byte[] stack, int offset, int cpu, long[] scratch) {
         // One small method per key width: what C2 inlines into a JIT-compiled caller is then the width it uses.
         if (keyWords == 1) {
-            return lookupWord(stackWord(stack, offset, keySize, 0));
+            return lookupWord(stackWord(stack, offset, keySize, 0), cpu);
         }
-        return keyWords == 2 ? lookupStack2(stack, offset) : lookupStackN(stack, offset, scratch);
+        return keyWords == 2 ? lookupStack2(stack, offset, cpu) : lookupStackN(stack, offset, cpu, scratch);
     }
 
-    private long lookupStack2(byte[] stack, int offset) {
+    private long lookupStack2(byte[] stack, int offset, int cpu) {
         long k0 = stackWord(stack, offset, keySize, 0);
         long k1 = stackWord(stack, offset, keySize, 1);
         int i = find2(k0, k1, HashBpfMap.finish(HashBpfMap.fold(seed ^ k0, k1)));
-        return i < 0 ? 0 : hit(i);
+        return i < 0 ? 0 : hit(i, cpu);
     }
 
-    private long lookupStackN(byte[] stack, int offset, long[] scratch) {
+    private long lookupStackN(byte[] stack, int offset, int cpu, long[] scratch) {
         for (int w = 0; w < keyWords; w++) {
             scratch[w] = stackWord(stack, offset, keySize, w);
         }
         int i = find(scratch, hash(scratch));
-        return i < 0 ? 0 : hit(i);
+        return i < 0 ? 0 : hit(i, cpu);
     }
 
     @Override
@@ -453,17 +530,22 @@ abstract class InlineTable extends BpfMap {
     /** Copies the value of {@code key}; as Linux's lookup from user space, it does not mark an LRU entry. */
     @Override
     public final boolean lookup(byte[] key, byte[] value) {
-        long[] k = readKey(key);
-        int i = find(k, hash(k));
+        int i = rowOf(key);
         if (i < 0) {
             return false;
         }
-        values.copyOut(i, value, 0);
+        read(i, value);
         return true;
     }
 
+    /** The row holding Java key {@code key}, or -1; lock-free. */
+    final int rowOf(byte[] key) {
+        long[] k = readKey(key);
+        return find(k, hash(k));
+    }
+
     @Override
-    public final boolean lookupPerCpu(byte[] key, byte[] out) {
+    public boolean lookupPerCpu(byte[] key, byte[] out) {
         return lookup(key, out);
     }
 
@@ -496,11 +578,7 @@ abstract class InlineTable extends BpfMap {
                 i = freeRow(h);
             }
             // A new key's value first (a bad value pointer faults here, the key not added), then the key.
-            if (value != null) {
-                values.copyIn(i, value, 0);
-            } else {
-                values.copyIn(i, memory, valueAddr);
-            }
+            write(i, insert, value, memory, valueAddr);
             if (insert) {
                 publish(i, k, h);
             }
@@ -554,7 +632,7 @@ abstract class InlineTable extends BpfMap {
                     continue;
                 }
                 keyOf(i, key);
-                values.copyOut(i, value, 0);
+                read(i, value);
             }
             visitor.visit(key, value);
         }

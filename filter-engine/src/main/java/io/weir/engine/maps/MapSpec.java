@@ -149,6 +149,8 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
      *       for a 4-byte key and 8-byte value, 32.2 for an 8-byte key), all at creation;</li>
      *   <li>{@code lru_hash} up to the same ceiling: {@code (16 + K + V) * 4 / 3} (rows and list links; 32.2 for a
      *       4-byte key and 8-byte value), all at creation;</li>
+     *   <li>{@code percpu_hash} up to the same ceiling: {@code (8 + K + V * cpus) * 4 / 3} (rows and one value
+     *       plane per slot; 32.2 for a 4-byte key and 8-byte value on 2 slots), all at creation;</li>
      *   <li>other {@code hash}, {@code percpu_hash}: {@code K + V * cpus + 13} per entry (hash, chain link, free list,
      *       live flag) plus 4 per bucket (a power of two at least max entries), 4-byte key and 8-byte value:
      *       33 to 37 bytes per entry;</li>
@@ -161,7 +163,7 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
         long v = (valueSize + 7L) & ~7L;
         long k = (keySize + 7L) & ~7L;
         long n = Math.max(0, maxEntries);
-        long inline = InlineTable.tableBytes(this);
+        long inline = InlineTable.tableBytes(this, cpus);
         if (inline >= 0) {
             return inline;
         }
@@ -184,18 +186,21 @@ public record MapSpec(String name, MapType type, int keySize, int valueSize, int
     }
 
     /**
-     * Validates this spec and makes the map; per-CPU types keep {@code cpus} values per entry. A {@code hash} or
-     * {@code lru_hash} map whose preallocated table takes at most {@link InlineTable#MAX_BYTES} (64 MiB: 3.1M
-     * entries of a 4-byte key and 8-byte value for a hash, 2.1M for an LRU) and that is not
+     * Validates this spec and makes the map; per-CPU types keep {@code cpus} values per entry. A {@code hash},
+     * {@code lru_hash} or {@code percpu_hash} map whose preallocated table takes at most
+     * {@link InlineTable#MAX_BYTES} (64 MiB: 3.1M entries of a 4-byte key and 8-byte value for a hash, 2.1M for an
+     * LRU or a per-CPU map on 2 slots) and that is not
      * {@code BPF_F_NO_PREALLOC} is made with open addressing and its values inline ({@link InlineHashBpfMap},
-     * {@link InlineLruHashBpfMap}); other hash kinds are chained and grow as they fill ({@link HashBpfMap}).
+     * {@link InlineLruHashBpfMap}; {@link InlinePerCpuHashBpfMap} keeps them in per-slot planes beside the rows);
+     * other hash kinds are chained and grow as they fill ({@link HashBpfMap}).
      */
     public BpfMap create(int cpus) {
         validate();
         return switch (type) {
-            case HASH, PERCPU_HASH, LRU_HASH -> InlineTable.tableBytes(this) < 0
+            case HASH, PERCPU_HASH, LRU_HASH -> InlineTable.tableBytes(this, cpus) < 0
                     ? new HashBpfMap(this, type.isPerCpu() ? cpus : 1)
-                    : type == MapType.LRU_HASH ? new InlineLruHashBpfMap(this) : new InlineHashBpfMap(this);
+                    : type == MapType.LRU_HASH ? new InlineLruHashBpfMap(this)
+                    : type == MapType.PERCPU_HASH ? new InlinePerCpuHashBpfMap(this, cpus) : new InlineHashBpfMap(this);
             case ARRAY, PERCPU_ARRAY -> new ArrayBpfMap(this, type.isPerCpu() ? cpus : 1);
             case RINGBUF -> new RingBuffer(this);
         };

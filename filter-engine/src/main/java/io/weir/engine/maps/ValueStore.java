@@ -72,7 +72,8 @@ final class ValueStore {
     /**
      * A store of {@code rows} rows of {@code rowWords} longs, all allocated as one chunk ({@link #words()}), whose
      * value {@code i} starts at long {@code valueWord} of row {@code i}: a table that keeps its values inline
-     * ({@link InlineHashBpfMap}) owns the other words of each row.
+     * ({@link InlineHashBpfMap}) owns the other words of each row. With {@code rowWords} the value's own words and
+     * {@code valueWord} 0 it is a flat array of values (the per-slot planes of {@link InlinePerCpuHashBpfMap}).
      */
     static ValueStore rows(int rows, int valueSize, int rowWords, int valueWord) {
         return new ValueStore(rows, valueSize, rows, rowWords, valueWord, true);

@@ -13,8 +13,9 @@
  * <p>Invariants: keys and values live in flat primitive arrays (never one object per entry); program-side
  * lookups allocate nothing; lookups take no lock and atomic operations on values are atomic across threads;
  * every Java-side error is a {@link io.weir.engine.maps.MapException} with Linux's errno. Arrays are allocated
- * whole, and so are preallocated {@code hash} and {@code lru_hash} maps of at most 64 MiB (open addressing, values
- * inline in rows that never move: {@code InlineTable}, {@code InlineHashBpfMap}, {@code InlineLruHashBpfMap});
+ * whole, and so are preallocated {@code hash}, {@code lru_hash} and {@code percpu_hash} maps of at most 64 MiB
+ * (open addressing, values inline in rows that never move: {@code InlineTable}, {@code InlineHashBpfMap},
+ * {@code InlineLruHashBpfMap}; {@code InlinePerCpuHashBpfMap} keeps its values in one plane per CPU slot);
  * other hash tables allocate entries as they fill, in value chunks that
  * never move, up to {@code max_entries} ({@link io.weir.engine.maps.MapSpec#memoryBytes} is that ceiling, and
  * states the bytes per entry). Engines

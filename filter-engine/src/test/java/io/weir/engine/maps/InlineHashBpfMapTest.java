@@ -48,7 +48,7 @@ class InlineHashBpfMapTest {
         "lru_hash, 4, 8, 1000, 0, true, 32184",
         "lru_hash, 40, 80, 262145, 0, true, 47579368",
         "lru_hash, 4, 8, 3000000, 0, false, -1",
-        "percpu_hash, 4, 8, 1000, 0, false, -1",
+        "percpu_hash, 4, 8, 1000, 1, false, -1",
     })
     void specsChooseTheirTable(String typeName, int key, int value, int max, int flags, boolean inline, long bytes) {
         MapType type = MapType.valueOf(typeName.toUpperCase(java.util.Locale.ROOT));
