@@ -7,7 +7,6 @@ import io.weir.capture.Packet;
 import io.weir.capture.PcapReader;
 import io.weir.capture.PcapWriter;
 import io.weir.engine.Engine;
-import io.weir.engine.Engines;
 import io.weir.engine.Filter;
 import io.weir.engine.ebpf.EbpfFormatException;
 import io.weir.engine.ebpf.EbpfRuntimeException;
@@ -19,7 +18,6 @@ import io.weir.engine.elf.ElfObjectSpec;
 import io.weir.engine.elf.ElfProgram;
 import io.weir.engine.elf.SectionKind;
 import io.weir.engine.jit.JitBackend;
-import io.weir.engine.jit.MemoryFacts;
 import io.weir.engine.maps.BpfMap;
 import io.weir.engine.maps.MapException;
 import io.weir.engine.maps.MapHelpers;
@@ -339,11 +337,7 @@ public final class RunCommand {
 
     /** The engine's filter; the JIT gets the verifier's facts (no packet checks, no stack clearing). */
     private static Filter filter(Engine engine, Program linked, VerifiedProgram verified, HelperTable helpers) {
-        if (engine == Engine.INTERPRETER) {
-            return Engines.backend(engine).filter(linked, helpers, Engines.DEFAULT_BUDGET);
-        }
-        JitBackend backend = engine == Engine.JIT ? JitBackend.JIT : JitBackend.AUTO;
-        return backend.filter(linked, helpers, Engines.DEFAULT_BUDGET, MemoryFacts.of(verified));
+        return JitBackend.verified(engine, linked, helpers, verified);
     }
 
     private static boolean next(PcapReader reader, String file) throws FileFailure {

@@ -8,11 +8,9 @@ import io.weir.compiler.ebpf.CompiledFilter;
 import io.weir.compiler.ebpf.EbpfCompiler;
 import io.weir.compiler.FilterSyntaxException;
 import io.weir.engine.Engine;
-import io.weir.engine.Engines;
 import io.weir.engine.Filter;
 import io.weir.engine.ebpf.Program;
 import io.weir.engine.jit.JitBackend;
-import io.weir.engine.jit.MemoryFacts;
 import io.weir.engine.maps.BpfMap;
 import io.weir.engine.maps.MapHelpers;
 import io.weir.engine.maps.MapLinker;
@@ -124,11 +122,7 @@ public final class FlowCounter implements AutoCloseable {
      * began by zeroing 512 stack bytes.
      */
     private static Filter filter(Engine engine, Program linked, VerifiedProgram verified) {
-        if (engine == Engine.INTERPRETER) {
-            return Engines.backend(engine).filter(linked, MapHelpers.table(), Engines.DEFAULT_BUDGET);
-        }
-        JitBackend backend = engine == Engine.JIT ? JitBackend.JIT : JitBackend.AUTO;
-        return backend.filter(linked, MapHelpers.table(), Engines.DEFAULT_BUDGET, MemoryFacts.of(verified));
+        return JitBackend.verified(engine, linked, MapHelpers.table(), verified);
     }
 
     /** A builder with the defaults: every packet, Ethernet, 5-tuple, bidirectional, JIT with fallback. */

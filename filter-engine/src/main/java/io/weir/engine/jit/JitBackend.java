@@ -1,11 +1,13 @@
 package io.weir.engine.jit;
 
+import io.weir.engine.Engine;
 import io.weir.engine.Engines;
 import io.weir.engine.Filter;
 import io.weir.engine.RawExecutable;
 import io.weir.engine.ebpf.EbpfInterpreter;
 import io.weir.engine.ebpf.HelperTable;
 import io.weir.engine.ebpf.Program;
+import io.weir.engine.verifier.VerifiedProgram;
 
 /**
  * The JIT's seam into {@link Engines}: {@link #JIT} always compiles (and fails when it cannot); {@link #AUTO}
@@ -41,6 +43,19 @@ public final class JitBackend implements Engines.Backend {
     public Filter filter(Program program, HelperTable helpers, long budget, MemoryFacts facts) {
         JitProgram jit = compile(program, helpers, budget, facts);
         return jit != null ? jit : new EbpfInterpreter(program, helpers, budget);
+    }
+
+    /**
+     * The filter of a verified program on {@code engine}: the interpreter as it is; the JIT ({@code jit}, or
+     * {@code auto} with its fallback) given the verifier's facts, so the packet is read unchecked and the stack
+     * is not cleared between runs (what {@code weir run} and the flow counter need).
+     */
+    public static Filter verified(Engine engine, Program linked, HelperTable helpers, VerifiedProgram verified) {
+        if (engine == Engine.INTERPRETER) {
+            return Engines.backend(engine).filter(linked, helpers, Engines.DEFAULT_BUDGET);
+        }
+        JitBackend backend = engine == Engine.JIT ? JIT : AUTO;
+        return backend.filter(linked, helpers, Engines.DEFAULT_BUDGET, MemoryFacts.of(verified));
     }
 
     @Override
