@@ -10,8 +10,6 @@ import io.weir.engine.Engine;
 import io.weir.engine.Filter;
 import io.weir.engine.ebpf.EbpfFormatException;
 import io.weir.engine.ebpf.EbpfRuntimeException;
-import io.weir.engine.ebpf.HelperTable;
-import io.weir.engine.ebpf.Program;
 import io.weir.engine.elf.BpfObject;
 import io.weir.engine.elf.ElfLoadException;
 import io.weir.engine.elf.ElfObjectSpec;
@@ -284,7 +282,7 @@ public final class RunCommand {
         long packets = 0;
         try (BpfObject obj = spec.load(o.maxMapMemory); Events events = new Events(err, o.events);
                 PcapReader reader = open(o.read, () -> PcapReader.open(Path.of(o.read)))) {
-            Filter filter = filter(o.engine, obj.link(program), verified, MapHelpers.table(events::trace));
+            Filter filter = JitBackend.verified(o.engine, obj.link(program), MapHelpers.table(events::trace), verified);
             List<RingBuffer> rings = new ArrayList<>();
             for (BpfMap m : obj.maps()) {
                 if (m instanceof RingBuffer) {
@@ -333,11 +331,6 @@ public final class RunCommand {
             }
         }
         return 0;
-    }
-
-    /** The engine's filter; the JIT gets the verifier's facts (no packet checks, no stack clearing). */
-    private static Filter filter(Engine engine, Program linked, VerifiedProgram verified, HelperTable helpers) {
-        return JitBackend.verified(engine, linked, helpers, verified);
     }
 
     private static boolean next(PcapReader reader, String file) throws FileFailure {

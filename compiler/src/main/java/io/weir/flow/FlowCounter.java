@@ -110,19 +110,11 @@ public final class FlowCounter implements AutoCloseable {
         List<BpfMap> all = new ArrayList<>(List.of(flows, frags, newFlow));
         all.addAll(setMaps);
         Program linked = MapLinker.link(program, all);
-        this.filter = filter(o.engine, linked, verified);
+        // The JIT gets the verifier's facts: without them every packet read went through the checked memory and
+        // each packet began by zeroing 512 stack bytes.
+        this.filter = JitBackend.verified(o.engine, linked, MapHelpers.table(), verified);
         this.table = new FlowTable(List.of(flows), o.by);
         this.onEvict = o.onEvict;
-    }
-
-    /**
-     * The engine's filter. The JIT gets the verifier's facts: packet reads the verifier proved in bounds lose
-     * their run-time check, and the stack is not cleared before each run (the program never reads a stack byte
-     * it has not written). Without them every packet read went through the checked memory and each packet
-     * began by zeroing 512 stack bytes.
-     */
-    private static Filter filter(Engine engine, Program linked, VerifiedProgram verified) {
-        return JitBackend.verified(engine, linked, MapHelpers.table(), verified);
     }
 
     /** A builder with the defaults: every packet, Ethernet, 5-tuple, bidirectional, JIT with fallback. */
@@ -225,10 +217,7 @@ public final class FlowCounter implements AutoCloseable {
      * anyway, through a per-thread scratch array found with a {@code ThreadLocal} per packet).
      */
     public int count(ByteBuffer packet, int offset, int capLen, int wireLen, long timeNanos) {
-        if (offset < 0 || capLen < 0 || offset > packet.capacity() - capLen) {
-            throw new IllegalArgumentException("packet slice [" + offset + ", " + offset + "+" + capLen
-                    + ") outside a buffer of " + packet.capacity() + " bytes");
-        }
+        Filter.checkSlice(packet, offset, capLen);
         if (packet.hasArray()) {
             return count(packet.array(), packet.arrayOffset() + offset, capLen, wireLen, timeNanos);
         }

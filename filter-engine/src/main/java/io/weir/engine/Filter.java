@@ -24,6 +24,28 @@ public interface Filter {
      */
     long run(ByteBuffer packet, int offset, int capLen, int wireLen);
 
+    /**
+     * Fails unless {@code [offset, offset + capLen)} lies within {@code packet}: the check every engine makes
+     * before it runs, with one message.
+     *
+     * @throws IllegalArgumentException the slice is outside the array
+     */
+    static void checkSlice(byte[] packet, int offset, int capLen) {
+        checkSlice(packet.length, offset, capLen);
+    }
+
+    /** {@link #checkSlice(byte[], int, int)} on a buffer's capacity (absolute indices, position ignored). */
+    static void checkSlice(ByteBuffer packet, int offset, int capLen) {
+        checkSlice(packet.capacity(), offset, capLen);
+    }
+
+    private static void checkSlice(int size, int offset, int capLen) {
+        if (offset < 0 || capLen < 0 || offset > size - capLen) {
+            throw new IllegalArgumentException("packet slice [" + offset + ", " + offset + "+" + capLen
+                    + ") outside a buffer of " + size + " bytes");
+        }
+    }
+
     /** Whether the packet matches: the program returned a non-zero value. */
     default boolean matches(byte[] packet, int offset, int capLen, int wireLen) {
         return run(packet, offset, capLen, wireLen) != 0;

@@ -90,10 +90,7 @@ public final class ClassicInterpreter implements Filter {
 
     @Override
     public long run(byte[] packet, int offset, int capLen, int wireLen) {
-        if (offset < 0 || capLen < 0 || offset > packet.length - capLen) {
-            throw new IllegalArgumentException("packet slice [" + offset + ", " + offset + "+" + capLen
-                    + ") outside a buffer of " + packet.length + " bytes");
-        }
+        Filter.checkSlice(packet, offset, capLen);
         return exec(packet, null, offset, capLen, wireLen);
     }
 
@@ -103,10 +100,7 @@ public final class ClassicInterpreter implements Filter {
      */
     @Override
     public long run(ByteBuffer packet, int offset, int capLen, int wireLen) {
-        if (offset < 0 || capLen < 0 || offset > packet.capacity() - capLen) {
-            throw new IllegalArgumentException("packet slice [" + offset + ", " + offset + "+" + capLen
-                    + ") outside a buffer of " + packet.capacity() + " bytes");
-        }
+        Filter.checkSlice(packet, offset, capLen);
         if (packet.hasArray()) {
             return exec(packet.array(), null, packet.arrayOffset() + offset, capLen, wireLen);
         }

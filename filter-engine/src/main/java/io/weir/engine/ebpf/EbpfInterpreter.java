@@ -140,10 +140,7 @@ public final class EbpfInterpreter implements Filter, RawExecutable {
 
     @Override
     public long run(byte[] packet, int offset, int capLen, int wireLen) {
-        if (offset < 0 || capLen < 0 || offset > packet.length - capLen) {
-            throw new IllegalArgumentException("packet slice [" + offset + ", " + offset + "+" + capLen
-                    + ") outside a buffer of " + packet.length + " bytes");
-        }
+        Filter.checkSlice(packet, offset, capLen);
         EbpfMemory m = acquire();
         try {
             return runPacket(m, packet, offset, capLen, wireLen);
@@ -155,10 +152,7 @@ public final class EbpfInterpreter implements Filter, RawExecutable {
     /** Heap buffers are read in place; a direct buffer's packet is first copied into a per-thread array. */
     @Override
     public long run(ByteBuffer packet, int offset, int capLen, int wireLen) {
-        if (offset < 0 || capLen < 0 || offset > packet.capacity() - capLen) {
-            throw new IllegalArgumentException("packet slice [" + offset + ", " + offset + "+" + capLen
-                    + ") outside a buffer of " + packet.capacity() + " bytes");
-        }
+        Filter.checkSlice(packet, offset, capLen);
         if (packet.hasArray()) {
             return run(packet.array(), packet.arrayOffset() + offset, capLen, wireLen);
         }

@@ -56,6 +56,8 @@ public final class JitCompiler {
     static final int RETRY_TARGET = 6000;
     /** The system property naming a directory to write generated class files to. */
     public static final String DUMP_PROPERTY = "weir.jit.dump";
+    /** The engine interface, whose {@code checkSlice} the entry points call. */
+    private static final String FILTER = "io/weir/engine/Filter";
 
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
@@ -197,7 +199,7 @@ public final class JitCompiler {
         mv.visitVarInsn(ALOAD, 1);
         mv.visitVarInsn(ILOAD, 2);
         mv.visitVarInsn(ILOAD, 3);
-        mv.visitMethodInsn(INVOKESTATIC, RUNTIME, "checkSlice", "([BII)V", false);
+        mv.visitMethodInsn(INVOKESTATIC, FILTER, "checkSlice", "([BII)V", true);
         boolean raw = plan.program.type() == ProgramType.RAW;
         Runnable r1r2 = () -> {
             mv.visitLdcInsn(raw ? MemoryModel.pointer(REGION_PACKET, 0) : MemoryModel.pointer(REGION_CTX, 0));
@@ -286,7 +288,7 @@ public final class JitCompiler {
         mv.visitVarInsn(ALOAD, 1);
         mv.visitVarInsn(ILOAD, 2);
         mv.visitVarInsn(ILOAD, 3);
-        mv.visitMethodInsn(INVOKESTATIC, RUNTIME, "checkSlice", "(Ljava/nio/ByteBuffer;II)V", false);
+        mv.visitMethodInsn(INVOKESTATIC, FILTER, "checkSlice", "(Ljava/nio/ByteBuffer;II)V", true);
         Label direct = new Label();
         mv.visitVarInsn(ALOAD, 1);
         mv.visitMethodInsn(INVOKEVIRTUAL, "java/nio/ByteBuffer", "hasArray", "()Z", false);

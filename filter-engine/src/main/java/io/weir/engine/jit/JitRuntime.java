@@ -56,20 +56,6 @@ final class JitRuntime {
     // ------------------------------------------------------------------ entry points
 
     /** The interpreter's check of a packet slice, with its message. */
-    static void checkSlice(byte[] packet, int offset, int capLen) {
-        if (offset < 0 || capLen < 0 || offset > packet.length - capLen) {
-            throw new IllegalArgumentException("packet slice [" + offset + ", " + offset + "+" + capLen
-                    + ") outside a buffer of " + packet.length + " bytes");
-        }
-    }
-
-    static void checkSlice(ByteBuffer packet, int offset, int capLen) {
-        if (offset < 0 || capLen < 0 || offset > packet.capacity() - capLen) {
-            throw new IllegalArgumentException("packet slice [" + offset + ", " + offset + "+" + capLen
-                    + ") outside a buffer of " + packet.capacity() + " bytes");
-        }
-    }
-
     /**
      * A direct buffer for a program that reaches memory other than through its packet loads: its packet is copied
      * into a per-thread array (a nested run gets a fresh one), so the checked accesses see a byte array.
